@@ -1,0 +1,38 @@
+using Integrator.Core.Gsp;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Api.Gsp;
+
+/// <summary>
+/// The Payment-Integrator-hosted Redirect Payment Token API that Google calls, under <c>Gsp:BasePath</c>. Each action
+/// reads the raw body (the message codec, not MVC, decides what it may contain) and hands it to the gateway.
+/// </summary>
+[Route("redirect-payment-token-v1")]
+public sealed class RedirectPaymentTokenController(GspGateway gateway, IOptions<GspOptions> options) : ControllerBase
+{
+    [HttpPost(GspMethods.Echo)]
+    public Task<IActionResult> Echo(CancellationToken ct) => RespondAsync(GspMethods.Echo, gateway.EchoAsync, ct);
+
+    [HttpPost(GspMethods.ReserveFunds)]
+    public Task<IActionResult> ReserveFunds(CancellationToken ct) =>
+        RespondAsync(GspMethods.ReserveFunds, gateway.ReserveFundsAsync, ct);
+
+    [HttpPost(GspMethods.CaptureFundsReservation)]
+    public Task<IActionResult> CaptureFundsReservation(CancellationToken ct) =>
+        RespondAsync(GspMethods.CaptureFundsReservation, gateway.CaptureFundsReservationAsync, ct);
+
+    [HttpPost(GspMethods.CancelFundsReservation)]
+    public Task<IActionResult> CancelFundsReservation(CancellationToken ct) =>
+        RespondAsync(GspMethods.CancelFundsReservation, gateway.CancelFundsReservationAsync, ct);
+
+    private async Task<IActionResult> RespondAsync(
+        string method, Func<ReadOnlyMemory<byte>, string?, CancellationToken, Task<GspReply>> handle, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(Request, options.Value.MaxRequestBytes, ct);
+        var reply = body is null
+            ? await gateway.RejectOversizedAsync(method, ct)
+            : await handle(body.Value, Request.ContentType, ct);
+        return new GspReplyResult(reply);
+    }
+}

@@ -1,0 +1,74 @@
+using Integrator.Core.Gsp.V1;
+
+namespace Integrator.Core.Gsp;
+
+/// <summary>
+/// An expected, unprocessable outcome of a Google call: the HTTP status, the GSP error code (unset for 409/5xx, which
+/// have no GSP code) and a description for Google's support staff. Descriptions never carry tokens, keys, account
+/// numbers or request values.
+/// </summary>
+public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Description)
+{
+    public static GspError InvalidPayloadEncryption(string description = "The payload could not be decrypted.") =>
+        new(400, ErrorResponseCode.InvalidPayloadEncryption, description);
+
+    public static GspError InvalidPayloadSignature() =>
+        new(401, ErrorResponseCode.InvalidPayloadSignature, "The payload is not signed by an active Google key.");
+
+    public static GspError InvalidDecryptedRequest() =>
+        new(400, ErrorResponseCode.InvalidDecryptedRequest, "The request is not a JSON object of this method's shape.");
+
+    public static GspError InvalidApiVersion(int major) =>
+        new(400, ErrorResponseCode.InvalidApiVersion, $"Protocol major version {major} is not supported; expected 1.");
+
+    public static GspError MissingField(string field) =>
+        new(400, ErrorResponseCode.MissingRequiredField, $"Missing required field: {field}.");
+
+    public static GspError InvalidField(string field, string rule) =>
+        new(400, ErrorResponseCode.InvalidFieldValue, $"Invalid value of {field}: {rule}.");
+
+    public static GspError TimestampOutOfRange(TimeSpan skew) =>
+        new(400, ErrorResponseCode.RequestTimestampOutOfRange,
+            $"requestHeader.requestTimestamp is more than {skew.TotalSeconds:0} s away from the server clock.");
+
+    public static GspError UnknownIdentifier(string identifier) =>
+        new(404, ErrorResponseCode.InvalidIdentifier, $"Unknown {identifier}.");
+
+    public static GspError IdempotencyViolation() =>
+        new(412, ErrorResponseCode.IdempotencyViolation,
+            "This requestId was already used for this paymentIntegratorAccountId with a different request.");
+
+    public static GspError PreconditionViolation(string description) =>
+        new(400, ErrorResponseCode.PreconditionViolation, description);
+
+    public static GspError StillInFlight() =>
+        new(409, ErrorResponseCode.UnknownErrorResponseCode,
+            "A request with this requestId is still being processed; retry later.");
+
+    public static GspError Conflict() =>
+        new(409, ErrorResponseCode.UnknownErrorResponseCode, "The request was aborted by a concurrent change; retry later.");
+
+    public static GspError Unavailable() =>
+        new(503, ErrorResponseCode.UnknownErrorResponseCode, "The service is temporarily unavailable; retry later.");
+
+    public static GspError Internal() =>
+        new(500, ErrorResponseCode.UnknownErrorResponseCode, "Internal error.");
+
+    public static GspError TooLarge(int maxBytes) =>
+        new(413, ErrorResponseCode.UnknownErrorResponseCode, $"The request body exceeds {maxBytes} bytes.");
+
+    /// <summary>The wire name of <see cref="Code"/> (e.g. <c>INVALID_IDENTIFIER</c>), or null when it has none.</summary>
+    public string? CodeName => Code == ErrorResponseCode.UnknownErrorResponseCode
+        ? null
+        : ErrorResponse.Descriptor.FindFieldByNumber(ErrorResponse.ErrorResponseCodeFieldNumber).EnumType
+            .FindValueByNumber((int)Code).Name;
+
+    /// <summary>The one place an outcome becomes a GSP <c>ErrorResponse</c>.</summary>
+    public ErrorResponse ToResponse(string errorIdentifier, long nowMillis, bool withDescription = true) => new()
+    {
+        ResponseHeader = new ResponseHeader { ResponseTimestamp = nowMillis },
+        ErrorResponseCode = Code,
+        ErrorDescription = withDescription ? Description : string.Empty,
+        PaymentIntegratorErrorIdentifier = errorIdentifier,
+    };
+}

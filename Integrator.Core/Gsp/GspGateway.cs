@@ -1,0 +1,255 @@
+using System.Text;
+using Google.Protobuf;
+using Integrator.Core.Cancellation;
+using Integrator.Core.Gsp.V1;
+using Integrator.Core.Idempotency;
+using Integrator.Core.Journal;
+using Integrator.Core.Reservations;
+using Integrator.Core.Security;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core.Gsp;
+
+public static class GspMethods
+{
+    public const string Echo = "echo";
+    public const string ReserveFunds = "reserveFunds";
+    public const string CaptureFundsReservation = "captureFundsReservation";
+    public const string CancelFundsReservation = "cancelFundsReservation";
+}
+
+/// <summary>What goes back to Google: status, Content-Type and the (sealed) body.</summary>
+public sealed record GspReply(int StatusCode, string ContentType, byte[] Body);
+
+/// <summary>
+/// The Google-facing entry point. Each call is opened by the message codec, parsed, checked in product.md §2.1 order,
+/// run at most once per idempotency key, journaled, and answered through the codec. Errors are answered as
+/// <c>ErrorResponse</c> and never remembered.
+/// </summary>
+public sealed partial class GspGateway(
+    IMessageCodec codec,
+    RequestChecks checks,
+    IdempotentExecutor executor,
+    RequestJournal journal,
+    ReserveFundsHandler reserveFunds,
+    CaptureFundsHandler captureFunds,
+    CancelFundsHandler cancelFunds,
+    Database database,
+    IOptions<GspOptions> options,
+    TimeProvider time,
+    ILogger<GspGateway> logger)
+{
+    private const string PlainJson = "application/json; charset=utf-8";
+
+    public Task<GspReply> EchoAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        HandleAsync(GspMethods.Echo, async call =>
+        {
+            var (request, error) = Open<EchoRequest>(call, body, contentType);
+            if (error is not null)
+            {
+                return await RejectAsync(call, error, ct);
+            }
+
+            // Echo changes nothing and is not journaled unless it is rejected.
+            return Answer(call, new EchoResponse
+            {
+                ResponseHeader = new ResponseHeader { ResponseTimestamp = Now() },
+                ClientMessage = request!.ClientMessage,
+                ServerMessage = "Integrator",
+            });
+        }, ct);
+
+    public Task<GspReply> ReserveFundsAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        ExecuteAsync<ReserveFundsRequest, ReserveFundsResponse>(
+            GspMethods.ReserveFunds, body, contentType, reserveFunds.ExecuteAsync, r => r.RequestHeader.RequestId, ct);
+
+    public Task<GspReply> CaptureFundsReservationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        ExecuteAsync<CaptureFundsReservationRequest, CaptureFundsReservationResponse>(
+            GspMethods.CaptureFundsReservation, body, contentType, captureFunds.ExecuteAsync, r => r.ReserveFundsRequestId, ct);
+
+    public Task<GspReply> CancelFundsReservationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        ExecuteAsync<CancelFundsReservationRequest, CancelFundsReservationResponse>(
+            GspMethods.CancelFundsReservation, body, contentType, cancelFunds.ExecuteAsync, r => r.ReserveFundsRequestId, ct);
+
+    /// <summary>A body over <c>Gsp:MaxRequestBytes</c>: answered 413 without being read or opened.</summary>
+    public Task<GspReply> RejectOversizedAsync(string method, CancellationToken ct) =>
+        HandleAsync(method, call => RejectAsync(call, GspError.TooLarge(options.Value.MaxRequestBytes), ct), ct);
+
+    private Task<GspReply> ExecuteAsync<TRequest, TResponse>(
+        string method,
+        ReadOnlyMemory<byte> body,
+        string? contentType,
+        Func<TRequest, DbTx, long, CancellationToken, Task<Outcome<TResponse>>> work,
+        Func<TRequest, string> reservationRequestId,
+        CancellationToken ct)
+        where TRequest : class, IGspRequest, IMessage<TRequest>, new()
+        where TResponse : class, IGspResponse, IMessage<TResponse>, new() =>
+        HandleAsync(method, async call =>
+        {
+            var (request, error) = Open<TRequest>(call, body, contentType);
+            if (error is not null)
+            {
+                return await RejectAsync(call, error, ct);
+            }
+
+            var key = new IdempotencyKey(request!.AccountId!, request.RequestHeader.RequestId);
+            var idempotentCall = new IdempotentCall(
+                key, method, Fingerprint.Of(method, request), JournalEntryOf(call) with { ReserveFundsRequestId = reservationRequestId(request) });
+            var execution = await executor.ExecuteAsync(
+                idempotentCall,
+                async (tx, now, token) =>
+                {
+                    var outcome = await work(request, tx, now, token);
+                    if (outcome.Error is { } refusal)
+                    {
+                        return refusal;
+                    }
+
+                    outcome.Value!.ResponseHeader = new ResponseHeader { ResponseTimestamp = now };
+                    return GspJson.Format(outcome.Value);
+                },
+                ct);
+
+            return execution.Kind switch
+            {
+                ExecutionKind.FirstExecution => Answer(call, execution.Body!),
+                ExecutionKind.Replay => Answer(call, Refreshed<TResponse>(execution.Body!)),
+                ExecutionKind.Refused => await RejectAsync(call, execution.Error!, ct),
+                _ => throw new InvalidOperationException($"Unknown execution kind {execution.Kind}."),
+            };
+        }, ct);
+
+    /// <summary>Runs one call; storage outages and faults become GSP errors here, in one place.</summary>
+    private async Task<GspReply> HandleAsync(string method, Func<Call, Task<GspReply>> handle, CancellationToken ct)
+    {
+        var call = new Call(method, Ids.New(), Now());
+        try
+        {
+            return await handle(call);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var fault = database.Classify(e);
+            if (fault is StorageFault.Unavailable or StorageFault.Conflict)
+            {
+                LogStorageFault(logger, method, call.CallId, fault, e.Message);
+                return await RejectAsync(call, fault == StorageFault.Conflict ? GspError.Conflict() : GspError.Unavailable(), ct);
+            }
+
+            LogFault(logger, e, method, call.CallId);
+            return await RejectAsync(call, GspError.Internal(), ct);
+        }
+    }
+
+    private (TRequest? Request, GspError? Error) Open<TRequest>(Call call, ReadOnlyMemory<byte> body, string? contentType)
+        where TRequest : class, IGspRequest, IMessage<TRequest>, new()
+    {
+        var opened = codec.Open(body.Span, contentType);
+        if (opened.Error is { } authenticationError)
+        {
+            return (null, authenticationError);
+        }
+
+        call.Authenticated = true;
+        if (!GspJson.TryParse<TRequest>(opened.Json, out var request))
+        {
+            return (null, GspError.InvalidDecryptedRequest());
+        }
+
+        call.Request = request;
+        return (request, checks.Check(request));
+    }
+
+    private async Task<GspReply> RejectAsync(Call call, GspError error, CancellationToken ct)
+    {
+        var reply = Reply(call, error);
+        LogRejected(logger, call.Method, call.CallId, error.HttpStatus, error.CodeName ?? "-");
+        await journal.RecordRejectedAsync(
+            JournalEntryOf(call) with
+            {
+                HttpStatus = error.HttpStatus,
+                ResponseBody = GspJson.Format(error.ToResponse(call.CallId, call.ReceivedAt)),
+                ErrorCode = error.CodeName,
+                ReserveFundsRequestId = call.Request switch
+                {
+                    CaptureFundsReservationRequest capture => capture.ReserveFundsRequestId,
+                    CancelFundsReservationRequest cancel => cancel.ReserveFundsRequestId,
+                    ReserveFundsRequest reserve => reserve.RequestHeader?.RequestId,
+                    _ => null,
+                },
+            },
+            ct);
+        return reply;
+    }
+
+    /// <summary>
+    /// An error body. Before the payload is authenticated it goes back in plaintext and says no more than its code;
+    /// after, it is sealed like any response.
+    /// </summary>
+    private GspReply Reply(Call call, GspError error)
+    {
+        var json = GspJson.Format(error.ToResponse(call.CallId, Now()));
+        return call.Authenticated
+            ? new GspReply(error.HttpStatus, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)))
+            : new GspReply(error.HttpStatus, PlainJson, Encoding.UTF8.GetBytes(json));
+    }
+
+    private GspReply Answer(Call call, IMessage response) => Answer(call, GspJson.Format(response));
+
+    private GspReply Answer(Call call, string json)
+    {
+        LogAnswered(logger, call.Method, call.CallId);
+        return new GspReply(200, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));
+    }
+
+    /// <summary>A stored 200 body with a fresh responseTimestamp; every other byte is as first answered.</summary>
+    private string Refreshed<TResponse>(string storedBody)
+        where TResponse : class, IGspResponse, IMessage<TResponse>, new()
+    {
+        var response = GspJson.ParseTrusted<TResponse>(storedBody);
+        response.ResponseHeader = new ResponseHeader { ResponseTimestamp = Now() };
+        return GspJson.Format(response);
+    }
+
+    private static JournalEntry JournalEntryOf(Call call) => new(
+        CallId: call.CallId,
+        ReceivedAt: call.ReceivedAt,
+        Method: call.Method,
+        AccountId: call.Request?.AccountId,
+        RequestId: call.Request?.RequestHeader?.HasRequestId == true ? call.Request.RequestHeader.RequestId : null,
+        ReserveFundsRequestId: null,
+        RequestJson: call.Request is null ? null : RequestMasking.ForJournal(call.Request),
+        HttpStatus: 200,
+        ResponseBody: null,
+        ErrorCode: null);
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>One Google call in progress; its id is the paymentIntegratorErrorIdentifier of any error.</summary>
+    private sealed class Call(string method, string callId, long receivedAt)
+    {
+        public string Method { get; } = method;
+
+        public string CallId { get; } = callId;
+
+        public long ReceivedAt { get; } = receivedAt;
+
+        public bool Authenticated { get; set; }
+
+        public IGspRequest? Request { get; set; }
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Debug, Message = "{Method} {CallId} answered 200")]
+    private static partial void LogAnswered(ILogger logger, string method, string callId);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "{Method} {CallId} rejected: {HttpStatus} {ErrorCode}")]
+    private static partial void LogRejected(ILogger logger, string method, string callId, int httpStatus, string errorCode);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "{Method} {CallId} could not use the database ({Fault}): {Reason}")]
+    private static partial void LogStorageFault(ILogger logger, string method, string callId, StorageFault fault, string reason);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "{Method} {CallId} failed")]
+    private static partial void LogFault(ILogger logger, Exception exception, string method, string callId);
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrator.Core.Gsp;
+
+public sealed class GspOptions : IValidatableObject
+{
+    public const string Section = "Gsp";
+
+    /// <summary>Prefix of the Google-facing routes, e.g. <c>/integrator-base-path</c>; empty by default.</summary>
+    public string BasePath { get; set; } = string.Empty;
+
+    /// <summary>The paymentIntegratorAccountIds this server serves.</summary>
+    public IList<string> PaymentIntegratorAccountIds { get; } = [];
+
+    /// <summary>Allowed distance between requestTimestamp and our clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Largest accepted request body; larger ones are answered 413 before they are read.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PaymentIntegratorAccountIds.Count == 0 || PaymentIntegratorAccountIds.Any(string.IsNullOrWhiteSpace))
+        {
+            yield return new ValidationResult(
+                "Gsp:PaymentIntegratorAccountIds must list at least one non-empty paymentIntegratorAccountId.",
+                [nameof(PaymentIntegratorAccountIds)]);
+        }
+    }
+
+    /// <summary>The base path as a route prefix: empty, or one leading slash and none trailing.</summary>
+    public string NormalizedBasePath => BasePath.Trim('/') is { Length: > 0 } path ? "/" + path : string.Empty;
+}

@@ -1,0 +1,56 @@
+using System.Collections.Frozen;
+using Integrator.Core.Gsp.V1;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core.Gsp;
+
+/// <summary>
+/// The checks of product.md §2.1 that follow decryption, signature and parsing, in their documented order:
+/// API version, required fields, field values, timestamp skew, and whether we serve the paymentIntegratorAccountId.
+/// </summary>
+public sealed class RequestChecks(IOptions<GspOptions> options, TimeProvider time)
+{
+    private readonly FrozenSet<string> _accountIds = options.Value.PaymentIntegratorAccountIds.ToFrozenSet(StringComparer.Ordinal);
+    private readonly TimeSpan _skew = options.Value.ClockSkew;
+
+    public GspError? Check(IGspRequest request)
+    {
+        var header = request.RequestHeader;
+        if (header?.ProtocolVersion is { HasMajor: true } version && version.Major != 1)
+        {
+            return GspError.InvalidApiVersion(version.Major);
+        }
+
+        if (header is null)
+        {
+            return GspError.MissingField("requestHeader");
+        }
+
+        var problem = FindMissingHeaderField(header) ?? request.FindMissingField()
+            ?? FieldRules.RequestId(header.RequestId, "requestHeader.requestId") ?? request.FindInvalidField();
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var skewMillis = Math.Abs(time.GetUtcNow().ToUnixTimeMilliseconds() - header.RequestTimestamp);
+        if (skewMillis > _skew.TotalMilliseconds)
+        {
+            return GspError.TimestampOutOfRange(_skew);
+        }
+
+        if (request.AccountId is { } accountId && !_accountIds.Contains(accountId))
+        {
+            return GspError.UnknownIdentifier("paymentIntegratorAccountId");
+        }
+
+        return null;
+    }
+
+    private static GspError? FindMissingHeaderField(RequestHeader header) =>
+        header.ProtocolVersion is null ? GspError.MissingField("requestHeader.protocolVersion")
+        : !header.ProtocolVersion.HasMajor ? GspError.MissingField("requestHeader.protocolVersion.major")
+        : !header.HasRequestId ? GspError.MissingField("requestHeader.requestId")
+        : !header.HasRequestTimestamp ? GspError.MissingField("requestHeader.requestTimestamp")
+        : null;
+}

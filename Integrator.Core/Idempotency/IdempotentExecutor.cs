@@ -1,0 +1,97 @@
+using Integrator.Core.Gsp;
+using Integrator.Core.Journal;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core.Idempotency;
+
+public enum ExecutionKind
+{
+    /// <summary>The work ran and committed with its 200 body, journal entry and side effects.</summary>
+    FirstExecution,
+
+    /// <summary>The key was completed before with the same request: the stored body is answered again.</summary>
+    Replay,
+
+    /// <summary>Nothing was committed; the error is answered and not remembered.</summary>
+    Refused,
+}
+
+public readonly record struct Execution(ExecutionKind Kind, string? Body, GspError? Error);
+
+/// <summary>A Google call about to be run at most once; <see cref="Journal"/> is its entry, completed on success.</summary>
+public sealed record IdempotentCall(IdempotencyKey Key, string Method, string Fingerprint, JournalEntry Journal);
+
+/// <summary>
+/// Runs a Google method at most once per idempotency key (product.md §2.2): replays the stored 200 body for the same
+/// request, refuses a different request under the same key (412), lets a concurrent duplicate wait for the first
+/// and then replay it, and never remembers an error, so a retry after one is processed afresh.
+/// </summary>
+public sealed class IdempotentExecutor(
+    Database database,
+    IdempotencyStore store,
+    RequestJournal journal,
+    InFlightRequests inFlight,
+    IOptions<IdempotencyOptions> options,
+    TimeProvider time)
+{
+    private readonly TimeSpan _inFlightWait = options.Value.InFlightWait;
+
+    /// <param name="work">
+    /// The method's effect inside the transaction, given the request time; returns the exact 200 body or an error.
+    /// </param>
+    public async Task<Execution> ExecuteAsync(
+        IdempotentCall call, Func<DbTx, long, CancellationToken, Task<Outcome<string>>> work, CancellationToken ct)
+    {
+        using var slot = await inFlight.TryEnterAsync(call.Key, _inFlightWait, ct);
+        if (slot is null)
+        {
+            return new Execution(ExecutionKind.Refused, null, GspError.StillInFlight());
+        }
+
+        if (await store.FindAsync(call.Key, ct) is { } completed)
+        {
+            return await ReplayOrRefuseAsync(completed, call, ct);
+        }
+
+        try
+        {
+            await using var tx = await database.BeginAsync(ct);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await store.ClaimAsync(tx, call.Key, call.Method, call.Fingerprint, now, ct);
+            var outcome = await work(tx, now, ct);
+            if (outcome.Error is { } error)
+            {
+                return new Execution(ExecutionKind.Refused, null, error);
+            }
+
+            var body = outcome.Value!;
+            await store.CompleteAsync(tx, call.Key, body, ct);
+            await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, ct);
+            await tx.CommitAsync(ct);
+            return new Execution(ExecutionKind.FirstExecution, body, null);
+        }
+        catch (Exception e) when (database.Classify(e) == StorageFault.DuplicateKey)
+        {
+            // Another instance completed this key between our look-up and our claim.
+            var winner = await store.FindAsync(call.Key, ct);
+            if (winner is null)
+            {
+                throw;
+            }
+
+            return await ReplayOrRefuseAsync(winner, call, ct);
+        }
+    }
+
+    private async Task<Execution> ReplayOrRefuseAsync(IdempotencyRecord completed, IdempotentCall call, CancellationToken ct)
+    {
+        if (completed.Method != call.Method || completed.Fingerprint != call.Fingerprint)
+        {
+            return new Execution(ExecutionKind.Refused, null, GspError.IdempotencyViolation());
+        }
+
+        await journal.CountReplayAsync(call.Key.AccountId, call.Key.RequestId, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        return new Execution(ExecutionKind.Replay, completed.ResponseBody, null);
+    }
+}

@@ -1,0 +1,76 @@
+using Integrator.Core.Cancellation;
+using Integrator.Core.Gsp;
+using Integrator.Core.Idempotency;
+using Integrator.Core.Journal;
+using Integrator.Core.Ledger;
+using Integrator.Core.Notifications;
+using Integrator.Core.Reservations;
+using Integrator.Core.Security;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core;
+
+public static class IntegratorServices
+{
+    /// <summary>Everything behind the HTTP surface: options (validated at startup), storage, protocol and jobs.</summary>
+    public static IServiceCollection AddIntegratorCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        AddValidatedOptions<StorageOptions>(services, StorageOptions.Section);
+        AddValidatedOptions<GspOptions>(services, GspOptions.Section);
+        AddValidatedOptions<IdempotencyOptions>(services, IdempotencyOptions.Section);
+        AddValidatedOptions<ReservationOptions>(services, ReservationOptions.Section);
+        AddValidatedOptions<LedgerOptions>(services, LedgerOptions.Section);
+        AddValidatedOptions<MessageSecurityOptions>(services, MessageSecurityOptions.Section);
+        services.AddSingleton<IValidateOptions<MessageSecurityOptions>, MessageSecurityOptionsValidator>();
+        services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
+
+        services.AddSingleton<SqlDialect>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return storage.Provider switch
+            {
+                StorageProvider.Sqlite => new SqliteDialect(storage.ConnectionString, storage.LockTimeout, contentRoot),
+                _ => throw new InvalidOperationException($"Storage:Provider {storage.Provider} is not supported yet."),
+            };
+        });
+        services.AddSingleton<Database>();
+        services.AddSingleton<Migrator>();
+
+        services.AddSingleton<ILedger, SqlLedger>();
+        services.AddSingleton<LedgerSeeder>();
+        services.AddSingleton<ReservationStore>();
+        services.AddSingleton<ReserveFundsHandler>();
+        services.AddSingleton<CaptureFundsHandler>();
+        services.AddSingleton<CancelFundsHandler>();
+        services.AddSingleton<NotificationOutbox>();
+
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<InFlightRequests>();
+        services.AddSingleton<IdempotentExecutor>();
+        services.AddSingleton<RequestJournal>();
+
+        services.AddSingleton<IMessageCodec>(sp =>
+            sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Mode switch
+            {
+                MessageSecurityMode.None => new PlaintextCodec(),
+                _ => throw new InvalidOperationException("MessageSecurity:Mode=Pgp is not available yet."),
+            });
+        services.AddSingleton<RequestChecks>();
+        services.AddSingleton<GspGateway>();
+
+        // First hosted service: nothing else runs before the schema and the seed are in place.
+        services.AddHostedService<IntegratorStartup>();
+        return services;
+    }
+
+    private static void AddValidatedOptions<T>(IServiceCollection services, string section)
+        where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+}

@@ -1,0 +1,25 @@
+using Integrator.Core.Ledger;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core;
+
+/// <summary>
+/// Runs before the server accepts requests and before any background job: applies migrations, then upserts the
+/// ledger seed. A failure here stops startup with a message that says what to fix.
+/// </summary>
+public sealed class IntegratorStartup(
+    Migrator migrator, LedgerSeeder seeder, IOptions<LedgerOptions> ledger, IHostEnvironment environment) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await migrator.MigrateAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(ledger.Value.SeedFile))
+        {
+            await seeder.SeedAsync(Path.GetFullPath(ledger.Value.SeedFile, environment.ContentRootPath), cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,36 @@
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Ledger;
+
+public enum AccountStatus
+{
+    Active,
+    OnHold,
+    Closed,
+}
+
+/// <summary>An account as reserveFunds sees it; <see cref="AvailableMicros"/> = balance − active holds.</summary>
+public sealed record LedgerAccount(
+    string AccountId,
+    string CurrencyCode,
+    AccountStatus Status,
+    long? TransactionLimitMicros,
+    long AvailableMicros);
+
+/// <summary>
+/// The customer ledger behind reserve, capture and cancel. The embedded <see cref="SqlLedger"/> keeps accounts and holds
+/// in Integrator's own database; an integrator can put its core banking system here instead. Every call runs inside
+/// the caller's transaction, so a hold changes exactly when the reservation does.
+/// </summary>
+public interface ILedger
+{
+    Task<LedgerAccount?> FindByPaymentTokenAsync(DbTx tx, string googlePaymentToken, CancellationToken ct);
+
+    /// <summary>Holds the amount if the account still has it available; false means insufficient funds.</summary>
+    Task<bool> TryPlaceHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct);
+
+    Task ReleaseHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct);
+
+    /// <summary>Releases the whole hold and debits the (possibly smaller) captured amount.</summary>
+    Task CaptureAsync(DbTx tx, string accountId, long heldMicros, long capturedMicros, long nowMillis, CancellationToken ct);
+}

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Ledger;
+
+public sealed class SqlLedger : ILedger
+{
+    private const string FindByToken = """
+        SELECT a.account_id, a.currency_code, a.status, a.transaction_limit_micros,
+               a.opening_balance_micros - a.captured_micros - a.held_micros AS available_micros
+        FROM payment_tokens t
+        JOIN accounts a ON a.account_id = t.account_id
+        WHERE t.token_sha256 = @TokenSha256
+        """;
+
+    // The availability check and the hold are one statement, so two reservations can never both take the last funds.
+    private const string PlaceHold = """
+        UPDATE accounts
+        SET held_micros = held_micros + @Amount, updated_at = @Now
+        WHERE account_id = @AccountId
+          AND opening_balance_micros - captured_micros - held_micros >= @Amount
+        """;
+
+    private const string ReleaseHold = """
+        UPDATE accounts
+        SET held_micros = held_micros - @Amount, updated_at = @Now
+        WHERE account_id = @AccountId
+        """;
+
+    private const string Capture = """
+        UPDATE accounts
+        SET held_micros = held_micros - @Held, captured_micros = captured_micros + @Captured, updated_at = @Now
+        WHERE account_id = @AccountId
+        """;
+
+    public async Task<LedgerAccount?> FindByPaymentTokenAsync(DbTx tx, string googlePaymentToken, CancellationToken ct)
+    {
+        var row = await tx.QuerySingleOrDefaultAsync<AccountRow>(FindByToken, new { TokenSha256 = TokenHash(googlePaymentToken) }, ct);
+        return row is null
+            ? null
+            : new LedgerAccount(row.AccountId, row.CurrencyCode, ParseStatus(row.Status), row.TransactionLimitMicros, row.AvailableMicros);
+    }
+
+    public async Task<bool> TryPlaceHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
+        await tx.ExecuteAsync(PlaceHold, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct) == 1;
+
+    public async Task ReleaseHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
+        ExpectOneRow(await tx.ExecuteAsync(ReleaseHold, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct), accountId);
+
+    public async Task CaptureAsync(DbTx tx, string accountId, long heldMicros, long capturedMicros, long nowMillis, CancellationToken ct) =>
+        ExpectOneRow(
+            await tx.ExecuteAsync(Capture, new { AccountId = accountId, Held = heldMicros, Captured = capturedMicros, Now = nowMillis }, ct),
+            accountId);
+
+    /// <summary>Tokens are stored and looked up by their SHA-256 only.</summary>
+    public static string TokenHash(string googlePaymentToken) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(googlePaymentToken)));
+
+    public static AccountStatus ParseStatus(string status) => status switch
+    {
+        "ACTIVE" => AccountStatus.Active,
+        "ON_HOLD" => AccountStatus.OnHold,
+        "CLOSED" => AccountStatus.Closed,
+        _ => throw new InvalidOperationException($"Unknown account status '{status}'."),
+    };
+
+    public static string FormatStatus(AccountStatus status) => status switch
+    {
+        AccountStatus.Active => "ACTIVE",
+        AccountStatus.OnHold => "ON_HOLD",
+        AccountStatus.Closed => "CLOSED",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private static void ExpectOneRow(int rows, string accountId)
+    {
+        if (rows != 1)
+        {
+            throw new InvalidOperationException($"Ledger account {accountId} vanished while it held funds.");
+        }
+    }
+
+    private sealed record AccountRow(
+        string AccountId, string CurrencyCode, string Status, long? TransactionLimitMicros, long AvailableMicros);
+}

@@ -1,0 +1,109 @@
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Reservations;
+
+/// <summary>Reservations and their state history. Transitions are compare-and-set on the current state.</summary>
+public sealed class ReservationStore
+{
+    private const string Columns = """
+        reservation_id, payment_integrator_account_id, reserve_request_id, account_id, currency_code, amount_micros,
+        state, created_at, expires_at, updated_at, capture_id, captured_amount_micros
+        """;
+
+    private const string FindByRequest = $"""
+        SELECT {Columns} FROM reservations
+        WHERE payment_integrator_account_id = @AccountId AND reserve_request_id = @ReserveRequestId
+        """;
+
+    private const string Insert = """
+        INSERT INTO reservations (reservation_id, payment_integrator_account_id, reserve_request_id, account_id,
+                                  currency_code, amount_micros, state, created_at, expires_at, updated_at)
+        VALUES (@ReservationId, @PaymentIntegratorAccountId, @ReserveRequestId, @AccountId,
+                @CurrencyCode, @AmountMicros, 'RESERVED', @CreatedAt, @ExpiresAt, @CreatedAt)
+        """;
+
+    private const string Transition = """
+        UPDATE reservations SET state = @To, updated_at = @Now
+        WHERE reservation_id = @ReservationId AND state = @From
+        """;
+
+    private const string Capture = """
+        UPDATE reservations
+        SET state = 'CAPTURED', capture_id = @CaptureId, captured_amount_micros = @Amount, updated_at = @Now
+        WHERE reservation_id = @ReservationId AND state = 'RESERVED'
+        """;
+
+    private const string InsertEvent = """
+        INSERT INTO reservation_events (event_id, reservation_id, occurred_at, from_state, to_state, cause, request_id, actor, reason)
+        VALUES (@EventId, @ReservationId, @OccurredAt, @FromState, @ToState, @Cause, @RequestId, @Actor, @Reason)
+        """;
+
+    public Task<Reservation?> FindAsync(DbTx tx, string accountId, string reserveRequestId, CancellationToken ct) =>
+        tx.QuerySingleOrDefaultAsync<Reservation>(FindByRequest, new { AccountId = accountId, ReserveRequestId = reserveRequestId }, ct);
+
+    public async Task InsertAsync(DbTx tx, Reservation reservation, string requestId, CancellationToken ct)
+    {
+        await tx.ExecuteAsync(Insert, reservation, ct);
+        await RecordAsync(tx, reservation.ReservationId, null, ReservationState.Reserved, new Cause(TransitionCauses.ReserveFunds, requestId), reservation.CreatedAt, ct);
+    }
+
+    /// <summary>Moves the reservation from its current state; false if someone else moved it first.</summary>
+    public async Task<bool> TryTransitionAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, long nowMillis, CancellationToken ct)
+    {
+        var moved = await tx.ExecuteAsync(
+            Transition,
+            new { reservation.ReservationId, From = Text(reservation.State), To = Text(to), Now = nowMillis },
+            ct) == 1;
+        if (moved)
+        {
+            await RecordAsync(tx, reservation.ReservationId, reservation.State, to, cause, nowMillis, ct);
+        }
+
+        return moved;
+    }
+
+    public async Task<bool> TryCaptureAsync(
+        DbTx tx, Reservation reservation, string captureId, long amountMicros, Cause cause, long nowMillis, CancellationToken ct)
+    {
+        var captured = await tx.ExecuteAsync(
+            Capture,
+            new { reservation.ReservationId, CaptureId = captureId, Amount = amountMicros, Now = nowMillis },
+            ct) == 1;
+        if (captured)
+        {
+            await RecordAsync(tx, reservation.ReservationId, ReservationState.Reserved, ReservationState.Captured, cause, nowMillis, ct);
+        }
+
+        return captured;
+    }
+
+    public static string Text(ReservationState state) => state switch
+    {
+        ReservationState.Reserved => "RESERVED",
+        ReservationState.Cancelled => "CANCELLED",
+        ReservationState.Expired => "EXPIRED",
+        ReservationState.Captured => "CAPTURED",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    private static Task<int> RecordAsync(
+        DbTx tx, string reservationId, ReservationState? from, ReservationState to, Cause cause, long nowMillis, CancellationToken ct) =>
+        tx.ExecuteAsync(
+            InsertEvent,
+            new
+            {
+                EventId = Ids.New(),
+                ReservationId = reservationId,
+                OccurredAt = nowMillis,
+                FromState = from is { } f ? Text(f) : null,
+                ToState = Text(to),
+                Cause = cause.Kind,
+                cause.RequestId,
+                cause.Actor,
+                cause.Reason,
+            },
+            ct);
+}
+
+/// <summary>Who or what changed a reservation: a Google request, the sweeper, or a support user with a reason.</summary>
+public sealed record Cause(string Kind, string? RequestId = null, string? Actor = null, string? Reason = null);

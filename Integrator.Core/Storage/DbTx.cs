@@ -1,0 +1,54 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Integrator.Core.Storage;
+
+/// <summary>
+/// One open connection with one explicit transaction. Disposing without <see cref="CommitAsync"/> rolls back, so callers
+/// write <c>await using var tx = await database.BeginAsync(ct);</c> and need no catch/rollback boilerplate.
+/// </summary>
+public sealed class DbTx : IAsyncDisposable
+{
+    private readonly IDisposable? _writeGate;
+
+    internal DbTx(DbConnection connection, DbTransaction transaction, IDisposable? writeGate)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        _writeGate = writeGate;
+    }
+
+    public DbConnection Connection { get; }
+
+    public DbTransaction Transaction { get; }
+
+    public Task<int> ExecuteAsync(string sql, object? param, CancellationToken ct) =>
+        Connection.ExecuteAsync(Command(sql, param, ct));
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param, CancellationToken ct) =>
+        Connection.QuerySingleOrDefaultAsync<T>(Command(sql, param, ct));
+
+    public Task<T> ExecuteScalarAsync<T>(string sql, object? param, CancellationToken ct) =>
+        Connection.ExecuteScalarAsync<T>(Command(sql, param, ct))!;
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param, CancellationToken ct) =>
+        (await Connection.QueryAsync<T>(Command(sql, param, ct))).AsList();
+
+    public Task CommitAsync(CancellationToken ct) => Transaction.CommitAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            _writeGate?.Dispose();
+        }
+    }
+
+    private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
+        new(sql, param, Transaction, cancellationToken: ct);
+}

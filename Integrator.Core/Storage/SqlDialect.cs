@@ -1,0 +1,53 @@
+using System.Data.Common;
+
+namespace Integrator.Core.Storage;
+
+/// <summary>How a storage exception should be answered.</summary>
+public enum StorageFault
+{
+    /// <summary>Not a recognised storage condition: a bug or an unexpected fault (500).</summary>
+    None,
+
+    /// <summary>A UNIQUE or PRIMARY KEY constraint refused a row: someone else already holds that key.</summary>
+    DuplicateKey,
+
+    /// <summary>A lock wait ran out or the engine aborted us for concurrency (409, retry later).</summary>
+    Conflict,
+
+    /// <summary>The database cannot be reached or is locked past the timeout (503, retry later).</summary>
+    Unavailable,
+}
+
+/// <summary>
+/// Everything that differs between storage engines, in one place per engine: connections, error classification,
+/// and the few statements that cannot be written portably.
+/// </summary>
+public abstract class SqlDialect
+{
+    public abstract StorageProvider Provider { get; }
+
+    public abstract DbConnection CreateConnection();
+
+    /// <summary>Runs once at startup, before migrations (create the folder of a SQLite file, switch to WAL).</summary>
+    public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Per-connection settings applied after open.</summary>
+    public virtual Task OnOpenedAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Entered before a write transaction begins; SQLite has one writer per file, so its writers queue here, in process,
+    /// instead of spinning in SQLite's busy handler.
+    /// </summary>
+    public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct) => ValueTask.FromResult<IDisposable?>(null);
+
+    /// <summary>Per-transaction settings (lock timeouts) applied right after BEGIN.</summary>
+    public virtual Task OnTransactionStartedAsync(DbTx tx, CancellationToken ct) => Task.CompletedTask;
+
+    public abstract StorageFault Classify(Exception exception);
+
+    /// <summary>Creates the migration journal if it does not exist.</summary>
+    public abstract string CreateMigrationJournalSql { get; }
+
+    /// <summary>Serialises migrations across instances that start at the same time.</summary>
+    public virtual Task LockForMigrationAsync(DbTx tx, CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,109 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Integrator.Core.Storage;
+
+public sealed class SqliteDialect : SqlDialect, IDisposable
+{
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly TimeSpan _lockTimeout;
+    private readonly string _connectionString;
+    private readonly string _onOpenSql;
+
+    /// <param name="baseDirectory">A relative Data Source is resolved against this folder (the content root).</param>
+    public SqliteDialect(string connectionString, TimeSpan lockTimeout, string baseDirectory)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is not (":memory:" or "")
+            && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(baseDirectory, builder.DataSource));
+        }
+
+        builder.ForeignKeys = true;
+        builder.Pooling = true;
+        builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(lockTimeout.TotalSeconds));
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+        _lockTimeout = lockTimeout;
+        // FULL: a 200 we answered survives power loss, not only a process crash. busy_timeout covers other
+        // processes on the same file (in-process writers queue on the write gate instead).
+        _onOpenSql = $"PRAGMA busy_timeout = {(int)lockTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;";
+    }
+
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    public string DataSource { get; }
+
+    public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    public override async Task PrepareAsync(CancellationToken ct)
+    {
+        if (Path.GetDirectoryName(DataSource) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: ct));
+    }
+
+    public override Task OnOpenedAsync(DbConnection connection, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(_onOpenSql, cancellationToken: ct));
+
+    public override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken ct)
+    {
+        if (!await _writeGate.WaitAsync(_lockTimeout, ct))
+        {
+            throw new StorageBusyException($"No SQLite write slot within {_lockTimeout.TotalSeconds:0.###} s.");
+        }
+
+        return new GateRelease(_writeGate);
+    }
+
+    public override StorageFault Classify(Exception exception) => exception switch
+    {
+        SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey }
+            => StorageFault.DuplicateKey,
+        SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => StorageFault.Unavailable,
+        // CANTOPEN, IOERR, FULL, READONLY, CORRUPT: the file cannot be used now.
+        SqliteException { SqliteErrorCode: 14 or 10 or 13 or 8 or 11 } => StorageFault.Unavailable,
+        StorageBusyException => StorageFault.Unavailable,
+        _ => StorageFault.None,
+    };
+
+    public override string CreateMigrationJournalSql => """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER NOT NULL PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            checksum   TEXT    NOT NULL,
+            applied_at INTEGER NOT NULL
+        );
+        """;
+
+    public void Dispose() => _writeGate.Dispose();
+
+    private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+}
+
+/// <summary>The in-process wait for a storage write slot ran out.</summary>
+public sealed class StorageBusyException(string message) : Exception(message);
