@@ -55,6 +55,7 @@ public static class IntegratorServices
         services.AddSingleton<InFlightRequests>();
         services.AddSingleton<IdempotentExecutor>();
         services.AddSingleton<RequestJournal>();
+        services.AddHostedService(sp => sp.GetRequiredService<RequestJournal>());
 
         services.AddSingleton<IMessageCodec>(sp =>
             sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Mode switch
@@ -67,6 +68,8 @@ public static class IntegratorServices
 
         // First hosted service: nothing else runs before the schema and the seed are in place.
         services.AddHostedService<IntegratorStartup>();
+        services.AddSingleton<RetentionPurger>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionPurger>());
         return services;
     }
 

@@ -44,21 +44,19 @@ public sealed partial class GspGateway(
     private const string PlainJson = "application/json; charset=utf-8";
 
     public Task<GspReply> EchoAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
-        HandleAsync(GspMethods.Echo, async call =>
+        HandleAsync(GspMethods.Echo, call =>
         {
             var (request, error) = Open<EchoRequest>(call, body, contentType);
-            if (error is not null)
-            {
-                return await RejectAsync(call, error, ct);
-            }
 
             // Echo changes nothing and is not journaled unless it is rejected.
-            return Answer(call, new EchoResponse
-            {
-                ResponseHeader = new ResponseHeader { ResponseTimestamp = Now() },
-                ClientMessage = request!.ClientMessage,
-                ServerMessage = "Integrator",
-            });
+            return Task.FromResult(error is not null
+                ? Reject(call, error)
+                : Answer(call, new EchoResponse
+                {
+                    ResponseHeader = new ResponseHeader { ResponseTimestamp = Now() },
+                    ClientMessage = request!.ClientMessage,
+                    ServerMessage = "Integrator",
+                }));
         }, ct);
 
     public Task<GspReply> ReserveFundsAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
@@ -75,7 +73,7 @@ public sealed partial class GspGateway(
 
     /// <summary>A body over <c>Gsp:MaxRequestBytes</c>: answered 413 without being read or opened.</summary>
     public Task<GspReply> RejectOversizedAsync(string method, CancellationToken ct) =>
-        HandleAsync(method, call => RejectAsync(call, GspError.TooLarge(options.Value.MaxRequestBytes), ct), ct);
+        HandleAsync(method, call => Task.FromResult(Reject(call, GspError.TooLarge(options.Value.MaxRequestBytes))), ct);
 
     private Task<GspReply> ExecuteAsync<TRequest, TResponse>(
         string method,
@@ -91,7 +89,7 @@ public sealed partial class GspGateway(
             var (request, error) = Open<TRequest>(call, body, contentType);
             if (error is not null)
             {
-                return await RejectAsync(call, error, ct);
+                return Reject(call, error);
             }
 
             var key = new IdempotencyKey(request!.AccountId!, request.RequestHeader.RequestId);
@@ -116,7 +114,7 @@ public sealed partial class GspGateway(
             {
                 ExecutionKind.FirstExecution => Answer(call, execution.Body!),
                 ExecutionKind.Replay => Answer(call, Refreshed<TResponse>(execution.Body!)),
-                ExecutionKind.Refused => await RejectAsync(call, execution.Error!, ct),
+                ExecutionKind.Refused => Reject(call, execution.Error!),
                 _ => throw new InvalidOperationException($"Unknown execution kind {execution.Kind}."),
             };
         }, ct);
@@ -135,11 +133,11 @@ public sealed partial class GspGateway(
             if (fault is StorageFault.Unavailable or StorageFault.Conflict)
             {
                 LogStorageFault(logger, method, call.CallId, fault, e.Message);
-                return await RejectAsync(call, fault == StorageFault.Conflict ? GspError.Conflict() : GspError.Unavailable(), ct);
+                return Reject(call, fault == StorageFault.Conflict ? GspError.Conflict() : GspError.Unavailable());
             }
 
             LogFault(logger, e, method, call.CallId);
-            return await RejectAsync(call, GspError.Internal(), ct);
+            return Reject(call, GspError.Internal());
         }
     }
 
@@ -162,11 +160,11 @@ public sealed partial class GspGateway(
         return (request, checks.Check(request));
     }
 
-    private async Task<GspReply> RejectAsync(Call call, GspError error, CancellationToken ct)
+    private GspReply Reject(Call call, GspError error)
     {
         var reply = Reply(call, error);
         LogRejected(logger, call.Method, call.CallId, error.HttpStatus, error.CodeName ?? "-");
-        await journal.RecordRejectedAsync(
+        journal.RecordRejected(
             JournalEntryOf(call) with
             {
                 HttpStatus = error.HttpStatus,
@@ -179,8 +177,7 @@ public sealed partial class GspGateway(
                     ReserveFundsRequest reserve => reserve.RequestHeader?.RequestId,
                     _ => null,
                 },
-            },
-            ct);
+            });
         return reply;
     }
 

@@ -91,7 +91,7 @@ public sealed class IdempotentExecutor(
             return new Execution(ExecutionKind.Refused, null, GspError.IdempotencyViolation());
         }
 
-        await journal.CountReplayAsync(call.Key.AccountId, call.Key.RequestId, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        journal.CountReplay(call.Key);
         return new Execution(ExecutionKind.Replay, completed.ResponseBody, null);
     }
 }

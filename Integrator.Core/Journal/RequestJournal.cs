@@ -1,4 +1,7 @@
+using System.Threading.Channels;
+using Integrator.Core.Idempotency;
 using Integrator.Core.Storage;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Integrator.Core.Journal;
@@ -17,12 +20,17 @@ public sealed record JournalEntry(
     string? ErrorCode);
 
 /// <summary>
-/// The request journal: EXECUTED rows are written inside the transaction of a first execution, REJECTED rows after an
-/// error, and replays bump the executed row's counter. A journal write that fails because the database is down never
-/// changes the answer; it is logged instead.
+/// The request journal. An EXECUTED entry is written inside the transaction of the first execution, so it exists
+/// exactly when the effect does. Entries of refused calls and replay counts are queued and written in batches in the
+/// background: an answer never waits for them (a 503 is answered precisely when the database cannot take a write),
+/// and a burst of garbage costs one transaction per batch. Queued writes are lost only if the process dies within the
+/// flush interval, or dropped (and counted in the log) when the queue is full.
 /// </summary>
-public sealed partial class RequestJournal(Database database, ILogger<RequestJournal> logger)
+public sealed partial class RequestJournal(Database database, TimeProvider time, ILogger<RequestJournal> logger) : BackgroundService
 {
+    private const int QueueCapacity = 10_000;
+    private const int BatchSize = 500;
+
     private const string Insert = """
         INSERT INTO request_journal (call_id, received_at, method, payment_integrator_account_id, request_id,
                                      reserve_funds_request_id, outcome, request_json, http_status, response_body, error_code)
@@ -30,36 +38,87 @@ public sealed partial class RequestJournal(Database database, ILogger<RequestJou
                 @ReserveFundsRequestId, @Outcome, @RequestJson, @HttpStatus, @ResponseBody, @ErrorCode)
         """;
 
-    private const string CountReplay = """
-        UPDATE request_journal SET replay_count = replay_count + 1, last_replayed_at = @Now
+    private const string CountReplays = """
+        UPDATE request_journal SET replay_count = replay_count + @Count, last_replayed_at = @LastReplayedAt
         WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId AND outcome = 'EXECUTED'
         """;
+
+    private readonly Channel<Write> _queue = Channel.CreateBounded<Write>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private long _dropped;
 
     public Task RecordExecutedAsync(DbTx tx, JournalEntry entry, CancellationToken ct) =>
         tx.ExecuteAsync(Insert, Row(entry, "EXECUTED"), ct);
 
-    public async Task RecordRejectedAsync(JournalEntry entry, CancellationToken ct)
+    public void RecordRejected(JournalEntry entry) => Enqueue(new Write(entry, null));
+
+    public void CountReplay(IdempotencyKey key) =>
+        Enqueue(new Write(null, new Replay(key, time.GetUtcNow().ToUnixTimeMilliseconds())));
+
+    public override Task StopAsync(CancellationToken cancellationToken)
     {
-        try
+        // Let the loop drain what was queued before it stops.
+        _queue.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Write>(BatchSize);
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            await database.ExecuteAsync(Insert, Row(entry, "REJECTED"), ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The error answer matters more than its journal entry (the database may be why we are answering an error).
-            LogNotJournaled(logger, entry.CallId, e.Message);
+            while (batch.Count < BatchSize && _queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            await WriteAsync(batch);
+            batch.Clear();
         }
     }
 
-    public async Task CountReplayAsync(string accountId, string requestId, long nowMillis, CancellationToken ct)
+    private void Enqueue(Write write)
     {
-        try
+        if (!_queue.Writer.TryWrite(write) && Interlocked.Increment(ref _dropped) % 1000 == 1)
         {
-            await database.ExecuteAsync(CountReplay, new { AccountId = accountId, RequestId = requestId, Now = nowMillis }, ct);
+            LogDropped(logger, Interlocked.Read(ref _dropped));
         }
-        catch (Exception e) when (database.Classify(e) is StorageFault.Unavailable or StorageFault.Conflict)
+    }
+
+    private async Task WriteAsync(List<Write> batch)
+    {
+        var replays = batch.Where(w => w.Replay is not null).Select(w => w.Replay!)
+            .GroupBy(r => r.Key)
+            .Select(g => new { g.Key.AccountId, g.Key.RequestId, Count = g.Count(), LastReplayedAt = g.Max(r => r.At) })
+            .ToList();
+        for (var attempt = 1; ; attempt++)
         {
-            LogNotJournaled(logger, requestId, e.Message);
+            try
+            {
+                await using var tx = await database.BeginAsync(CancellationToken.None);
+                foreach (var write in batch.Where(w => w.Rejected is not null))
+                {
+                    await tx.ExecuteAsync(Insert, Row(write.Rejected!, "REJECTED"), CancellationToken.None);
+                }
+
+                foreach (var replay in replays)
+                {
+                    await tx.ExecuteAsync(CountReplays, replay, CancellationToken.None);
+                }
+
+                await tx.CommitAsync(CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && database.Classify(e) is StorageFault.Unavailable or StorageFault.Conflict)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (Exception e)
+            {
+                LogBatchLost(logger, e, batch.Count);
+                return;
+            }
         }
     }
 
@@ -78,6 +137,13 @@ public sealed partial class RequestJournal(Database database, ILogger<RequestJou
         entry.ErrorCode,
     };
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Journal entry for {CallId} not written: {Reason}")]
-    private static partial void LogNotJournaled(ILogger logger, string callId, string reason);
+    private sealed record Write(JournalEntry? Rejected, Replay? Replay);
+
+    private sealed record Replay(IdempotencyKey Key, long At);
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Journal queue full: {Dropped} journal writes dropped so far")]
+    private static partial void LogDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "A batch of {Count} journal writes could not be stored")]
+    private static partial void LogBatchLost(ILogger logger, Exception exception, int count);
 }

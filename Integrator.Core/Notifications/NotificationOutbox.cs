@@ -5,6 +5,11 @@ namespace Integrator.Core.Notifications;
 /// <summary>Queues outbound notifications inside the caller's transaction; the dispatcher delivers them.</summary>
 public sealed class NotificationOutbox
 {
+    private const string FindCancelResult = """
+        SELECT notification_id FROM notifications
+        WHERE payment_integrator_account_id = @AccountId AND cancel_request_id = @CancelRequestId
+        """;
+
     private const string InsertCancelResult = """
         INSERT INTO notifications (notification_id, payment_integrator_account_id, cancel_request_id, reservation_id,
                                    result, status, created_at, next_attempt_at)
@@ -13,11 +18,18 @@ public sealed class NotificationOutbox
 
     /// <summary>
     /// Queues cancelFundsReservationResultNotification for a successful cancel. The row's id is the notification's
-    /// own GSP requestId, so every delivery attempt carries the same one.
+    /// own GSP requestId, so every delivery attempt carries the same one. A cancel request has one result, so a
+    /// request run again after its idempotency record was purged finds its notification already queued.
     /// </summary>
     public async Task<string> EnqueueCancelResultAsync(
         DbTx tx, string accountId, string cancelRequestId, string reservationId, long nowMillis, CancellationToken ct)
     {
+        var key = new { AccountId = accountId, CancelRequestId = cancelRequestId };
+        if (await tx.QuerySingleOrDefaultAsync<string>(FindCancelResult, key, ct) is { } existing)
+        {
+            return existing;
+        }
+
         var notificationId = Ids.New();
         await tx.ExecuteAsync(
             InsertCancelResult,

@@ -1,0 +1,30 @@
+using Integrator.Core.Gsp;
+using Integrator.Core.Storage;
+
+namespace Integrator.Tests.Conventions;
+
+/// <summary>Rules of this codebase that a reviewer would otherwise have to remember.</summary>
+public sealed class CodebaseRulesTests
+{
+    [Test]
+    public void CoreDoesNotDependOnAspNetCore()
+    {
+        var references = typeof(GspGateway).Assembly.GetReferencedAssemblies().Select(a => a.Name!);
+        Assert.That(references, Has.None.StartsWith("Microsoft.AspNetCore"), "HTTP belongs to Integrator.Api");
+    }
+
+    [TestCase(StorageProvider.Sqlite)]
+    public void MigrationsAreNumberedFromOneWithoutGaps(StorageProvider provider)
+    {
+        var versions = Migrator.Scripts(provider).Select(s => s.Version).ToArray();
+        Assert.That(versions, Is.EqualTo(Enumerable.Range(1, versions.Length).ToArray()));
+    }
+
+    [TestCase(StorageProvider.Sqlite)]
+    public void EveryScriptIsEmbeddedFromTheDbFolder(StorageProvider provider)
+    {
+        var root = Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "db", Migrator.FolderOf(provider));
+        var onDisk = Directory.GetFiles(root, "*.sql").Select(Path.GetFileNameWithoutExtension).Order().ToArray();
+        Assert.That(Migrator.Scripts(provider).Select(s => s.Name).ToArray(), Is.EqualTo(onDisk));
+    }
+}
