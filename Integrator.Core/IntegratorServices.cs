@@ -27,6 +27,9 @@ public static class IntegratorServices
         AddValidatedOptions<ReservationOptions>(services, ReservationOptions.Section);
         AddValidatedOptions<LedgerOptions>(services, LedgerOptions.Section);
         AddValidatedOptions<MessageSecurityOptions>(services, MessageSecurityOptions.Section);
+        AddValidatedOptions<NotificationOptions>(services, NotificationOptions.Section);
+        AddValidatedOptions<GoogleOptions>(services, GoogleOptions.Section);
+        services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
         services.AddSingleton<IValidateOptions<MessageSecurityOptions>, MessageSecurityOptionsValidator>();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
 
@@ -50,12 +53,25 @@ public static class IntegratorServices
         services.AddSingleton<CaptureFundsHandler>();
         services.AddSingleton<CancelFundsHandler>();
         services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<NotificationStore>();
+        services.AddSingleton<GoogleNotificationSender>();
+        services.AddMetrics();
+        services.AddSingleton<NotificationMetrics>();
+        services.AddHttpClient(GoogleNotificationSender.HttpClientName, (sp, client) =>
+            {
+                client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.HttpTimeout;
+                client.MaxResponseContentBufferSize = 1024 * 1024;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
 
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<InFlightRequests>();
         services.AddSingleton<IdempotentExecutor>();
-        services.AddSingleton<RequestJournal>();
-        services.AddHostedService(sp => sp.GetRequiredService<RequestJournal>());
+        AddBackgroundService<RequestJournal>(services);
 
         services.AddSingleton<IMessageCodec>(sp =>
             sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Mode switch
@@ -68,9 +84,18 @@ public static class IntegratorServices
 
         // First hosted service: nothing else runs before the schema and the seed are in place.
         services.AddHostedService<IntegratorStartup>();
-        services.AddSingleton<RetentionPurger>();
-        services.AddHostedService(sp => sp.GetRequiredService<RetentionPurger>());
+        AddBackgroundService<RetentionPurger>(services);
+        AddBackgroundService<ExpirySweeper>(services);
+        AddBackgroundService<NotificationDispatcher>(services);
         return services;
+    }
+
+    /// <summary>A singleton (so tests and support can reach it) that also runs as a hosted service.</summary>
+    private static void AddBackgroundService<T>(IServiceCollection services)
+        where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
     private static void AddValidatedOptions<T>(IServiceCollection services, string section)

@@ -2,7 +2,14 @@ using Integrator.Core.Storage;
 
 namespace Integrator.Core.Idempotency;
 
-public sealed record IdempotencyRecord(string Method, string Fingerprint, string ResponseBody);
+public sealed record IdempotencyRecord
+{
+    public required string Method { get; init; }
+
+    public required string Fingerprint { get; init; }
+
+    public required string ResponseBody { get; init; }
+}
 
 /// <summary>
 /// The idempotency records. The PRIMARY KEY (paymentIntegratorAccountId, requestId) is the check: a row is claimed by

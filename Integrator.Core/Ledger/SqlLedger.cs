@@ -81,6 +81,16 @@ public sealed class SqlLedger : ILedger
         }
     }
 
-    private sealed record AccountRow(
-        string AccountId, string CurrencyCode, string Status, long? TransactionLimitMicros, long AvailableMicros);
+    private sealed record AccountRow
+    {
+        public required string AccountId { get; init; }
+
+        public required string CurrencyCode { get; init; }
+
+        public required string Status { get; init; }
+
+        public long? TransactionLimitMicros { get; init; }
+
+        public long AvailableMicros { get; init; }
+    }
 }

@@ -5,7 +5,7 @@ namespace Integrator.Core.Reservations;
 /// <summary>Reservations and their state history. Transitions are compare-and-set on the current state.</summary>
 public sealed class ReservationStore
 {
-    private const string Columns = """
+    public const string Columns = """
         reservation_id, payment_integrator_account_id, reserve_request_id, account_id, currency_code, amount_micros,
         state, created_at, expires_at, updated_at, capture_id, captured_amount_micros
         """;

@@ -48,19 +48,19 @@ public sealed class ReserveFundsHandler(ILedger ledger, ReservationStore reserva
             return new ReserveFundsResponse { Result = decline, PaymentIntegratorTransactionId = transactionId };
         }
 
-        var reservation = new Reservation(
-            ReservationId: transactionId,
-            PaymentIntegratorAccountId: request.PaymentIntegratorAccountId,
-            ReserveRequestId: request.RequestHeader.RequestId,
-            AccountId: account.AccountId,
-            CurrencyCode: request.CurrencyCode,
-            AmountMicros: request.Amount,
-            State: ReservationState.Reserved,
-            CreatedAt: nowMillis,
-            ExpiresAt: nowMillis + _lifetimeMillis,
-            UpdatedAt: nowMillis,
-            CaptureId: null,
-            CapturedAmountMicros: null);
+        var reservation = new Reservation
+        {
+            ReservationId = transactionId,
+            PaymentIntegratorAccountId = request.PaymentIntegratorAccountId,
+            ReserveRequestId = request.RequestHeader.RequestId,
+            AccountId = account.AccountId,
+            CurrencyCode = request.CurrencyCode,
+            AmountMicros = request.Amount,
+            State = ReservationState.Reserved,
+            CreatedAt = nowMillis,
+            ExpiresAt = nowMillis + _lifetimeMillis,
+            UpdatedAt = nowMillis,
+        };
         await reservations.InsertAsync(tx, reservation, request.RequestHeader.RequestId, ct);
         return new ReserveFundsResponse
         {

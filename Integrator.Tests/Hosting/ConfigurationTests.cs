@@ -36,6 +36,18 @@ public sealed class ConfigurationTests
     }
 
     [Test]
+    public void DispatcherWithoutGoogleBaseUrlStopsStartup() =>
+        Assert.That(
+            StartupError(new Dictionary<string, string?> { ["Notifications:Enabled"] = "true", ["Google:BaseUrl"] = "" }),
+            Does.Contain("Google:BaseUrl is required"));
+
+    [Test]
+    public void LeaseShorterThanTheHttpTimeoutStopsStartup() =>
+        Assert.That(
+            StartupError(new Dictionary<string, string?> { ["Notifications:Lease"] = "00:00:05", ["Notifications:HttpTimeout"] = "00:00:10" }),
+            Does.Contain("Notifications:Lease must exceed"));
+
+    [Test]
     public async Task BasePathPrefixesTheGoogleRoutes()
     {
         await using var app = IntegratorApp.Start(new Dictionary<string, string?> { ["Gsp:BasePath"] = "/integrator-base-path" });

@@ -64,6 +64,8 @@ public sealed class IntegratorApp : IAsyncDisposable
             ["MessageSecurity:Mode"] = "None",
             ["Gsp:PaymentIntegratorAccountIds:0"] = GspMessages.AccountId,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Suites that test delivery turn the dispatcher on and point it at a FakeGoogle.
+            ["Notifications:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -87,6 +89,16 @@ public sealed class IntegratorApp : IAsyncDisposable
         using var response = await Client.PostAsync($"{basePath}/redirect-payment-token-v1/{method}", content);
         var raw = await response.Content.ReadAsStringAsync();
         return new GspResult((int)response.StatusCode, raw, response.Content.Headers.ContentType?.ToString());
+    }
+
+    /// <summary>Reserves and cancels; returns the cancel requestId.</summary>
+    public async Task<string> ReserveAndCancelAsync()
+    {
+        var reservation = await ReserveAsync();
+        var cancelId = GspMessages.NewId("cancel");
+        var result = await PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, Clock.NowMillis, reservation));
+        result.AssertStatus(200);
+        return cancelId;
     }
 
     /// <summary>Reserves <paramref name="amountMicros"/> and returns the reserveFunds requestId.</summary>

@@ -1,0 +1,85 @@
+using Integrator.Core.Ledger;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core.Reservations;
+
+/// <summary>
+/// Moves reservations past their expiry to EXPIRED and releases their holds (GSP: "the integrator auto-cancelled the
+/// reservation"), a batch per short transaction. Each move is a compare-and-set on RESERVED, so a cancel or capture
+/// of the same reservation at the same moment wins or loses cleanly; a later cancel answers SUCCESS.
+/// </summary>
+public sealed partial class ExpirySweeper(
+    Database database,
+    ReservationStore reservations,
+    ILedger ledger,
+    IOptions<ReservationOptions> options,
+    TimeProvider time,
+    ILogger<ExpirySweeper> logger) : BackgroundService
+{
+    private static string SelectExpiredSql(StorageProvider provider) => provider switch
+    {
+        StorageProvider.SqlServer => $"SELECT TOP (@Batch) {ReservationStore.Columns} FROM reservations WHERE state = 'RESERVED' AND expires_at <= @Now ORDER BY expires_at",
+        _ => $"SELECT {ReservationStore.Columns} FROM reservations WHERE state = 'RESERVED' AND expires_at <= @Now ORDER BY expires_at LIMIT @Batch",
+    };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval);
+        do
+        {
+            try
+            {
+                await SweepOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <returns>How many reservations this sweep expired.</returns>
+    public async Task<int> SweepOnceAsync(CancellationToken ct)
+    {
+        var batch = options.Value.SweepBatchSize;
+        var sql = SelectExpiredSql(database.Dialect.Provider);
+        var expired = 0;
+        while (true)
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await using var tx = await database.BeginAsync(ct);
+            var due = await tx.QueryAsync<Reservation>(sql, new { Now = now, Batch = batch }, ct);
+            foreach (var reservation in due)
+            {
+                if (await reservations.TryTransitionAsync(tx, reservation, ReservationState.Expired, new Cause(TransitionCauses.ExpirySweeper), now, ct))
+                {
+                    await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, ct);
+                    expired++;
+                }
+            }
+
+            await tx.CommitAsync(ct);
+            if (due.Count < batch)
+            {
+                break;
+            }
+        }
+
+        if (expired > 0)
+        {
+            LogExpired(logger, expired);
+        }
+
+        return expired;
+    }
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Expired {Count} reservations and released their holds")]
+    private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Expiry sweep failed; it runs again at the next interval")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}
