@@ -6,10 +6,12 @@ using Integrator.Core.Ledger;
 using Integrator.Core.Notifications;
 using Integrator.Core.Reservations;
 using Integrator.Core.Security;
+using Integrator.Core.Security.Pgp;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Core;
@@ -73,11 +75,18 @@ public static class IntegratorServices
         services.AddSingleton<IdempotentExecutor>();
         AddBackgroundService<RequestJournal>(services);
 
+        services.AddSingleton(sp => PgpKeyringLoader.Load(
+            sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Pgp,
+            sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
+            sp.GetRequiredService<TimeProvider>().GetUtcNow(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PgpKeyringLoader).FullName!)));
+        services.AddSingleton<PgpOpener>();
+        services.AddSingleton<PgpSealer>();
         services.AddSingleton<IMessageCodec>(sp =>
             sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Mode switch
             {
                 MessageSecurityMode.None => new PlaintextCodec(),
-                _ => throw new InvalidOperationException("MessageSecurity:Mode=Pgp is not available yet."),
+                _ => new PgpCodec(sp.GetRequiredService<PgpOpener>(), sp.GetRequiredService<PgpSealer>()),
             });
         services.AddSingleton<RequestChecks>();
         services.AddSingleton<GspGateway>();

@@ -1,4 +1,5 @@
 using Integrator.Core.Ledger;
+using Integrator.Core.Security;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -6,14 +7,17 @@ using Microsoft.Extensions.Options;
 namespace Integrator.Core;
 
 /// <summary>
-/// Runs before the server accepts requests and before any background job: applies migrations, then upserts the
-/// ledger seed. A failure here stops startup with a message that says what to fix.
+/// Runs before the server accepts requests and before any background job: loads the message codec (and with it every
+/// key file), applies migrations, then upserts the ledger seed. A failure here stops startup with a message that says
+/// what to fix.
 /// </summary>
 public sealed class IntegratorStartup(
-    Migrator migrator, LedgerSeeder seeder, IOptions<LedgerOptions> ledger, IHostEnvironment environment) : IHostedService
+    IMessageCodec codec, Migrator migrator, LedgerSeeder seeder, IOptions<LedgerOptions> ledger, IHostEnvironment environment)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _ = codec; // resolved above: key files are read and checked now, not on the first request
         await migrator.MigrateAsync(cancellationToken);
         if (!string.IsNullOrWhiteSpace(ledger.Value.SeedFile))
         {

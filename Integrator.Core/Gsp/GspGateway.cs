@@ -187,10 +187,22 @@ public sealed partial class GspGateway(
     /// </summary>
     private GspReply Reply(Call call, GspError error)
     {
-        var json = GspJson.Format(error.ToResponse(call.CallId, Now()));
-        return call.Authenticated
-            ? new GspReply(error.HttpStatus, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)))
-            : new GspReply(error.HttpStatus, PlainJson, Encoding.UTF8.GetBytes(json));
+        var json = Encoding.UTF8.GetBytes(GspJson.Format(error.ToResponse(call.CallId, Now())));
+        if (!call.Authenticated)
+        {
+            return new GspReply(error.HttpStatus, PlainJson, json);
+        }
+
+        try
+        {
+            return new GspReply(error.HttpStatus, codec.ContentType, codec.Seal(json));
+        }
+        catch (Exception e)
+        {
+            // Sealing itself failed (no usable key): say only that something failed.
+            LogFault(logger, e, call.Method, call.CallId);
+            return new GspReply(500, PlainJson, Encoding.UTF8.GetBytes(GspJson.Format(GspError.Internal().ToResponse(call.CallId, Now()))));
+        }
     }
 
     private GspReply Answer(Call call, IMessage response) => Answer(call, GspJson.Format(response));

@@ -2,13 +2,19 @@ using Integrator.Tests.Infrastructure;
 
 namespace Integrator.Tests.Cancellation;
 
-/// <summary>cancelFundsReservation as product.md §2.2 defines it, through HTTP, against the SQLite file.</summary>
-public sealed class IdempotentCancelTests
+/// <summary>
+/// cancelFundsReservation as product.md §2.2 defines it, through HTTP, against the SQLite file: once with plaintext
+/// bodies and once signed and encrypted (MessageSecurity:Mode=Pgp).
+/// </summary>
+[TestFixtureSource(nameof(Modes))]
+public sealed class IdempotentCancelTests(string mode)
 {
     private IntegratorApp _app = null!;
 
+    public static IEnumerable<string> Modes => ["None", "Pgp"];
+
     [OneTimeSetUp]
-    public void Start() => _app = IntegratorApp.Start();
+    public void Start() => _app = StartApp();
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _app.DisposeAsync();
@@ -115,7 +121,7 @@ public sealed class IdempotentCancelTests
     [Test]
     public async Task ExpiredReservationCancelsAsSuccessAndReleasesTheHold()
     {
-        await using var app = IntegratorApp.Start(new Dictionary<string, string?> { ["Reservations:Lifetime"] = "00:10:00" });
+        await using var app = StartApp(new Dictionary<string, string?> { ["Reservations:Lifetime"] = "00:10:00" });
         var reservation = await app.ReserveAsync(amountMicros: 4_000_000);
         Assert.That(await app.ScalarAsync<long>("SELECT held_micros FROM accounts WHERE account_id = 'acct-rich'"), Is.EqualTo(4_000_000));
         app.Clock.Advance(TimeSpan.FromMinutes(10));
@@ -176,6 +182,20 @@ public sealed class IdempotentCancelTests
             Assert.That(rows[0].Result, Is.EqualTo("SUCCESS"));
             Assert.That(rows[0].Status, Is.EqualTo("PENDING"));
         });
+    }
+
+    private IntegratorApp StartApp(Dictionary<string, string?>? settings = null)
+    {
+        settings ??= [];
+        if (mode == "Pgp")
+        {
+            foreach (var (key, value) in TestKeys.PgpSettings())
+            {
+                settings[key] = value;
+            }
+        }
+
+        return IntegratorApp.Start(settings);
     }
 
     private Task<long> HeldAsync() => _app.ScalarAsync<long>("SELECT held_micros FROM accounts WHERE account_id = 'acct-rich'");

@@ -80,7 +80,10 @@ public sealed class FakeGoogle : IAsyncDisposable
             ? request
             : null;
         _received.Enqueue(new ReceivedNotification(
-            context.Request.Url!.AbsolutePath, context.Request.ContentType, parsed, opened.Error?.CodeName, DateTimeOffset.UtcNow));
+            context.Request.Url!.AbsolutePath, context.Request.ContentType, parsed, opened.Error?.CodeName, DateTimeOffset.UtcNow)
+        {
+            RawBody = buffer.ToArray(),
+        });
 
         var status = Respond(call);
         try
@@ -124,5 +127,7 @@ public sealed class FakeGoogle : IAsyncDisposable
 public sealed record ReceivedNotification(
     string Path, string? ContentType, CancelFundsReservationResultNotificationRequest? Notification, string? OpenError, DateTimeOffset At)
 {
+    public byte[] RawBody { get; init; } = [];
+
     public string RequestId => Notification?.RequestHeader.RequestId ?? "?";
 }

@@ -3,11 +3,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
+using Integrator.Core.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Integrator.Tests.Infrastructure;
 
@@ -21,9 +23,11 @@ public sealed class IntegratorApp : IAsyncDisposable
 
     private readonly bool _ownsFolder;
 
-    private IntegratorApp(string folder, bool ownsFolder, IReadOnlyDictionary<string, string?> settings, ManualTimeProvider clock, string environment)
+    private IntegratorApp(
+        string folder, bool ownsFolder, IReadOnlyDictionary<string, string?> settings, ManualTimeProvider clock, string environment, IMessageCodec client)
     {
         Folder = folder;
+        ClientCodec = client;
         _ownsFolder = ownsFolder;
         Clock = clock;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -31,11 +35,15 @@ public sealed class IntegratorApp : IAsyncDisposable
             web.UseEnvironment(environment);
             web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
+            web.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         });
         Client = _factory.CreateClient();
     }
 
     public string Folder { get; }
+
+    /// <summary>Everything this server logged (all levels, Debug and up).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public string DatabasePath => Path.Combine(Folder, "integrator.db");
 
@@ -44,6 +52,9 @@ public sealed class IntegratorApp : IAsyncDisposable
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>How this test client (in Google's role) seals requests and opens answers: plaintext, or PGP with Google's keys.</summary>
+    public IMessageCodec ClientCodec { get; }
 
     /// <param name="shareWith">Another app whose database file (and seed) this one uses: a second instance.</param>
     public static IntegratorApp Start(
@@ -63,7 +74,9 @@ public sealed class IntegratorApp : IAsyncDisposable
             ["Ledger:SeedFile"] = seedPath,
             ["MessageSecurity:Mode"] = "None",
             ["Gsp:PaymentIntegratorAccountIds:0"] = GspMessages.AccountId,
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:System"] = "Warning",
             // Suites that test delivery turn the dispatcher on and point it at a FakeGoogle.
             ["Notifications:Enabled"] = "false",
         };
@@ -72,12 +85,15 @@ public sealed class IntegratorApp : IAsyncDisposable
             all[key] = value;
         }
 
-        return new IntegratorApp(folder, shareWith is null, all, new ManualTimeProvider(), environment);
+        var client = all.GetValueOrDefault("MessageSecurity:Mode") == "Pgp" ? TestKeys.GoogleSide() : (IMessageCodec)new PlaintextCodec();
+        return new IntegratorApp(folder, shareWith is null, all, new ManualTimeProvider(), environment, client);
     }
 
+    /// <summary>Sends a request as Google would: sealed by <see cref="ClientCodec"/>.</summary>
     public Task<GspResult> PostAsync(string method, JsonNode body) =>
-        PostRawAsync(method, Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json");
+        PostRawAsync(method, ClientCodec.Seal(Encoding.UTF8.GetBytes(body.ToJsonString())), ClientCodec.ContentType);
 
+    /// <summary>Sends these exact bytes; a sealed answer is opened, so <see cref="GspResult.Raw"/> is always JSON or text.</summary>
     public async Task<GspResult> PostRawAsync(string method, byte[] body, string? contentType, string basePath = "")
     {
         using var content = new ByteArrayContent(body);
@@ -87,8 +103,16 @@ public sealed class IntegratorApp : IAsyncDisposable
         }
 
         using var response = await Client.PostAsync($"{basePath}/redirect-payment-token-v1/{method}", content);
-        var raw = await response.Content.ReadAsStringAsync();
-        return new GspResult((int)response.StatusCode, raw, response.Content.Headers.ContentType?.ToString());
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var type = response.Content.Headers.ContentType?.ToString();
+        var raw = Encoding.UTF8.GetString(bytes);
+        if (MediaTypes.Is(type, MediaTypes.OctetStream))
+        {
+            var opened = ClientCodec.Open(bytes, type);
+            raw = opened.Json is { } json ? Encoding.UTF8.GetString(json) : $"<answer could not be opened: {opened.Error!.CodeName}>";
+        }
+
+        return new GspResult((int)response.StatusCode, raw, type) { Body = bytes };
     }
 
     /// <summary>Reserves and cancels; returns the cancel requestId.</summary>
@@ -167,6 +191,9 @@ public sealed class IntegratorApp : IAsyncDisposable
 /// <summary>What the server answered: status, raw body and its fields.</summary>
 public sealed record GspResult(int Status, string Raw, string? ContentType)
 {
+    /// <summary>The body as it came over the wire (sealed, in PGP mode).</summary>
+    public byte[] Body { get; init; } = [];
+
     public JsonNode Json => JsonNode.Parse(Raw) ?? throw new InvalidOperationException("Empty body");
 
     public string? Field(string name) => Json[name]?.GetValue<string>();

@@ -5,10 +5,10 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
 
-    public static DateTimeOffset DefaultStart { get; } = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-
+    /// <summary>Starts at the real time (whole seconds), so that GnuPG, which checks signature times against its own
+    /// clock, agrees with what the server signs.</summary>
     public ManualTimeProvider()
-        : this(DefaultStart)
+        : this(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()))
     {
     }
 

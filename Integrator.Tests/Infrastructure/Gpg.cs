@@ -1,0 +1,116 @@
+using System.Diagnostics;
+
+namespace Integrator.Tests.Infrastructure;
+
+/// <summary>
+/// GnuPG as an independent OpenPGP peer, in a keyring of its own that holds the given key files. Signs, encrypts and
+/// verifies exactly as Google's documentation shows (<c>gpg --sign --digest-algo SHA384 --encrypt --cipher-algo AES256</c>).
+/// </summary>
+public sealed class Gpg : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("gpg-").FullName;
+
+    public Gpg(params string[] keyFiles)
+    {
+        foreach (var file in keyFiles)
+        {
+            Run(["--import", file], []);
+        }
+    }
+
+    /// <summary>Signs with each signer (by e-mail) and encrypts to each recipient, in one pass.</summary>
+    public byte[] SignAndEncrypt(byte[] content, string[] signers, string[] recipients, bool armor = false, string? fakedTime = null)
+    {
+        var args = new List<string>();
+        if (fakedTime is not null)
+        {
+            args.AddRange(["--faked-system-time", fakedTime]);
+        }
+
+        foreach (var signer in signers)
+        {
+            args.AddRange(["--local-user", Email(signer)]);
+        }
+
+        if (signers.Length > 0)
+        {
+            args.AddRange(["--sign", "--digest-algo", "SHA384"]);
+        }
+
+        args.AddRange(["--encrypt", "--cipher-algo", "AES256"]);
+        foreach (var recipient in recipients)
+        {
+            args.AddRange(["--recipient", Email(recipient)]);
+        }
+
+        if (armor)
+        {
+            args.Add("--armor");
+        }
+
+        return Run(args, content).Output;
+    }
+
+    /// <summary>Decrypts and verifies; Status holds gpg's machine-readable status lines (DECRYPTION_OKAY, VALIDSIG…).</summary>
+    public (byte[] Content, string Status) Decrypt(byte[] message)
+    {
+        var (output, status) = Run(["--decrypt"], message);
+        return (output, status);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            using var kill = Process.Start(new ProcessStartInfo("gpgconf", ["--homedir", _home, "--kill", "gpg-agent"]) { UseShellExecute = false });
+            kill?.WaitForExit(5000);
+        }
+        finally
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+    }
+
+    private static string Email(string name) => $"{name}@integrator.test";
+
+    private (byte[] Output, string Status) Run(IEnumerable<string> args, byte[] input)
+    {
+        var statusFile = Path.Combine(_home, $"status-{Guid.NewGuid():N}");
+        var start = new ProcessStartInfo("gpg")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--homedir", _home, "--batch", "--yes", "--no-tty", "--trust-model", "always", "--pinentry-mode", "loopback",
+                     "--passphrase", TestKeys.Passphrase, "--status-file", statusFile,
+                 }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardInput.BaseStream.Write(input);
+        process.StandardInput.Close();
+        if (!process.WaitForExit(30_000))
+        {
+            process.Kill();
+            throw new TimeoutException("gpg did not finish");
+        }
+
+        copy.GetAwaiter().GetResult();
+        var status = File.Exists(statusFile) ? File.ReadAllText(statusFile) : string.Empty;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"gpg {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.GetAwaiter().GetResult()}\n{status}");
+        }
+
+        return (stdout.ToArray(), status);
+    }
+}
