@@ -1,5 +1,12 @@
+using System.CommandLine;
+using Integrator.Api.Cli;
 using Integrator.Api.Gsp;
 using Integrator.Core;
+
+if (args is ["keygen", ..])
+{
+    return new RootCommand("Integrator tools") { KeygenCommand.Create() }.Parse(args).Invoke();
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +17,7 @@ builder.Services.ConfigureOptions<GspRoutes>();
 var app = builder.Build();
 app.MapControllers();
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

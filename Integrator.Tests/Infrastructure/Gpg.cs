@@ -19,9 +19,9 @@ public sealed class Gpg : IDisposable
     }
 
     /// <summary>Signs with each signer (by e-mail) and encrypts to each recipient, in one pass.</summary>
-    public byte[] SignAndEncrypt(byte[] content, string[] signers, string[] recipients, bool armor = false, string? fakedTime = null)
+    public byte[] SignAndEncrypt(byte[] content, string[] signers, string[] recipients, bool armor = false, string? fakedTime = null, string[]? extra = null)
     {
-        var args = new List<string>();
+        var args = new List<string>(extra ?? []);
         if (fakedTime is not null)
         {
             args.AddRange(["--faked-system-time", fakedTime]);

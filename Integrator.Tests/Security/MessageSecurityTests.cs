@@ -50,6 +50,28 @@ public sealed class MessageSecurityTests
         Assert.That(result.Field("errorDescription"), Is.EqualTo("The payload could not be decrypted."), name);
     }
 
+    [Test]
+    public async Task CompressionBombIs400()
+    {
+        var zeros = new byte[20 * 1024 * 1024];
+        var bomb = _gpg.SignAndEncrypt(zeros, ["google-1"], ["integrator-1"], extra: ["--compress-algo", "bzip2", "--compress-level", "9"]);
+        Assert.That(bomb, Has.Length.LessThan(4096), "20 MiB that compress to almost nothing");
+
+        var result = await RefusedAsync(Base64UrlOf(bomb), "application/octet-stream");
+
+        result.AssertError(400, "INVALID_PAYLOAD_ENCRYPTION");
+    }
+
+    [TestCase("zip")]
+    [TestCase("zlib")]
+    [TestCase("bzip2")]
+    public async Task CompressedRequestsAreAccepted(string algorithm)
+    {
+        var body = Encoding.UTF8.GetBytes(GspMessages.Echo(GspMessages.NewId("echo"), _app.Clock.NowMillis).ToJsonString());
+        var message = _gpg.SignAndEncrypt(body, ["google-1"], ["integrator-1"], extra: ["--compress-algo", algorithm]);
+        (await _app.PostRawAsync("echo", Base64UrlOf(message), "application/octet-stream")).AssertStatus(200);
+    }
+
     [TestCase("not base64url: spaces and *", Description = "outside the alphabet")]
     [TestCase("YWJj+/==", Description = "standard base64, not base64url")]
     [TestCase("", Description = "empty")]
