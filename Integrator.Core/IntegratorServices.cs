@@ -42,7 +42,9 @@ public static class IntegratorServices
             return storage.Provider switch
             {
                 StorageProvider.Sqlite => new SqliteDialect(storage.ConnectionString, storage.LockTimeout, contentRoot),
-                _ => throw new InvalidOperationException($"Storage:Provider {storage.Provider} is not supported yet."),
+                StorageProvider.Postgres => new PostgresDialect(storage.ConnectionString, storage.LockTimeout),
+                StorageProvider.SqlServer => new SqlServerDialect(storage.ConnectionString, storage.LockTimeout),
+                _ => throw new InvalidOperationException($"Unknown Storage:Provider {storage.Provider}."),
             };
         });
         services.AddSingleton<Database>();

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Storage;
 
@@ -11,7 +12,7 @@ namespace Integrator.Core.Storage;
 /// journal table <c>schema_migrations</c> does not list yet, each in its own transaction. A script that was changed after
 /// it was applied stops startup: schema history is never rewritten.
 /// </summary>
-public sealed partial class Migrator(Database database, TimeProvider time, ILogger<Migrator> logger)
+public sealed partial class Migrator(Database database, IOptions<StorageOptions> options, TimeProvider time, ILogger<Migrator> logger)
 {
     private const string FindApplied = "SELECT checksum FROM schema_migrations WHERE version = @Version";
     private const string RecordApplied = """
@@ -22,8 +23,14 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
     public async Task MigrateAsync(CancellationToken ct)
     {
         var dialect = database.Dialect;
-        await dialect.PrepareAsync(ct);
-        await database.ExecuteAsync(dialect.CreateMigrationJournalSql, null, ct);
+        await WaitForDatabaseAsync(ct);
+        await using (var tx = await database.BeginAsync(ct))
+        {
+            // Under the migration lock: instances that start together must not race to create the journal.
+            await dialect.LockForMigrationAsync(tx, ct);
+            await tx.ExecuteAsync(dialect.CreateMigrationJournalSql, null, ct);
+            await tx.CommitAsync(ct);
+        }
 
         foreach (var script in Scripts(dialect.Provider))
         {
@@ -49,6 +56,26 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
                 ct);
             await tx.CommitAsync(ct);
             LogApplied(logger, script.Name, dialect.Provider);
+        }
+    }
+
+    /// <summary>A server database may still be starting (several instances, containers): retry until Storage:StartupTimeout.</summary>
+    private async Task WaitForDatabaseAsync(CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + options.Value.StartupTimeout;
+        while (true)
+        {
+            try
+            {
+                await database.Dialect.PrepareAsync(ct);
+                await using var connection = await database.OpenAsync(ct);
+                return;
+            }
+            catch (Exception e) when (database.Classify(e) == StorageFault.Unavailable && time.GetUtcNow() < deadline)
+            {
+                LogWaiting(logger, database.Dialect.Provider, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
         }
     }
 
@@ -104,6 +131,9 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
 
     [GeneratedRegex(@"^db/(?<folder>[a-z]+)/(?<name>(?<version>\d{4})_[a-z0-9_]+)\.sql$")]
     private static partial Regex ScriptName();
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Waiting for the {Provider} database: {Reason}")]
+    private static partial void LogWaiting(ILogger logger, StorageProvider provider, string reason);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied migration {Name} ({Provider})")]
     private static partial void LogApplied(ILogger logger, string name, StorageProvider provider);

@@ -9,14 +9,16 @@ public enum StorageProvider
     Postgres,
 }
 
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatableObject
 {
+    public const string DefaultConnectionString = "Data Source=data/integrator.db";
+
     public const string Section = "Storage";
 
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     [Required]
-    public string ConnectionString { get; set; } = "Data Source=data/integrator.db";
+    public string ConnectionString { get; set; } = DefaultConnectionString;
 
     /// <summary>
     /// How long a statement may wait for a lock held by another transaction before the request is answered
@@ -24,4 +26,18 @@ public sealed class StorageOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long startup waits for a server database that is not reachable yet (several instances starting).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider != StorageProvider.Sqlite && ConnectionString == DefaultConnectionString)
+        {
+            yield return new ValidationResult(
+                $"Storage:ConnectionString is required with Storage:Provider={Provider} (the default is a SQLite file).",
+                [nameof(ConnectionString)]);
+        }
+    }
 }

@@ -14,13 +14,22 @@ public sealed class CodebaseRulesTests
     }
 
     [TestCase(StorageProvider.Sqlite)]
+    [TestCase(StorageProvider.Postgres)]
+    [TestCase(StorageProvider.SqlServer)]
     public void MigrationsAreNumberedFromOneWithoutGaps(StorageProvider provider)
     {
         var versions = Migrator.Scripts(provider).Select(s => s.Version).ToArray();
         Assert.That(versions, Is.EqualTo(Enumerable.Range(1, versions.Length).ToArray()));
     }
 
+    [TestCase(StorageProvider.Postgres)]
+    [TestCase(StorageProvider.SqlServer)]
+    public void EveryEngineHasTheSameScriptsAsSqlite(StorageProvider provider) =>
+        Assert.That(Migrator.Scripts(provider).Select(s => s.Name), Is.EqualTo(Migrator.Scripts(StorageProvider.Sqlite).Select(s => s.Name)));
+
     [TestCase(StorageProvider.Sqlite)]
+    [TestCase(StorageProvider.Postgres)]
+    [TestCase(StorageProvider.SqlServer)]
     public void EveryScriptIsEmbeddedFromTheDbFolder(StorageProvider provider)
     {
         var root = Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "db", Migrator.FolderOf(provider));

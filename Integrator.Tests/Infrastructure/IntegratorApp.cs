@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
 using Integrator.Core.Security;
+using Integrator.Core.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,40 +14,43 @@ using Microsoft.Extensions.Logging;
 namespace Integrator.Tests.Infrastructure;
 
 /// <summary>
-/// One Integrator server (the real Program, over in-memory HTTP) on its own SQLite file, with a manual clock.
-/// Tests talk to it only through HTTP and read its database file for assertions.
+/// One Integrator server (the real Program, over in-memory HTTP) on its own database, with a manual clock. Tests talk
+/// to it through HTTP as Google would, and read its database through its own storage layer for assertions, so the
+/// same test runs on every engine.
 /// </summary>
 public sealed class IntegratorApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
-
-    private readonly bool _ownsFolder;
+    private readonly bool _ownsDatabase;
 
     private IntegratorApp(
-        string folder, bool ownsFolder, IReadOnlyDictionary<string, string?> settings, ManualTimeProvider clock, string environment, IMessageCodec client)
+        string folder, TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?> settings, string environment, IMessageCodec client)
     {
         Folder = folder;
+        TestDatabase = database;
+        _ownsDatabase = ownsDatabase;
         ClientCodec = client;
-        _ownsFolder = ownsFolder;
-        Clock = clock;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(environment);
             web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
+            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
             web.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         });
         Client = _factory.CreateClient();
     }
 
+    /// <summary>A folder of this server's own: the seed file, and the SQLite database when it runs on SQLite.</summary>
     public string Folder { get; }
+
+    public TestDatabase TestDatabase { get; }
+
+    public string DatabasePath => Path.Combine(Folder, "integrator.db");
 
     /// <summary>Everything this server logged (all levels, Debug and up).</summary>
     public CapturedLogs Logs { get; } = new();
 
-    public string DatabasePath => Path.Combine(Folder, "integrator.db");
-
-    public ManualTimeProvider Clock { get; }
+    public ManualTimeProvider Clock { get; } = new();
 
     public HttpClient Client { get; }
 
@@ -56,9 +59,16 @@ public sealed class IntegratorApp : IAsyncDisposable
     /// <summary>How this test client (in Google's role) seals requests and opens answers: plaintext, or PGP with Google's keys.</summary>
     public IMessageCodec ClientCodec { get; }
 
-    /// <param name="shareWith">Another app whose database file (and seed) this one uses: a second instance.</param>
+    private Database Database => Services.GetRequiredService<Database>();
+
+    /// <param name="shareWith">Another app whose database (and seed) this one uses: a second instance.</param>
+    /// <param name="storage">The engine to run on (SQLite by default).</param>
     public static IntegratorApp Start(
-        IDictionary<string, string?>? settings = null, string? seedJson = null, IntegratorApp? shareWith = null, string environment = "Development")
+        IDictionary<string, string?>? settings = null,
+        string? seedJson = null,
+        IntegratorApp? shareWith = null,
+        string environment = "Development",
+        StorageTarget? storage = null)
     {
         var folder = shareWith?.Folder ?? Path.Combine(Path.GetTempPath(), "integrator-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -68,9 +78,11 @@ public sealed class IntegratorApp : IAsyncDisposable
             File.WriteAllText(seedPath, seedJson ?? TestLedger.SeedJson);
         }
 
+        var database = shareWith?.TestDatabase ?? (storage ?? StorageTarget.Sqlite).CreateDatabaseAsync(folder).GetAwaiter().GetResult();
         var all = new Dictionary<string, string?>
         {
-            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(folder, "integrator.db")}",
+            ["Storage:Provider"] = database.Provider.ToString(),
+            ["Storage:ConnectionString"] = database.ConnectionString,
             ["Ledger:SeedFile"] = seedPath,
             ["MessageSecurity:Mode"] = "None",
             ["Gsp:PaymentIntegratorAccountIds:0"] = GspMessages.AccountId,
@@ -86,7 +98,7 @@ public sealed class IntegratorApp : IAsyncDisposable
         }
 
         var client = all.GetValueOrDefault("MessageSecurity:Mode") == "Pgp" ? TestKeys.GoogleSide() : (IMessageCodec)new PlaintextCodec();
-        return new IntegratorApp(folder, shareWith is null, all, new ManualTimeProvider(), environment, client);
+        return new IntegratorApp(folder, database, shareWith is null, all, environment, client);
     }
 
     /// <summary>Sends a request as Google would: sealed by <see cref="ClientCodec"/>.</summary>
@@ -137,46 +149,39 @@ public sealed class IntegratorApp : IAsyncDisposable
 
     public async Task<T> ScalarAsync<T>(string sql, object? param = null)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await using var connection = await Database.OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<T>(sql, param) ?? throw new InvalidOperationException($"No value for: {sql}");
     }
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        return (await connection.QueryAsync<T>(sql, param)).AsList();
-    }
+    public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null) => Database.QueryAsync<T>(sql, param, CancellationToken.None);
+
+    public Task<int> ExecuteAsync(string sql, object? param = null) => Database.ExecuteAsync(sql, param, CancellationToken.None);
 
     /// <summary>Everything a Google call may change except the journal, to prove that a refused call changed nothing.</summary>
     public async Task<string> StateAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        var parts = new List<string>();
-        foreach (var sql in new[]
-                 {
-                     "SELECT COUNT(*) FROM reservations",
-                     "SELECT group_concat(reservation_id || ':' || state, ',') FROM (SELECT * FROM reservations ORDER BY reservation_id)",
-                     "SELECT COUNT(*) FROM reservation_events",
-                     "SELECT COUNT(*) FROM idempotency_records",
-                     "SELECT COUNT(*) FROM notifications",
-                     "SELECT group_concat(account_id || ':' || held_micros || ':' || captured_micros, ',') FROM (SELECT * FROM accounts ORDER BY account_id)",
-                 })
-        {
-            parts.Add(Convert.ToString(await connection.ExecuteScalarAsync(sql), CultureInfo.InvariantCulture) ?? "null");
-        }
-
-        return string.Join(" | ", parts);
+        var counts = await QueryAsync<long>("""
+            SELECT COUNT(*) FROM reservations UNION ALL
+            SELECT COUNT(*) FROM reservation_events UNION ALL
+            SELECT COUNT(*) FROM idempotency_records UNION ALL
+            SELECT COUNT(*) FROM notifications
+            """);
+        var reservations = await QueryAsync<(string Id, string State)>("SELECT reservation_id, state FROM reservations ORDER BY reservation_id");
+        var accounts = await QueryAsync<(string Id, long Held, long Captured)>("SELECT account_id, held_micros, captured_micros FROM accounts ORDER BY account_id");
+        return string.Join(" | ", counts) + " | " + string.Join(",", reservations.Select(r => $"{r.Id}:{r.State}"))
+               + " | " + string.Join(",", accounts.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Id}:{a.Held}:{a.Captured}")));
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await _factory.DisposeAsync();
-        if (!_ownsFolder)
+        if (!_ownsDatabase)
         {
             return;
         }
 
+        await TestDatabase.Drop();
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -143,8 +143,8 @@ public sealed class NotificationDeliveryTests
         await using var writer = IntegratorApp.Start();
         var cancelId = await writer.ReserveAndCancelAsync();
         // A dispatcher claimed the row and died: its lease runs for a minute from now.
-        await writer.ScalarAsync<long>(
-            "UPDATE notifications SET lease_owner = 'dead-host:1:deadbeef', lease_expires_at = @until WHERE cancel_request_id = @cancelId RETURNING 1",
+        await writer.ExecuteAsync(
+            "UPDATE notifications SET lease_owner = 'dead-host:1:deadbeef', lease_expires_at = @until WHERE cancel_request_id = @cancelId",
             new { until = writer.Clock.NowMillis + 60_000, cancelId });
 
         await using var survivor = IntegratorApp.Start(Delivering(google), shareWith: writer);

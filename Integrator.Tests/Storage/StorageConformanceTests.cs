@@ -1,0 +1,245 @@
+using System.Data.Common;
+using Dapper;
+using Integrator.Core.Idempotency;
+using Integrator.Core.Reservations;
+using Integrator.Core.Storage;
+using Integrator.Tests.Infrastructure;
+using Integrator.Tests.Notifications;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integrator.Tests.Storage;
+
+/// <summary>
+/// One body of storage, idempotency and outbox tests, run on every engine (product.md §6; SQLite always, PostgreSQL and
+/// SQL Server when configured). Servers sharing a database are separate instances: nothing but the database keeps
+/// them apart.
+/// </summary>
+[TestFixtureSource(typeof(StorageTarget), nameof(StorageTarget.All))]
+public sealed class StorageConformanceTests(StorageTarget target)
+{
+    private IntegratorApp _app = null!;
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        target.IgnoreIfUnconfigured();
+        _app = IntegratorApp.Start(storage: target);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task MigrationsAreJournaledAndSafeToRunAgain()
+    {
+        var scripts = Migrator.Scripts(target.Provider);
+        await _app.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
+        foreach (var script in scripts)
+        {
+            // A half-applied environment can be repaired: every script runs again without error.
+            await _app.ExecuteAsync(script.Sql);
+        }
+
+        var journal = await _app.QueryAsync<(long Version, string Name)>("SELECT version, name FROM schema_migrations ORDER BY version");
+        Assert.That(journal.Select(j => j.Name), Is.EqualTo(scripts.Select(s => s.Name)));
+    }
+
+    [Test]
+    public async Task ADuplicateKeyIsRecognised()
+    {
+        var database = _app.Services.GetRequiredService<Database>();
+        const string Insert = """
+            INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at)
+            VALUES ('conformance', @RequestId, 'm', 'f', 'b', 0)
+            """;
+        var requestId = GspMessages.NewId("dup");
+        await database.ExecuteAsync(Insert, new { RequestId = requestId }, CancellationToken.None);
+
+        var duplicate = Assert.CatchAsync(() => database.ExecuteAsync(Insert, new { RequestId = requestId }, CancellationToken.None));
+
+        Assert.That(database.Classify(duplicate!), Is.EqualTo(StorageFault.DuplicateKey), duplicate!.ToString());
+    }
+
+    [Test]
+    public async Task IdentifiersAreCaseSensitive()
+    {
+        var reservation = await _app.ReserveAsync();
+        var cancel = await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(GspMessages.NewId("c"), _app.Clock.NowMillis, reservation.ToUpperInvariant()));
+        cancel.AssertError(404, "INVALID_IDENTIFIER");
+    }
+
+    [Test]
+    public async Task ReplayIsIdenticalAndAnotherRequestUnderTheKeyIs412()
+    {
+        var reservation = await _app.ReserveAsync();
+        var cancel = GspMessages.Cancel(GspMessages.NewId("cancel"), _app.Clock.NowMillis, reservation);
+
+        var first = await _app.PostAsync("cancelFundsReservation", cancel);
+        var replay = await _app.PostAsync("cancelFundsReservation", cancel);
+        cancel["reserveFundsRequestId"] = await _app.ReserveAsync();
+        var mismatch = await _app.PostAsync("cancelFundsReservation", cancel);
+
+        Assert.That(replay.Raw, Is.EqualTo(first.Raw));
+        mismatch.AssertError(412, "IDEMPOTENCY_VIOLATION");
+    }
+
+    [Test]
+    public async Task DuplicatesSplitAcrossTwoInstancesExecuteOnce()
+    {
+        await using var second = IntegratorApp.Start(shareWith: _app);
+        var reservation = await _app.ReserveAsync(amountMicros: 2_000_000);
+        var requestId = GspMessages.NewId("cancel");
+        var body = GspMessages.Cancel(requestId, _app.Clock.NowMillis, reservation);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => (i % 2 == 0 ? _app : second).PostAsync("cancelFundsReservation", body.DeepClone())));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(results.Select(r => r.Status), Is.All.EqualTo(200), string.Join("\n", results.Select(r => r.Raw).Distinct()));
+            Assert.That(results.Select(r => r.Raw).Distinct().Count(), Is.LessThanOrEqualTo(50));
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM reservation_events WHERE to_state = 'CANCELLED' AND request_id = @requestId", new { requestId }), Is.EqualTo(1));
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE cancel_request_id = @requestId", new { requestId }), Is.EqualTo(1));
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal WHERE request_id = @requestId AND outcome = 'EXECUTED'", new { requestId }), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task ConcurrentReservesOnTwoInstancesNeverOverdraw()
+    {
+        await using var app = IntegratorApp.Start(storage: target);
+        await using var second = IntegratorApp.Start(shareWith: app);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            (i % 2 == 0 ? app : second).PostAsync("reserveFunds", GspMessages.Reserve(GspMessages.NewId("r"), app.Clock.NowMillis, 1_000_000, "tok-poor"))));
+
+        Assert.That(results.Count(r => r.Field("result") == "SUCCESS"), Is.EqualTo(5), string.Join("\n", results.Select(r => r.Raw)));
+        Assert.That(await app.ScalarAsync<long>("SELECT held_micros FROM accounts WHERE account_id = 'acct-poor'"), Is.EqualTo(5_000_000));
+    }
+
+    [Test]
+    public async Task AConcurrentDuplicateWaitsOnTheKeyBoundedThenTheRetryReplays()
+    {
+        await using var app = IntegratorApp.Start(
+            new Dictionary<string, string?> { ["Storage:LockTimeout"] = "00:00:00.500" }, storage: target);
+        var reservation = await app.ReserveAsync();
+        var requestId = GspMessages.NewId("cancel");
+        var cancel = GspMessages.Cancel(requestId, app.Clock.NowMillis, reservation);
+
+        GspResult blocked;
+        // Another instance's transaction holds this key: inserted, not committed.
+        await using (var other = await OpenRawAsync(app))
+        await using (var transaction = await other.BeginTransactionAsync())
+        {
+            await other.ExecuteAsync(
+                "INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at) VALUES (@AccountId, @RequestId, 'x', 'x', '', 0)",
+                new { AccountId = GspMessages.AccountId, RequestId = requestId },
+                transaction);
+            blocked = await app.PostAsync("cancelFundsReservation", cancel);
+        }
+
+        // Server engines wait on the key itself (409: a concurrent duplicate); SQLite has one writer lock for the file (503).
+        Assert.That(blocked.Status, Is.EqualTo(target.Provider == StorageProvider.Sqlite ? 503 : 409), blocked.Raw);
+        var retry = await app.PostAsync("cancelFundsReservation", cancel);
+        retry.AssertStatus(200);
+        Assert.That(await app.ScalarAsync<string>("SELECT state FROM reservations WHERE reserve_request_id = @reservation", new { reservation }), Is.EqualTo("CANCELLED"));
+    }
+
+    [Test]
+    public async Task ErrorsAreNotRemembered()
+    {
+        var reserveRequestId = GspMessages.NewId("late");
+        var cancel = GspMessages.Cancel(GspMessages.NewId("cancel"), _app.Clock.NowMillis, reserveRequestId);
+        (await _app.PostAsync("cancelFundsReservation", cancel)).AssertError(404, "INVALID_IDENTIFIER");
+        (await _app.PostAsync("reserveFunds", GspMessages.Reserve(reserveRequestId, _app.Clock.NowMillis))).AssertStatus(200);
+        (await _app.PostAsync("cancelFundsReservation", cancel)).AssertStatus(200);
+    }
+
+    [Test]
+    public async Task TwoDispatchersDeliverEachRowOnceAndTakeOverExpiredLeases()
+    {
+        await using var google = await FakeGoogle.StartAsync();
+        await using var writer = IntegratorApp.Start(storage: target);
+        var cancels = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            cancels.Add(await writer.ReserveAndCancelAsync());
+        }
+
+        await writer.ExecuteAsync(
+            "UPDATE notifications SET lease_owner = 'dead-host:1:deadbeef', lease_expires_at = @until WHERE cancel_request_id = @cancelId",
+            new { until = writer.Clock.NowMillis + 60_000, cancelId = cancels[0] });
+        var settings = NotificationDeliveryTests.Delivering(google);
+        settings["Notifications:BatchSize"] = "4";
+        await using var first = IntegratorApp.Start(settings, shareWith: writer);
+        await using var second = IntegratorApp.Start(settings, shareWith: writer);
+
+        await Eventually.TrueAsync(
+            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE status = 'DELIVERED'") == 59,
+            "59 delivered; one still leased by a dead dispatcher", TimeSpan.FromSeconds(60));
+        first.Clock.Advance(TimeSpan.FromMinutes(2));
+        second.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Eventually.TrueAsync(
+            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE status = 'DELIVERED'") == 60,
+            "the expired lease was taken over");
+
+        await Task.Delay(300);
+        Assert.That(google.Received.Select(r => r.Notification!.CancelFundsReservationRequestId), Is.EquivalentTo(cancels), "each row once");
+    }
+
+    [Test]
+    public async Task SweeperExpiresAndReleasesInBatches()
+    {
+        await using var app = IntegratorApp.Start(
+            new Dictionary<string, string?> { ["Reservations:Lifetime"] = "00:01:00", ["Reservations:SweepBatchSize"] = "3" }, storage: target);
+        for (var i = 0; i < 7; i++)
+        {
+            await app.ReserveAsync(1_000_000);
+        }
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var expired = await app.Services.GetRequiredService<ExpirySweeper>().SweepOnceAsync(CancellationToken.None);
+
+        Assert.That(expired, Is.EqualTo(7));
+        Assert.That(await app.ScalarAsync<long>("SELECT held_micros FROM accounts WHERE account_id = 'acct-rich'"), Is.Zero);
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM reservations WHERE state = 'EXPIRED'"), Is.EqualTo(7));
+    }
+
+    [Test]
+    public async Task RetentionPurgesInBatches()
+    {
+        await using var app = IntegratorApp.Start(storage: target);
+        for (var i = 0; i < 3; i++)
+        {
+            await app.ReserveAndCancelAsync();
+        }
+
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        var purged = await app.Services.GetRequiredService<RetentionPurger>().PurgeOnceAsync(CancellationToken.None);
+
+        Assert.That(purged, Is.EqualTo(12), "6 idempotency records and their 6 journal entries");
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM idempotency_records"), Is.Zero);
+    }
+
+    [Test]
+    public async Task TheSeedIsUpsertedOnRestartAndCapturesStay()
+    {
+        await using var app = IntegratorApp.Start(storage: target);
+        var reservation = await app.ReserveAsync(amountMicros: 1_000_000, token: "tok-limited");
+        (await app.PostAsync("captureFundsReservation", GspMessages.Capture(GspMessages.NewId("c"), app.Clock.NowMillis, reservation, 1_000_000))).AssertStatus(200);
+
+        await using var restarted = IntegratorApp.Start(shareWith: app);
+        await restarted.ReserveAsync(amountMicros: 1, token: "tok-limited");
+
+        Assert.That(await restarted.ScalarAsync<long>("SELECT opening_balance_micros - captured_micros FROM accounts WHERE account_id = 'acct-limited'"), Is.EqualTo(999_000_000));
+    }
+
+    private static async Task<DbConnection> OpenRawAsync(IntegratorApp app) =>
+        await app.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
+}
