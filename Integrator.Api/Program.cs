@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Integrator.Api.Cli;
 using Integrator.Api.Gsp;
+using Integrator.Api.Support;
 using Integrator.Core;
+using Microsoft.AspNetCore.Authentication;
 
 if (args is ["keygen", ..])
 {
@@ -13,9 +15,22 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddIntegratorCore();
 builder.Services.AddControllers();
 builder.Services.ConfigureOptions<GspRoutes>();
+builder.Services.AddProblemDetails();
+builder.Services.AddOptions<SupportOptions>().BindConfiguration(SupportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SupportApiKey>(SupportApiKey.SchemeName, null);
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(SupportApiKey.Policy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireAuthenticatedUser());
+builder.Services.AddSupportOpenApi();
 
 var app = builder.Build();
+app.UseExceptionHandler();
+// Empty error answers of the support API (415, 405, unknown routes) become problem details too; Google's routes keep
+// their plain 404 for unknown methods.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/support"), support => support.UseStatusCodePages());
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapControllers();
+app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
 app.Run();
 return 0;
 

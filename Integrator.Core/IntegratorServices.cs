@@ -8,6 +8,7 @@ using Integrator.Core.Reservations;
 using Integrator.Core.Security;
 using Integrator.Core.Security.Pgp;
 using Integrator.Core.Storage;
+using Integrator.Core.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -90,6 +91,10 @@ public static class IntegratorServices
                 MessageSecurityMode.None => new PlaintextCodec(),
                 _ => new PgpCodec(sp.GetRequiredService<PgpOpener>(), sp.GetRequiredService<PgpSealer>()),
             });
+        services.AddSingleton<SupportAudit>();
+        services.AddSingleton<ReservationSupport>();
+        services.AddSingleton<RequestSupport>();
+        services.AddSingleton<NotificationSupport>();
         services.AddSingleton<RequestChecks>();
         services.AddSingleton<GspGateway>();
 

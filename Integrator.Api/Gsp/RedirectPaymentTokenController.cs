@@ -1,3 +1,4 @@
+using Integrator.Api.Support;
 using Integrator.Core.Gsp;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -29,9 +30,15 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, IOptions<
     private async Task<IActionResult> RespondAsync(
         string method, Func<ReadOnlyMemory<byte>, string?, CancellationToken, Task<GspReply>> handle, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(Request, options.Value.MaxRequestBytes, ct);
+        if (Request.Headers.ContainsKey(SupportApiKey.Header))
+        {
+            return new GspReplyResult(await gateway.RefuseAsync(method, GspError.ApiKeyRefused(), ct));
+        }
+
+        var maxBytes = options.Value.MaxRequestBytes;
+        var body = await RequestBody.ReadAsync(Request, maxBytes, ct);
         var reply = body is null
-            ? await gateway.RejectOversizedAsync(method, ct)
+            ? await gateway.RefuseAsync(method, GspError.TooLarge(maxBytes), ct)
             : await handle(body.Value, Request.ContentType, ct);
         return new GspReplyResult(reply);
     }

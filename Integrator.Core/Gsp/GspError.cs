@@ -15,6 +15,9 @@ public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Des
     public static GspError InvalidPayloadSignature() =>
         new(401, ErrorResponseCode.InvalidPayloadSignature, "The payload is not signed by an active Google key.");
 
+    public static GspError ApiKeyRefused() =>
+        new(401, ErrorResponseCode.InvalidPayloadSignature, "Google-facing routes authenticate by the payload signature only; an X-API-Key is refused.");
+
     public static GspError InvalidDecryptedRequest() =>
         new(400, ErrorResponseCode.InvalidDecryptedRequest, "The request is not a JSON object of this method's shape.");
 

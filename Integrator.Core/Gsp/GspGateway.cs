@@ -8,7 +8,6 @@ using Integrator.Core.Reservations;
 using Integrator.Core.Security;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Gsp;
 
@@ -23,6 +22,9 @@ public static class GspMethods
 /// <summary>What goes back to Google: status, Content-Type and the (sealed) body.</summary>
 public sealed record GspReply(int StatusCode, string ContentType, byte[] Body);
 
+/// <summary>A completed request's stored answer, as a retry of it would get it now.</summary>
+public sealed record StoredReplay(string Method, string ResponseJson);
+
 /// <summary>
 /// The Google-facing entry point. Each call is opened by the message codec, parsed, checked in product.md §2.1 order,
 /// run at most once per idempotency key, journaled, and answered through the codec. Errors are answered as
@@ -32,12 +34,12 @@ public sealed partial class GspGateway(
     IMessageCodec codec,
     RequestChecks checks,
     IdempotentExecutor executor,
+    IdempotencyStore idempotencyStore,
     RequestJournal journal,
     ReserveFundsHandler reserveFunds,
     CaptureFundsHandler captureFunds,
     CancelFundsHandler cancelFunds,
     Database database,
-    IOptions<GspOptions> options,
     TimeProvider time,
     ILogger<GspGateway> logger)
 {
@@ -71,9 +73,26 @@ public sealed partial class GspGateway(
         ExecuteAsync<CancelFundsReservationRequest, CancelFundsReservationResponse>(
             GspMethods.CancelFundsReservation, body, contentType, cancelFunds.ExecuteAsync, r => r.ReserveFundsRequestId, ct);
 
-    /// <summary>A body over <c>Gsp:MaxRequestBytes</c>: answered 413 without being read or opened.</summary>
-    public Task<GspReply> RejectOversizedAsync(string method, CancellationToken ct) =>
-        HandleAsync(method, call => Task.FromResult(Reject(call, GspError.TooLarge(options.Value.MaxRequestBytes))), ct);
+    /// <summary>A call refused before its body is opened (too large, wrong credentials), journaled like any refusal.</summary>
+    public Task<GspReply> RefuseAsync(string method, GspError error, CancellationToken ct) =>
+        HandleAsync(method, call => Task.FromResult(Reject(call, error)), ct);
+
+    /// <summary>
+    /// The answer a retry of a completed request gets: the stored 200 body from the idempotency store with a fresh
+    /// responseTimestamp (plaintext JSON, for support). Nothing executes; null if the key holds no completed request.
+    /// </summary>
+    public async Task<StoredReplay?> ReplayStoredAsync(IdempotencyKey key, CancellationToken ct)
+    {
+        var record = await idempotencyStore.FindAsync(key, ct);
+        return record?.Method switch
+        {
+            null => null,
+            GspMethods.ReserveFunds => new StoredReplay(record.Method, Refreshed<ReserveFundsResponse>(record.ResponseBody)),
+            GspMethods.CaptureFundsReservation => new StoredReplay(record.Method, Refreshed<CaptureFundsReservationResponse>(record.ResponseBody)),
+            GspMethods.CancelFundsReservation => new StoredReplay(record.Method, Refreshed<CancelFundsReservationResponse>(record.ResponseBody)),
+            _ => throw new InvalidOperationException($"Idempotency record of unknown method {record.Method}."),
+        };
+    }
 
     private Task<GspReply> ExecuteAsync<TRequest, TResponse>(
         string method,

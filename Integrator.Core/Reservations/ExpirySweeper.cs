@@ -19,11 +19,8 @@ public sealed partial class ExpirySweeper(
     TimeProvider time,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
-    private static string SelectExpiredSql(StorageProvider provider) => provider switch
-    {
-        StorageProvider.SqlServer => $"SELECT TOP (@Batch) {ReservationStore.Columns} FROM reservations WHERE state = 'RESERVED' AND expires_at <= @Now ORDER BY expires_at",
-        _ => $"SELECT {ReservationStore.Columns} FROM reservations WHERE state = 'RESERVED' AND expires_at <= @Now ORDER BY expires_at LIMIT @Batch",
-    };
+    private const string SelectExpired =
+        $"SELECT {ReservationStore.Columns} FROM reservations WHERE state = 'RESERVED' AND expires_at <= @Now ORDER BY expires_at";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,7 +43,7 @@ public sealed partial class ExpirySweeper(
     public async Task<int> SweepOnceAsync(CancellationToken ct)
     {
         var batch = options.Value.SweepBatchSize;
-        var sql = SelectExpiredSql(database.Dialect.Provider);
+        var sql = $"{SelectExpired} {database.Dialect.Limit("@Batch")}";
         var expired = 0;
         while (true)
         {

@@ -3,7 +3,7 @@ using Integrator.Core.Storage;
 namespace Integrator.Core.Reservations;
 
 /// <summary>Reservations and their state history. Transitions are compare-and-set on the current state.</summary>
-public sealed class ReservationStore
+public sealed class ReservationStore(Database database)
 {
     public const string Columns = """
         reservation_id, payment_integrator_account_id, reserve_request_id, account_id, currency_code, amount_micros,
@@ -37,6 +37,10 @@ public sealed class ReservationStore
         INSERT INTO reservation_events (event_id, reservation_id, occurred_at, from_state, to_state, cause, request_id, actor, reason)
         VALUES (@EventId, @ReservationId, @OccurredAt, @FromState, @ToState, @Cause, @RequestId, @Actor, @Reason)
         """;
+
+    /// <summary>A read outside any transaction (support lookups).</summary>
+    public Task<Reservation?> FindAsync(string accountId, string reserveRequestId, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<Reservation>(FindByRequest, new { AccountId = accountId, ReserveRequestId = reserveRequestId }, ct);
 
     public Task<Reservation?> FindAsync(DbTx tx, string accountId, string reserveRequestId, CancellationToken ct) =>
         tx.QuerySingleOrDefaultAsync<Reservation>(FindByRequest, new { AccountId = accountId, ReserveRequestId = reserveRequestId }, ct);

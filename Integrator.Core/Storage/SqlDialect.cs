@@ -45,6 +45,9 @@ public abstract class SqlDialect
 
     public abstract StorageFault Classify(Exception exception);
 
+    /// <summary>Ends an ordered SELECT after the number of rows in <paramref name="parameter"/> (SQL Server has no LIMIT).</summary>
+    public virtual string Limit(string parameter) => $"LIMIT {parameter}";
+
     /// <summary>Creates the migration journal if it does not exist.</summary>
     public abstract string CreateMigrationJournalSql { get; }
 

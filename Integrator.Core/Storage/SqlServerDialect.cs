@@ -27,6 +27,8 @@ public sealed class SqlServerDialect(string connectionString, TimeSpan lockTimeo
         _ => StorageFault.None,
     };
 
+    public override string Limit(string parameter) => $"OFFSET 0 ROWS FETCH NEXT {parameter} ROWS ONLY";
+
     public override string CreateMigrationJournalSql => """
         IF OBJECT_ID(N'schema_migrations', N'U') IS NULL
         CREATE TABLE schema_migrations (

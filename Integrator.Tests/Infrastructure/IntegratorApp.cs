@@ -61,6 +61,28 @@ public sealed class IntegratorApp : IAsyncDisposable
 
     private Database Database => Services.GetRequiredService<Database>();
 
+    public const string SupportKeyName = "test-support";
+    public const string SupportKey = "test-support-key-0123456789abcdef";
+
+    /// <summary>Calls the support API with <paramref name="apiKey"/> (the test key by default; null for none).</summary>
+    public async Task<SupportResponse> SupportAsync(HttpMethod method, string path, object? body = null, string? apiKey = SupportKey)
+    {
+        using var request = new HttpRequestMessage(method, "/support/v1/" + path);
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-API-Key", apiKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = body is HttpContent content ? content : System.Net.Http.Json.JsonContent.Create(body);
+        }
+
+        using var response = await Client.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        return new SupportResponse((int)response.StatusCode, raw, response.Content.Headers.ContentType?.MediaType);
+    }
+
     /// <param name="shareWith">Another app whose database (and seed) this one uses: a second instance.</param>
     /// <param name="storage">The engine to run on (SQLite by default).</param>
     public static IntegratorApp Start(
@@ -91,6 +113,8 @@ public sealed class IntegratorApp : IAsyncDisposable
             ["Logging:LogLevel:System"] = "Warning",
             // Suites that test delivery turn the dispatcher on and point it at a FakeGoogle.
             ["Notifications:Enabled"] = "false",
+            ["Support:ApiKeys:0:Name"] = SupportKeyName,
+            ["Support:ApiKeys:0:Key"] = SupportKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -190,6 +214,22 @@ public sealed class IntegratorApp : IAsyncDisposable
         {
             // A pooled SQLite handle may still be closing; the temp folder is disposable anyway.
         }
+    }
+}
+
+/// <summary>A support API answer: status, body and its media type.</summary>
+public sealed record SupportResponse(int Status, string Raw, string? MediaType)
+{
+    public JsonNode Json => JsonNode.Parse(Raw) ?? throw new InvalidOperationException("Empty body");
+
+    public void AssertStatus(int expected) => Assert.That(Status, Is.EqualTo(expected), Raw);
+
+    /// <summary>RFC 9457: application/problem+json with the status in the body.</summary>
+    public void AssertProblem(int status)
+    {
+        Assert.That(Status, Is.EqualTo(status), Raw);
+        Assert.That(MediaType, Is.EqualTo("application/problem+json"), Raw);
+        Assert.That(Json["status"]!.GetValue<int>(), Is.EqualTo(status), Raw);
     }
 }
 

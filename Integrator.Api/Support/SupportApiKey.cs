@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Api.Support;
+
+/// <summary>
+/// Authenticates the support API by the <c>X-API-Key</c> header against <c>Support:ApiKeys</c>. The presented key is
+/// hashed and compared with every configured key's hash in constant time, without stopping at a match, so response
+/// time says nothing about how close a guess was. The principal's name is the key's name.
+/// </summary>
+public sealed partial class SupportApiKey(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IOptions<SupportOptions> support,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "SupportApiKey";
+    public const string Policy = "Support";
+    public const string Header = "X-API-Key";
+
+    private readonly (string Name, byte[] Hash)[] _keys = support.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key))).ToArray();
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var presented = Hash(values[0]!);
+        string? name = null;
+        foreach (var key in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(presented, key.Hash))
+            {
+                name = key.Name;
+            }
+        }
+
+        if (name is null)
+        {
+            LogRefused(Logger, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "-");
+            return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = $"The support API needs a valid {Header} header.",
+            },
+        });
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "Support API call to {Path} from {Remote} refused: unknown API key")]
+    private static partial void LogRefused(ILogger logger, string path, string remote);
+}

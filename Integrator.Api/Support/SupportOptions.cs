@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrator.Api.Support;
+
+public sealed class SupportApiKeyOptions
+{
+    /// <summary>Who acts with this key; recorded in the audit trail and in reservation history.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    public string Key { get; set; } = string.Empty;
+}
+
+/// <summary>Support API keys (<c>Support:ApiKeys</c>). With none, the support API refuses everyone.</summary>
+public sealed class SupportOptions : IValidatableObject
+{
+    public const string Section = "Support";
+    public const int MinimumKeyLength = 24;
+
+    public IList<SupportApiKeyOptions> ApiKeys { get; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var key in ApiKeys)
+        {
+            if (string.IsNullOrWhiteSpace(key.Name))
+            {
+                yield return new ValidationResult("Every Support:ApiKeys entry needs a name.", [nameof(ApiKeys)]);
+            }
+            else if (key.Key.Length < MinimumKeyLength)
+            {
+                // The key itself is never repeated in a message.
+                yield return new ValidationResult($"Support:ApiKeys '{key.Name}' is shorter than {MinimumKeyLength} characters.", [nameof(ApiKeys)]);
+            }
+        }
+
+        if (ApiKeys.Select(k => k.Name).Distinct(StringComparer.Ordinal).Count() != ApiKeys.Count)
+        {
+            yield return new ValidationResult("Support:ApiKeys names must be unique (they identify who acted).", [nameof(ApiKeys)]);
+        }
+
+        if (ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() != ApiKeys.Count)
+        {
+            yield return new ValidationResult("Support:ApiKeys keys must be unique.", [nameof(ApiKeys)]);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Integrator.Api.Support;
+
+/// <summary>The one place a support outcome becomes an HTTP answer: the value, or RFC 9457 problem details.</summary>
+internal static class SupportProblems
+{
+    public static ActionResult<T> ToActionResult<T>(this ControllerBase controller, SupportResult<T> result)
+        where T : class =>
+        result.Error is not { } error
+            ? controller.Ok(result.Value)
+            : controller.Problem(
+                detail: error.Detail,
+                statusCode: error.Kind switch
+                {
+                    SupportErrorKind.NotFound => StatusCodes.Status404NotFound,
+                    SupportErrorKind.Conflict => StatusCodes.Status409Conflict,
+                    SupportErrorKind.Invalid => StatusCodes.Status400BadRequest,
+                    _ => StatusCodes.Status500InternalServerError,
+                });
+
+    /// <summary>Who is acting: the name of the API key that authenticated the call.</summary>
+    public static SupportActor Actor(this ControllerBase controller) => new(controller.User.Identity?.Name ?? "?");
+}

@@ -1,0 +1,260 @@
+using System.Globalization;
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Support;
+
+public sealed record AttemptView(DateTimeOffset AttemptedAt, string Dispatcher, int? HttpStatus, long LatencyMs, string Outcome, string? Error);
+
+/// <summary>An outbox row; <see cref="NotificationId"/> is also its GSP requestId, the same on every attempt.</summary>
+public sealed record NotificationView(
+    string NotificationId,
+    string PaymentIntegratorAccountId,
+    string CancelRequestId,
+    string ReservationId,
+    string Result,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset NextAttemptAt,
+    long AttemptCount,
+    string? LeaseOwner,
+    DateTimeOffset? LeaseExpiresAt,
+    DateTimeOffset? DeliveredAt,
+    string? LastError,
+    IReadOnlyList<AttemptView>? Attempts);
+
+/// <summary>One page; <see cref="Next"/> continues after its last row.</summary>
+public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? Next);
+
+public sealed record ResendReport(NotificationView Notification, string PreviousStatus);
+
+public sealed record RecoverReport(int Rearmed, DateTimeOffset Since, DateTimeOffset Until);
+
+/// <summary>
+/// The outbox for support (product.md §4): list and inspect rows with every attempt, re-arm one (not while a dispatcher
+/// holds it, not once delivered unless forced with a reason) or every DEAD one in a window. A re-armed row is due at
+/// once and keeps its GSP requestId; past its horizon it gets that one attempt before it is DEAD again.
+/// </summary>
+public sealed class NotificationSupport(Database database, SupportAudit audit, TimeProvider time)
+{
+    public const int MaxPageSize = 500;
+
+    private const string Columns = """
+        notification_id, payment_integrator_account_id, cancel_request_id, reservation_id, result, status, created_at,
+        next_attempt_at, attempt_count, lease_owner, lease_expires_at, delivered_at, last_error
+        """;
+
+    private const string List = $"""
+        SELECT {Columns} FROM notifications
+        WHERE (@Status IS NULL OR status = @Status) AND created_at >= @Since AND created_at < @Until
+          AND (created_at > @AfterCreatedAt OR (created_at = @AfterCreatedAt AND notification_id > @AfterId))
+        ORDER BY created_at, notification_id
+        """;
+
+    private const string One = $"SELECT {Columns} FROM notifications WHERE notification_id = @NotificationId";
+
+    private const string Attempts = """
+        SELECT attempted_at, dispatcher, http_status, latency_ms, outcome, error FROM notification_attempts
+        WHERE notification_id = @NotificationId ORDER BY attempted_at, attempt_id
+        """;
+
+    // The guard is the WHERE clause: no check-then-act race with a dispatcher claiming the row.
+    private const string Rearm = """
+        UPDATE notifications SET status = 'PENDING', next_attempt_at = @Now, lease_owner = NULL, lease_expires_at = NULL
+        WHERE notification_id = @NotificationId AND (lease_owner IS NULL OR lease_expires_at <= @Now)
+          AND (status <> 'DELIVERED' OR @Force = 1)
+        """;
+
+    private const string RecoverDead = """
+        UPDATE notifications SET status = 'PENDING', next_attempt_at = @Now, lease_owner = NULL, lease_expires_at = NULL
+        WHERE status = 'DEAD' AND created_at >= @Since AND created_at < @Until
+        """;
+
+    public async Task<SupportResult<NotificationPage>> ListAsync(
+        string? status, DateTimeOffset? since, DateTimeOffset? until, int limit, string? after, CancellationToken ct)
+    {
+        if (status is not (null or "PENDING" or "DELIVERED" or "DEAD"))
+        {
+            return SupportError.Invalid("status must be PENDING, DELIVERED or DEAD.");
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return SupportError.Invalid($"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        if (!TryParseCursor(after, out var afterCreatedAt, out var afterId))
+        {
+            return SupportError.Invalid("after is not a cursor this API returned.");
+        }
+
+        var rows = await database.QueryAsync<Row>(
+            $"{List} {database.Dialect.Limit("@Take")}",
+            new
+            {
+                Status = status,
+                Since = since?.ToUnixTimeMilliseconds() ?? 0,
+                Until = until?.ToUnixTimeMilliseconds() ?? long.MaxValue,
+                AfterCreatedAt = afterCreatedAt,
+                AfterId = afterId,
+                Take = limit + 1,
+            },
+            ct);
+        var page = rows.Take(limit).Select(r => View(r, null)).ToList();
+        var next = rows.Count > limit ? Cursor(rows[limit - 1]) : null;
+        return new NotificationPage(page, next);
+    }
+
+    public async Task<SupportResult<NotificationView>> GetAsync(string notificationId, CancellationToken ct)
+    {
+        var row = await database.QuerySingleOrDefaultAsync<Row>(One, new { NotificationId = notificationId }, ct);
+        if (row is null)
+        {
+            return NotFound(notificationId);
+        }
+
+        var attempts = await database.QueryAsync<AttemptRow>(Attempts, new { NotificationId = notificationId }, ct);
+        return View(row, attempts.Select(a => new AttemptView(
+            DateTimeOffset.FromUnixTimeMilliseconds(a.AttemptedAt), a.Dispatcher, a.HttpStatus, a.LatencyMs, a.Outcome, a.Error)).ToList());
+    }
+
+    public async Task<SupportResult<ResendReport>> ResendAsync(
+        string notificationId, bool force, SupportActor actor, string? reason, CancellationToken ct)
+    {
+        if (Reasons.Check(reason, required: force) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var target = $"notification {notificationId}";
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using (var tx = await database.BeginAsync(ct))
+        {
+            var before = await tx.QuerySingleOrDefaultAsync<Row>(One, new { NotificationId = notificationId }, ct);
+            if (before is null)
+            {
+                return NotFound(notificationId);
+            }
+
+            if (await tx.ExecuteAsync(Rearm, new { NotificationId = notificationId, Now = now, Force = force ? 1 : 0 }, ct) == 1)
+            {
+                await audit.RecordAsync(tx, new SupportAudit.Entry(actor, force ? "resend (forced)" : "resend", target, reason, "re-armed", new { PreviousStatus = before.Status }), ct);
+                await tx.CommitAsync(ct);
+                return new ResendReport((await GetAsync(notificationId, ct)).Value!, before.Status);
+            }
+
+            var refusal = before.LeaseOwner is not null && before.LeaseExpiresAt > now
+                ? $"Notification {notificationId} is being sent by {before.LeaseOwner} until {DateTimeOffset.FromUnixTimeMilliseconds(before.LeaseExpiresAt.Value):O}; try again after that."
+                : $"Notification {notificationId} was delivered; send it again only with \"force\": true and a reason.";
+            await tx.DisposeAsync();
+            await audit.RecordAsync(new SupportAudit.Entry(actor, "resend", target, reason, "refused: " + (before.LeaseOwner is not null && before.LeaseExpiresAt > now ? "leased" : "delivered")), ct);
+            return SupportError.Conflict(refusal);
+        }
+    }
+
+    public async Task<SupportResult<RecoverReport>> RecoverAsync(
+        DateTimeOffset? since, DateTimeOffset? until, SupportActor actor, string? reason, CancellationToken ct)
+    {
+        if (since is null || until is null || since >= until)
+        {
+            return SupportError.Invalid("since and until are required, and since must come before until.");
+        }
+
+        if (Reasons.Check(reason, required: false) is { } invalid)
+        {
+            return invalid;
+        }
+
+        await using var tx = await database.BeginAsync(ct);
+        var rearmed = await tx.ExecuteAsync(
+            RecoverDead,
+            new { Now = time.GetUtcNow().ToUnixTimeMilliseconds(), Since = since.Value.ToUnixTimeMilliseconds(), Until = until.Value.ToUnixTimeMilliseconds() },
+            ct);
+        var report = new RecoverReport(rearmed, since.Value, until.Value);
+        await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "recover", $"DEAD notifications created in [{since:O}, {until:O})", reason, $"re-armed {rearmed}", report), ct);
+        await tx.CommitAsync(ct);
+        return report;
+    }
+
+    private static SupportError NotFound(string notificationId) => SupportError.NotFound($"No notification '{notificationId}'.");
+
+    private static string Cursor(Row row) => $"{row.CreatedAt.ToString(CultureInfo.InvariantCulture)}.{row.NotificationId}";
+
+    private static bool TryParseCursor(string? cursor, out long createdAt, out string id)
+    {
+        createdAt = -1;
+        id = string.Empty;
+        if (cursor is null)
+        {
+            return true;
+        }
+
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !long.TryParse(cursor.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out createdAt))
+        {
+            return false;
+        }
+
+        id = cursor[(dot + 1)..];
+        return true;
+    }
+
+    private static NotificationView View(Row r, IReadOnlyList<AttemptView>? attempts) => new(
+        r.NotificationId,
+        r.PaymentIntegratorAccountId,
+        r.CancelRequestId,
+        r.ReservationId,
+        r.Result,
+        r.Status,
+        DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.NextAttemptAt),
+        r.AttemptCount,
+        r.LeaseOwner,
+        r.LeaseExpiresAt is { } lease ? DateTimeOffset.FromUnixTimeMilliseconds(lease) : null,
+        r.DeliveredAt is { } delivered ? DateTimeOffset.FromUnixTimeMilliseconds(delivered) : null,
+        r.LastError,
+        attempts);
+
+    private sealed record Row
+    {
+        public required string NotificationId { get; init; }
+
+        public required string PaymentIntegratorAccountId { get; init; }
+
+        public required string CancelRequestId { get; init; }
+
+        public required string ReservationId { get; init; }
+
+        public required string Result { get; init; }
+
+        public required string Status { get; init; }
+
+        public long CreatedAt { get; init; }
+
+        public long NextAttemptAt { get; init; }
+
+        public long AttemptCount { get; init; }
+
+        public string? LeaseOwner { get; init; }
+
+        public long? LeaseExpiresAt { get; init; }
+
+        public long? DeliveredAt { get; init; }
+
+        public string? LastError { get; init; }
+    }
+
+    private sealed record AttemptRow
+    {
+        public long AttemptedAt { get; init; }
+
+        public required string Dispatcher { get; init; }
+
+        public int? HttpStatus { get; init; }
+
+        public long LatencyMs { get; init; }
+
+        public required string Outcome { get; init; }
+
+        public string? Error { get; init; }
+    }
+}

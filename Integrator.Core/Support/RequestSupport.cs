@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using Integrator.Core.Gsp;
+using Integrator.Core.Idempotency;
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Support;
+
+/// <summary>One journal entry: what Google sent (tokens masked) and what we answered.</summary>
+public sealed record JournalView(
+    string PaymentIntegratorErrorIdentifier,
+    DateTimeOffset ReceivedAt,
+    string Method,
+    string? PaymentIntegratorAccountId,
+    string? RequestId,
+    string? ReserveFundsRequestId,
+    string Outcome,
+    JsonNode? Request,
+    int HttpStatus,
+    JsonNode? Response,
+    string? ErrorCode,
+    long ReplayCount,
+    DateTimeOffset? LastReplayedAt);
+
+public sealed record ReplayReport(string Method, bool ServedFromIdempotencyStore, int HttpStatus, JsonNode Response);
+
+/// <summary>The request journal and replay, for support (product.md §4).</summary>
+public sealed class RequestSupport(Database database, GspGateway gateway, SupportAudit audit)
+{
+    private const string Columns = """
+        call_id, received_at, method, payment_integrator_account_id, request_id, reserve_funds_request_id, outcome,
+        request_json, http_status, response_body, error_code, replay_count, last_replayed_at
+        """;
+
+    private const string ByKey = $"""
+        SELECT {Columns} FROM request_journal
+        WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId ORDER BY received_at, call_id
+        """;
+
+    private const string ByIdentifier = $"SELECT {Columns} FROM request_journal WHERE call_id = @CallId";
+
+    /// <summary>Every journal entry of (paymentIntegratorAccountId, requestId): refusals, then the execution, if any.</summary>
+    public async Task<SupportResult<IReadOnlyList<JournalView>>> GetAsync(string accountId, string requestId, CancellationToken ct)
+    {
+        var rows = await database.QueryAsync<Row>(ByKey, new { AccountId = accountId, RequestId = requestId }, ct);
+        return rows.Count > 0
+            ? rows.Select(View).ToList()
+            : SupportError.NotFound($"The journal holds no request '{requestId}' for '{accountId}'.");
+    }
+
+    /// <summary>The call behind a paymentIntegratorErrorIdentifier that Google's support quotes.</summary>
+    public async Task<SupportResult<JournalView>> GetByErrorIdentifierAsync(string identifier, CancellationToken ct) =>
+        await database.QuerySingleOrDefaultAsync<Row>(ByIdentifier, new { CallId = identifier }, ct) is { } row
+            ? View(row)
+            : SupportError.NotFound($"The journal holds no call '{identifier}'.");
+
+    /// <summary>
+    /// Runs a stored request again the way Google's retry would run: a completed request is answered from the
+    /// idempotency store (same body, fresh responseTimestamp) and never causes a second side effect. A request that
+    /// never completed has no stored answer and is not executed from here (Google's own retry processes it).
+    /// </summary>
+    public async Task<SupportResult<ReplayReport>> ReplayAsync(
+        string accountId, string requestId, SupportActor actor, string? reason, CancellationToken ct)
+    {
+        if (Reasons.Check(reason, required: false) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var target = $"request {accountId}/{requestId}";
+        var replay = await gateway.ReplayStoredAsync(new IdempotencyKey(accountId, requestId), ct);
+        if (replay is null)
+        {
+            await audit.RecordAsync(new SupportAudit.Entry(actor, "replay", target, reason, "refused: not completed"), ct);
+            return SupportError.Conflict(
+                $"Request '{requestId}' of '{accountId}' has no completed answer to replay (it was refused, or its record was purged). Nothing was executed.");
+        }
+
+        await audit.RecordAsync(new SupportAudit.Entry(actor, "replay", target, reason, "served from the idempotency store"), ct);
+        return new ReplayReport(replay.Method, ServedFromIdempotencyStore: true, 200, JsonNode.Parse(replay.ResponseJson)!);
+    }
+
+    private static JournalView View(Row row) => new(
+        row.CallId,
+        DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt),
+        row.Method,
+        row.PaymentIntegratorAccountId,
+        row.RequestId,
+        row.ReserveFundsRequestId,
+        row.Outcome,
+        row.RequestJson is null ? null : JsonNode.Parse(row.RequestJson),
+        row.HttpStatus,
+        row.ResponseBody is null ? null : JsonNode.Parse(row.ResponseBody),
+        row.ErrorCode,
+        row.ReplayCount,
+        row.LastReplayedAt is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null);
+
+    private sealed record Row
+    {
+        public required string CallId { get; init; }
+
+        public long ReceivedAt { get; init; }
+
+        public required string Method { get; init; }
+
+        public string? PaymentIntegratorAccountId { get; init; }
+
+        public string? RequestId { get; init; }
+
+        public string? ReserveFundsRequestId { get; init; }
+
+        public required string Outcome { get; init; }
+
+        public string? RequestJson { get; init; }
+
+        public int HttpStatus { get; init; }
+
+        public string? ResponseBody { get; init; }
+
+        public string? ErrorCode { get; init; }
+
+        public long ReplayCount { get; init; }
+
+        public long? LastReplayedAt { get; init; }
+    }
+}

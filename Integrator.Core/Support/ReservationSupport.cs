@@ -1,0 +1,207 @@
+using Integrator.Core.Ledger;
+using Integrator.Core.Reservations;
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Support;
+
+public sealed record TransitionView(DateTimeOffset At, string? From, string To, string Cause, string? RequestId, string? Actor, string? Reason);
+
+public sealed record RequestSummary(
+    string CallId, DateTimeOffset ReceivedAt, string Method, string? RequestId, string Outcome, int HttpStatus, string? ErrorCode, long ReplayCount);
+
+public sealed record NotificationSummary(
+    string NotificationId, string CancelRequestId, string Status, long AttemptCount, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, string? LastError);
+
+/// <summary>A reservation as support sees it (Caibo's "get payment request"): what it is, what happened to it, and why.</summary>
+public sealed record ReservationView(
+    string PaymentIntegratorAccountId,
+    string ReserveFundsRequestId,
+    string PaymentIntegratorTransactionId,
+    string State,
+    bool PastExpiry,
+    string AccountId,
+    MoneyView Amount,
+    MoneyView? CapturedAmount,
+    string? CaptureId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<TransitionView> History,
+    IReadOnlyList<RequestSummary> Requests,
+    IReadOnlyList<NotificationSummary> Notifications);
+
+/// <summary>What a manual release did (Caibo's impact report, Mollie's release authorization).</summary>
+public sealed record ReleaseImpact(
+    bool HoldReleased, string PreviousState, MoneyView? ReleasedAmount, string AccountId, string LaterGoogleCancelAnswers, bool NotificationSent);
+
+public sealed record ReleaseReport(ReservationView Reservation, ReleaseImpact Impact);
+
+/// <summary>Reservation lookup and manual release for support (product.md §4).</summary>
+public sealed class ReservationSupport(
+    Database database, ReservationStore reservations, ILedger ledger, SupportAudit audit, TimeProvider time)
+{
+    private const string History = """
+        SELECT occurred_at, from_state, to_state, cause, request_id, actor, reason FROM reservation_events
+        WHERE reservation_id = @ReservationId ORDER BY occurred_at, event_id
+        """;
+
+    private const string Requests = """
+        SELECT call_id, received_at, method, request_id, outcome, http_status, error_code, replay_count FROM request_journal
+        WHERE payment_integrator_account_id = @AccountId AND reserve_funds_request_id = @ReserveRequestId
+        ORDER BY received_at, call_id
+        """;
+
+    private const string Notifications = """
+        SELECT notification_id, cancel_request_id, status, attempt_count, created_at, delivered_at, last_error FROM notifications
+        WHERE reservation_id = @ReservationId ORDER BY created_at, notification_id
+        """;
+
+    public async Task<SupportResult<ReservationView>> GetAsync(string accountId, string reserveRequestId, CancellationToken ct) =>
+        await reservations.FindAsync(accountId, reserveRequestId, ct) is { } reservation
+            ? await ViewAsync(reservation, ct)
+            : NotFound(accountId, reserveRequestId);
+
+    /// <summary>
+    /// Releases the hold: RESERVED becomes CANCELLED (EXPIRED if it is past its expiry), with the actor and reason in its
+    /// history. Already cancelled or expired: nothing to do, 200 with the current state. Captured: refused (409). No
+    /// notification is sent: there is no Google cancel request to report; Google's own later cancel answers SUCCESS
+    /// and gets its notification then.
+    /// </summary>
+    public async Task<SupportResult<ReleaseReport>> ReleaseAsync(
+        string accountId, string reserveRequestId, SupportActor actor, string? reason, CancellationToken ct)
+    {
+        if (Reasons.Check(reason, required: true) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var target = $"reservation {accountId}/{reserveRequestId}";
+        while (true)
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await using var tx = await database.BeginAsync(ct);
+            var reservation = await reservations.FindAsync(tx, accountId, reserveRequestId, ct);
+            if (reservation is null)
+            {
+                return NotFound(accountId, reserveRequestId);
+            }
+
+            if (reservation.State == ReservationState.Captured)
+            {
+                await tx.DisposeAsync();
+                await audit.RecordAsync(new SupportAudit.Entry(actor, "release", target, reason, "refused: captured"), ct);
+                return SupportError.Conflict("The reservation was captured: the money has moved and there is no hold to release.");
+            }
+
+            var released = false;
+            if (reservation.State == ReservationState.Reserved)
+            {
+                var to = reservation.IsExpiredAt(now) ? ReservationState.Expired : ReservationState.Cancelled;
+                var cause = new Cause(TransitionCauses.SupportRelease, Actor: actor.Name, Reason: reason);
+                if (!await reservations.TryTransitionAsync(tx, reservation, to, cause, now, ct))
+                {
+                    continue; // moved by a concurrent writer: judge its new state
+                }
+
+                await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, ct);
+                released = true;
+            }
+
+            var impact = new ReleaseImpact(
+                released,
+                ReservationStore.Text(reservation.State),
+                released ? MoneyView.Of(reservation.AmountMicros, reservation.CurrencyCode) : null,
+                reservation.AccountId,
+                "SUCCESS",
+                NotificationSent: false);
+            await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, released ? "released" : "already released", impact), ct);
+            await tx.CommitAsync(ct);
+
+            var current = await reservations.FindAsync(accountId, reserveRequestId, ct);
+            return new ReleaseReport(await ViewAsync(current!, ct), impact);
+        }
+    }
+
+    private async Task<ReservationView> ViewAsync(Reservation reservation, CancellationToken ct)
+    {
+        var history = await database.QueryAsync<HistoryRow>(History, new { reservation.ReservationId }, ct);
+        var requests = await database.QueryAsync<RequestRow>(
+            Requests, new { AccountId = reservation.PaymentIntegratorAccountId, ReserveRequestId = reservation.ReserveRequestId }, ct);
+        var notifications = await database.QueryAsync<NotificationRow>(Notifications, new { reservation.ReservationId }, ct);
+        return new ReservationView(
+            reservation.PaymentIntegratorAccountId,
+            reservation.ReserveRequestId,
+            reservation.ReservationId,
+            ReservationStore.Text(reservation.State),
+            reservation.IsExpiredAt(time.GetUtcNow().ToUnixTimeMilliseconds()),
+            reservation.AccountId,
+            MoneyView.Of(reservation.AmountMicros, reservation.CurrencyCode),
+            reservation.CapturedAmountMicros is { } captured ? MoneyView.Of(captured, reservation.CurrencyCode) : null,
+            reservation.CaptureId,
+            Time(reservation.CreatedAt),
+            Time(reservation.ExpiresAt),
+            Time(reservation.UpdatedAt),
+            history.Select(h => new TransitionView(Time(h.OccurredAt), h.FromState, h.ToState, h.Cause, h.RequestId, h.Actor, h.Reason)).ToList(),
+            requests.Select(r => new RequestSummary(r.CallId, Time(r.ReceivedAt), r.Method, r.RequestId, r.Outcome, r.HttpStatus, r.ErrorCode, r.ReplayCount)).ToList(),
+            notifications.Select(n => new NotificationSummary(
+                n.NotificationId, n.CancelRequestId, n.Status, n.AttemptCount, Time(n.CreatedAt), n.DeliveredAt is { } d ? Time(d) : null, n.LastError)).ToList());
+    }
+
+    private static SupportError NotFound(string accountId, string reserveRequestId) =>
+        SupportError.NotFound($"No reservation was made with reserveFundsRequestId '{reserveRequestId}' for '{accountId}'.");
+
+    private static DateTimeOffset Time(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);
+
+    private sealed record HistoryRow
+    {
+        public long OccurredAt { get; init; }
+
+        public string? FromState { get; init; }
+
+        public required string ToState { get; init; }
+
+        public required string Cause { get; init; }
+
+        public string? RequestId { get; init; }
+
+        public string? Actor { get; init; }
+
+        public string? Reason { get; init; }
+    }
+
+    private sealed record RequestRow
+    {
+        public required string CallId { get; init; }
+
+        public long ReceivedAt { get; init; }
+
+        public required string Method { get; init; }
+
+        public string? RequestId { get; init; }
+
+        public required string Outcome { get; init; }
+
+        public int HttpStatus { get; init; }
+
+        public string? ErrorCode { get; init; }
+
+        public long ReplayCount { get; init; }
+    }
+
+    private sealed record NotificationRow
+    {
+        public required string NotificationId { get; init; }
+
+        public required string CancelRequestId { get; init; }
+
+        public required string Status { get; init; }
+
+        public long AttemptCount { get; init; }
+
+        public long CreatedAt { get; init; }
+
+        public long? DeliveredAt { get; init; }
+
+        public string? LastError { get; init; }
+    }
+}
