@@ -240,6 +240,32 @@ public sealed class StorageConformanceTests(StorageTarget target)
         Assert.That(await restarted.ScalarAsync<long>("SELECT opening_balance_micros - captured_micros FROM accounts WHERE account_id = 'acct-limited'"), Is.EqualTo(999_000_000));
     }
 
+    [Test]
+    public async Task SupportQueriesAndActionsRunOnThisEngine()
+    {
+        await using var app = IntegratorApp.Start(storage: target);
+        var reservation = await app.ReserveAsync();
+        var cancels = new[] { await app.ReserveAndCancelAsync(), await app.ReserveAndCancelAsync(), await app.ReserveAndCancelAsync() };
+
+        var lookup = await app.SupportAsync(HttpMethod.Get, $"reservations/{GspMessages.AccountId}/{reservation}");
+        var release = await app.SupportAsync(HttpMethod.Post, $"reservations/{GspMessages.AccountId}/{reservation}/release", new { reason = "conformance" });
+        var journal = await app.SupportAsync(HttpMethod.Get, $"requests/{GspMessages.AccountId}/{cancels[0]}");
+        var replay = await app.SupportAsync(HttpMethod.Post, $"requests/{GspMessages.AccountId}/{cancels[0]}/replay", new { });
+        var first = await app.SupportAsync(HttpMethod.Get, "notifications?status=PENDING&limit=2");
+        var second = await app.SupportAsync(HttpMethod.Get, "notifications?limit=2&after=" + Uri.EscapeDataString(first.Json["next"]!.GetValue<string>()));
+        var recover = await app.SupportAsync(HttpMethod.Post, "notifications/recover", new { since = "2000-01-01T00:00:00Z", until = "2100-01-01T00:00:00Z" });
+        var audit = await app.SupportAsync(HttpMethod.Get, $"audit?actor={IntegratorApp.SupportKeyName}");
+
+        foreach (var response in new[] { lookup, release, journal, replay, first, second, recover, audit })
+        {
+            response.AssertStatus(200);
+        }
+
+        Assert.That(first.Json["items"]!.AsArray().Select(i => i!["cancelRequestId"]!.GetValue<string>())
+            .Concat(second.Json["items"]!.AsArray().Select(i => i!["cancelRequestId"]!.GetValue<string>())), Is.EqualTo(cancels));
+        Assert.That(audit.Json.AsArray(), Has.Count.EqualTo(3), "release, replay, recover");
+    }
+
     private static async Task<DbConnection> OpenRawAsync(IntegratorApp app) =>
         await app.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
 }
