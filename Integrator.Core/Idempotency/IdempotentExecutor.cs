@@ -56,20 +56,23 @@ public sealed class IdempotentExecutor(
 
         try
         {
-            await using var tx = await database.BeginAsync(ct);
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            await store.ClaimAsync(tx, call.Key, call.Method, call.Fingerprint, now, ct);
-            var outcome = await work(tx, now, ct);
-            if (outcome.Error is { } error)
-            {
-                return new Execution(ExecutionKind.Refused, null, error);
-            }
+            return await database.WriteAsync(
+                async (tx, token) =>
+                {
+                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    await store.ClaimAsync(tx, call.Key, call.Method, call.Fingerprint, now, token);
+                    var outcome = await work(tx, now, token);
+                    if (outcome.Error is { } error)
+                    {
+                        return Write.RollBack(new Execution(ExecutionKind.Refused, null, error));
+                    }
 
-            var body = outcome.Value!;
-            await store.CompleteAsync(tx, call.Key, body, ct);
-            await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, ct);
-            await tx.CommitAsync(ct);
-            return new Execution(ExecutionKind.FirstExecution, body, null);
+                    var body = outcome.Value!;
+                    await store.CompleteAsync(tx, call.Key, body, token);
+                    await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, token);
+                    return Write.Commit(new Execution(ExecutionKind.FirstExecution, body, null));
+                },
+                ct);
         }
         catch (Exception e) when (database.Classify(e) == StorageFault.DuplicateKey)
         {

@@ -68,6 +68,13 @@ public sealed class Database(SqlDialect dialect)
         return (await connection.QueryAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct))).AsList();
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction; its value is returned once its changes are durable, or at
+    /// once if it rolls them back. On SQLite, concurrent writes share a commit (group commit).
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct) =>
+        dialect.WriteAsync(this, work, ct);
+
     /// <summary>One statement in its own short transaction.</summary>
     public async Task<int> ExecuteAsync(string sql, object? param, CancellationToken ct)
     {

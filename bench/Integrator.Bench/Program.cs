@@ -1,12 +1,35 @@
 using Integrator.Bench;
 
-// dotnet run -c Release --project bench/Integrator.Bench -- [pgp] [--rounds N]
-var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(5);
-var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).DefaultIfEmpty("pgp").ToList();
-var repository = FindRepository();
-if (scenarios.Contains("pgp"))
+// dotnet run -c Release --project bench/Integrator.Bench [-- --quick] [-- pgp-cost]
+if (args is ["ceiling-server", ..])
 {
-    PgpBenchmark.Run(Path.Combine(repository, "Integrator.Tests", "TestData", "keys"), rounds);
+    CeilingServer.Run(args[1..]);
+    return 0;
+}
+
+var repository = FindRepository();
+var keys = Path.Combine(repository, "Integrator.Tests", "TestData", "keys");
+if (args.Contains("pgp-cost"))
+{
+    PgpBenchmark.Run(keys, rounds: 5);
+    return 0;
+}
+
+if (args is ["load", var url, var countText, var mode])
+{
+    // Drives first cancels (then replays) against a server someone else started, e.g. to profile it.
+    await BenchRun.LoadAsync(new Uri(url), int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture), mode, keys);
+    return 0;
+}
+
+var work = Directory.CreateTempSubdirectory("integrator-bench-").FullName;
+try
+{
+    return await new BenchRun(keys, work, quick: args.Contains("--quick")).RunAsync();
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
 }
 
 static string FindRepository()
