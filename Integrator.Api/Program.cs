@@ -27,7 +27,8 @@ app.UseExceptionHandler();
 // Empty error answers of the support API (415, 405, unknown routes) become problem details too; Google's routes keep
 // their plain 404 for unknown methods.
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/support"), support => support.UseStatusCodePages());
-app.UseAuthentication();
+// No UseAuthentication: the support policy names its scheme, so only support endpoints authenticate, and Google's
+// calls, authenticated by their signed payload, skip it.
 app.UseAuthorization();
 app.MapControllers();
 app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);

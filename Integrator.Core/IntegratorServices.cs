@@ -75,6 +75,7 @@ public static class IntegratorServices
 
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<InFlightRequests>();
+        services.AddSingleton<RecentResponses>();
         services.AddSingleton<IdempotentExecutor>();
         AddBackgroundService<RequestJournal>(services);
 

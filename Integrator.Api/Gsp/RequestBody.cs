@@ -5,13 +5,21 @@ internal static class RequestBody
     /// <summary>The whole body, or null when it is larger than <paramref name="maxBytes"/> (the rest is not read).</summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
-        if (request.ContentLength > maxBytes)
+        if (request.ContentLength is { } length)
         {
-            return null;
+            if (length > maxBytes)
+            {
+                return null;
+            }
+
+            // Kestrel ends the body at Content-Length, so it is read straight into an array of that size.
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact, ct);
+            return exact;
         }
 
-        using var buffer = new MemoryStream(capacity: (int)(request.ContentLength ?? 1024));
-        var chunk = new byte[8192];
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
         {

@@ -113,7 +113,7 @@ public sealed partial class GspGateway(
 
             var key = new IdempotencyKey(request!.AccountId!, request.RequestHeader.RequestId);
             var idempotentCall = new IdempotentCall(
-                key, method, Fingerprint.Of(method, request), JournalEntryOf(call) with { ReserveFundsRequestId = reservationRequestId(request) });
+                key, method, Fingerprint.Of(method, request), () => JournalEntryOf(call) with { ReserveFundsRequestId = reservationRequestId(request) });
             var execution = await executor.ExecuteAsync(
                 idempotentCall,
                 async (tx, now, token) =>

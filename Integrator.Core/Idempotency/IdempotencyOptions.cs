@@ -17,4 +17,11 @@ public sealed class IdempotencyOptions
     /// <summary>How long a duplicate waits for the same request still in flight before it is answered 409.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:06")]
     public TimeSpan InFlightWait { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How many recently completed requests this process keeps in memory to answer retries without a database read
+    /// (about 1 KB each; 0 turns it off). Entries also leave after <see cref="RecentResponses.MaxAge"/>.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int RecentResponses { get; set; } = 20_000;
 }

@@ -19,8 +19,11 @@ public enum ExecutionKind
 
 public readonly record struct Execution(ExecutionKind Kind, string? Body, GspError? Error);
 
-/// <summary>A Google call about to be run at most once; <see cref="Journal"/> is its entry, completed on success.</summary>
-public sealed record IdempotentCall(IdempotencyKey Key, string Method, string Fingerprint, JournalEntry Journal);
+/// <summary>
+/// A Google call about to be run at most once; <see cref="Journal"/> makes its journal entry, needed (and completed)
+/// only when it executes.
+/// </summary>
+public sealed record IdempotentCall(IdempotencyKey Key, string Method, string Fingerprint, Func<JournalEntry> Journal);
 
 /// <summary>
 /// Runs a Google method at most once per idempotency key (product.md §2.2): replays the stored 200 body for the same
@@ -32,6 +35,7 @@ public sealed class IdempotentExecutor(
     IdempotencyStore store,
     RequestJournal journal,
     InFlightRequests inFlight,
+    RecentResponses recent,
     IOptions<IdempotencyOptions> options,
     TimeProvider time)
 {
@@ -43,6 +47,11 @@ public sealed class IdempotentExecutor(
     public async Task<Execution> ExecuteAsync(
         IdempotentCall call, Func<DbTx, long, CancellationToken, Task<Outcome<string>>> work, CancellationToken ct)
     {
+        if (recent.Find(call.Key) is { } answered)
+        {
+            return ReplayOrRefuse(answered, call);
+        }
+
         using var slot = await inFlight.TryEnterAsync(call.Key, _inFlightWait, ct);
         if (slot is null)
         {
@@ -51,12 +60,12 @@ public sealed class IdempotentExecutor(
 
         if (await store.FindAsync(call.Key, ct) is { } completed)
         {
-            return await ReplayOrRefuseAsync(completed, call, ct);
+            return ReplayOrRefuse(completed, call);
         }
 
         try
         {
-            return await database.WriteAsync(
+            var execution = await database.WriteAsync(
                 async (tx, token) =>
                 {
                     var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -69,10 +78,16 @@ public sealed class IdempotentExecutor(
 
                     var body = outcome.Value!;
                     await store.CompleteAsync(tx, call.Key, body, token);
-                    await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, token);
+                    await journal.RecordExecutedAsync(tx, call.Journal() with { HttpStatus = 200, ResponseBody = body }, token);
                     return Write.Commit(new Execution(ExecutionKind.FirstExecution, body, null));
                 },
                 ct);
+            if (execution.Kind == ExecutionKind.FirstExecution)
+            {
+                recent.Add(call.Key, new IdempotencyRecord { Method = call.Method, Fingerprint = call.Fingerprint, ResponseBody = execution.Body! });
+            }
+
+            return execution;
         }
         catch (Exception e) when (database.Classify(e) == StorageFault.DuplicateKey)
         {
@@ -83,11 +98,11 @@ public sealed class IdempotentExecutor(
                 throw;
             }
 
-            return await ReplayOrRefuseAsync(winner, call, ct);
+            return ReplayOrRefuse(winner, call);
         }
     }
 
-    private async Task<Execution> ReplayOrRefuseAsync(IdempotencyRecord completed, IdempotentCall call, CancellationToken ct)
+    private Execution ReplayOrRefuse(IdempotencyRecord completed, IdempotentCall call)
     {
         if (completed.Method != call.Method || completed.Fingerprint != call.Fingerprint)
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 
 namespace Integrator.Core.Storage;
 
@@ -7,7 +8,8 @@ namespace Integrator.Core.Storage;
 /// Group commit for SQLite, which has one writer per file and pays an fsync per commit. Writes queued while one batch
 /// runs become the next batch: one transaction, each write in a savepoint of its own (an error or a refusal rolls back
 /// only that write), one commit and one fsync for all. A write's caller is answered only after the commit that
-/// made it durable; if that commit fails, every write in it fails and nothing of them remains.
+/// made it durable; if that commit fails, every write in it fails and nothing of them remains. The writer keeps one
+/// connection, whose statements stay compiled (<see cref="PreparedStatements"/>).
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly SqliteDialect _dialect;
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private PreparedStatements? _connection;
 
     public SqliteWriter(SqliteDialect dialect)
     {
@@ -33,6 +36,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
     }
 
     private async Task RunAsync()
@@ -53,23 +60,27 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private async Task RunBatchAsync(List<Item> batch)
     {
         IDisposable? gate = null;
-        DbConnection? connection = null;
         DbTransaction? transaction = null;
         try
         {
             gate = await _dialect.EnterWriteAsync(CancellationToken.None);
-            connection = _dialect.CreateConnection();
-            await connection.OpenAsync();
-            await _dialect.OnOpenedAsync(connection, CancellationToken.None);
-            transaction = await connection.BeginTransactionAsync();
-            await RunItemsAsync(batch, new DbTx(connection, transaction, null), transaction);
+            _connection ??= await OpenAsync();
+            transaction = await _connection.BeginTransactionAsync();
+            await RunItemsAsync(batch, new DbTx(_connection, transaction, null), transaction);
         }
         catch (Exception e)
         {
-            // No write slot, no connection, or a failed commit: nothing of this batch is durable.
+            // No write slot, no connection, or a failed commit: nothing of this batch is durable. Writes already
+            // answered (refusals) keep their answer; the connection is opened afresh for the next batch.
             foreach (var item in batch)
             {
                 item.Fail(e);
+            }
+
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+                _connection = null;
             }
         }
         finally
@@ -79,12 +90,23 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 await transaction.DisposeAsync();
             }
 
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-
             gate?.Dispose();
+        }
+    }
+
+    private async Task<PreparedStatements> OpenAsync()
+    {
+        var connection = new PreparedStatements((SqliteConnection)_dialect.CreateConnection());
+        try
+        {
+            await connection.OpenAsync();
+            await _dialect.OnOpenedAsync(connection.Inner, CancellationToken.None);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
     }
 
@@ -125,20 +147,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
         }
 
-        try
-        {
-            await transaction.CommitAsync();
-        }
-        catch (Exception e)
-        {
-            foreach (var item in committed)
-            {
-                item.Fail(e);
-            }
-
-            return;
-        }
-
+        await transaction.CommitAsync();
         foreach (var item in committed)
         {
             item.Complete();

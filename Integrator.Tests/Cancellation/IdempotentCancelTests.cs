@@ -3,15 +3,21 @@ using Integrator.Tests.Infrastructure;
 namespace Integrator.Tests.Cancellation;
 
 /// <summary>
-/// cancelFundsReservation as product.md §2.2 defines it, through HTTP, against the SQLite file: once with plaintext
-/// bodies and once signed and encrypted (MessageSecurity:Mode=Pgp).
+/// cancelFundsReservation as product.md §2.2 defines it, through HTTP, against the SQLite file: with plaintext bodies,
+/// signed and encrypted (MessageSecurity:Mode=Pgp), and with replays read from the database rather than from the
+/// process's recent responses (as on another instance or after a restart).
 /// </summary>
 [TestFixtureSource(nameof(Modes))]
-public sealed class IdempotentCancelTests(string mode)
+public sealed class IdempotentCancelTests(string mode, bool recentResponses)
 {
     private IntegratorApp _app = null!;
 
-    public static IEnumerable<string> Modes => ["None", "Pgp"];
+    public static IEnumerable<TestFixtureData> Modes =>
+    [
+        new("None", true),
+        new("Pgp", true),
+        new TestFixtureData("None", false).SetArgDisplayNames("None", "replays from the database"),
+    ];
 
     [OneTimeSetUp]
     public void Start() => _app = StartApp();
@@ -187,6 +193,11 @@ public sealed class IdempotentCancelTests(string mode)
     private IntegratorApp StartApp(Dictionary<string, string?>? settings = null)
     {
         settings ??= [];
+        if (!recentResponses)
+        {
+            settings["Idempotency:RecentResponses"] = "0";
+        }
+
         if (mode == "Pgp")
         {
             foreach (var (key, value) in TestKeys.PgpSettings())

@@ -103,7 +103,6 @@ public sealed class RequestCheckTests
         var body = ValidRequest(c.Method);
         c.Break(body);
         var before = await _app.StateAsync();
-        var rejectedBefore = await RejectedCountAsync();
 
         var result = await _app.PostAsync(c.Method, body);
 
@@ -114,7 +113,8 @@ public sealed class RequestCheckTests
         }
 
         Assert.That(await _app.StateAsync(), Is.EqualTo(before), "a refused request changed state");
-        await Eventually.TrueAsync(async () => await RejectedCountAsync() == rejectedBefore + 1, "the refusal is journaled");
+        var callId = result.Field("paymentIntegratorErrorIdentifier")!;
+        await Eventually.TrueAsync(async () => await RejectionsJournaledAsync(callId) == 1, "the refusal is journaled");
     }
 
     [TestCase(59_000)]
@@ -183,7 +183,8 @@ public sealed class RequestCheckTests
         };
     }
 
-    private Task<long> RejectedCountAsync() => _app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal WHERE outcome = 'REJECTED'");
+    private Task<long> RejectionsJournaledAsync(string callId) =>
+        _app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal WHERE call_id = @callId AND outcome = 'REJECTED'", new { callId });
 
     private static JsonObject Header(JsonObject body) => body["requestHeader"]!.AsObject();
 
