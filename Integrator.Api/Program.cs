@@ -10,7 +10,9 @@ if (args is ["keygen", ..])
     return new RootCommand("Integrator tools") { KeygenCommand.Create() }.Parse(args).Invoke();
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Options are validated once at start, so a changed appsettings file is not reloaded; without a watcher the default
+// SQLite database under the content root does not wake a recursive file watcher on every WAL write.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 builder.Services.AddIntegratorCore();
 builder.Services.AddControllers();

@@ -6,26 +6,39 @@ using Microsoft.Extensions.Options;
 namespace Integrator.Core.Idempotency;
 
 /// <summary>
-/// Deletes idempotency records and journal entries older than <c>Idempotency:Retention</c>, in small batches so that
-/// no single transaction holds the database for long.
+/// Deletes idempotency records, journal entries and replay counts older than <c>Idempotency:Retention</c>, in small
+/// batches so that no single transaction holds the database for long.
 /// </summary>
 public sealed partial class RetentionPurger(
     Database database, IOptions<IdempotencyOptions> options, TimeProvider time, ILogger<RetentionPurger> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
 
-    // The statements differ only in how each engine limits a DELETE.
-    private static (string Records, string Journal) PurgeSql(StorageProvider provider) => provider switch
+    // Idempotency records, journal entries and replay counts; the statements differ only in how each engine limits a
+    // DELETE (request_replays has no rowid in SQLite).
+    private static string[] PurgeSql(StorageProvider provider) => provider switch
     {
-        StorageProvider.Sqlite => (
+        StorageProvider.Sqlite =>
+        [
             "DELETE FROM idempotency_records WHERE rowid IN (SELECT rowid FROM idempotency_records WHERE created_at < @Cutoff LIMIT @Batch)",
-            "DELETE FROM request_journal WHERE rowid IN (SELECT rowid FROM request_journal WHERE received_at < @Cutoff LIMIT @Batch)"),
-        StorageProvider.Postgres => (
+            "DELETE FROM request_journal WHERE rowid IN (SELECT rowid FROM request_journal WHERE received_at < @Cutoff LIMIT @Batch)",
+            """
+            DELETE FROM request_replays WHERE (payment_integrator_account_id, request_id) IN
+                (SELECT payment_integrator_account_id, request_id FROM request_replays WHERE last_replayed_at < @Cutoff LIMIT @Batch)
+            """,
+        ],
+        StorageProvider.Postgres =>
+        [
             "DELETE FROM idempotency_records WHERE ctid IN (SELECT ctid FROM idempotency_records WHERE created_at < @Cutoff LIMIT @Batch)",
-            "DELETE FROM request_journal WHERE ctid IN (SELECT ctid FROM request_journal WHERE received_at < @Cutoff LIMIT @Batch)"),
-        StorageProvider.SqlServer => (
+            "DELETE FROM request_journal WHERE ctid IN (SELECT ctid FROM request_journal WHERE received_at < @Cutoff LIMIT @Batch)",
+            "DELETE FROM request_replays WHERE ctid IN (SELECT ctid FROM request_replays WHERE last_replayed_at < @Cutoff LIMIT @Batch)",
+        ],
+        StorageProvider.SqlServer =>
+        [
             "DELETE TOP (@Batch) FROM idempotency_records WHERE created_at < @Cutoff",
-            "DELETE TOP (@Batch) FROM request_journal WHERE received_at < @Cutoff"),
+            "DELETE TOP (@Batch) FROM request_journal WHERE received_at < @Cutoff",
+            "DELETE TOP (@Batch) FROM request_replays WHERE last_replayed_at < @Cutoff",
+        ],
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
@@ -49,9 +62,8 @@ public sealed partial class RetentionPurger(
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
         var cutoff = (time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
-        var (records, journal) = PurgeSql(database.Dialect.Provider);
         var deleted = 0;
-        foreach (var sql in new[] { records, journal })
+        foreach (var sql in PurgeSql(database.Dialect.Provider))
         {
             int rows;
             do
@@ -70,7 +82,7 @@ public sealed partial class RetentionPurger(
         return deleted;
     }
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Purged {Rows} idempotency records and journal entries older than {Days} days")]
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Purged {Rows} idempotency records, journal entries and replay counts older than {Days} days")]
     private static partial void LogPurged(ILogger logger, int rows, double days);
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Retention purge failed; it runs again at the next interval")]

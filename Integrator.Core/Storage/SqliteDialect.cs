@@ -35,8 +35,9 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
         DataSource = builder.DataSource;
         _lockTimeout = lockTimeout;
         // FULL: a 200 we answered survives power loss, not only a process crash. busy_timeout covers other
-        // processes on the same file (in-process writers queue on the write gate instead).
-        _onOpenSql = $"PRAGMA busy_timeout = {(int)lockTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;";
+        // processes on the same file (in-process writers queue on the write gate instead). temp_store: the
+        // statement journal of each write's savepoint stays in memory instead of a temp file made and deleted per write.
+        _onOpenSql = $"PRAGMA busy_timeout = {(int)lockTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;";
     }
 
     public override StorageProvider Provider => StorageProvider.Sqlite;

@@ -26,17 +26,22 @@ public sealed record ReplayReport(string Method, bool ServedFromIdempotencyStore
 /// <summary>The request journal and replay, for support (product.md §4).</summary>
 public sealed class RequestSupport(Database database, GspGateway gateway, SupportAudit audit)
 {
-    private const string Columns = """
-        call_id, received_at, method, payment_integrator_account_id, request_id, reserve_funds_request_id, outcome,
-        request_json, http_status, response_body, error_code, replay_count, last_replayed_at
+    // Replays count against the execution, not against refusals of the same key.
+    private const string Select = """
+        SELECT j.call_id, j.received_at, j.method, j.payment_integrator_account_id, j.request_id, j.reserve_funds_request_id,
+               j.outcome, j.request_json, j.http_status, j.response_body, j.error_code,
+               COALESCE(r.replay_count, 0) AS replay_count, r.last_replayed_at
+        FROM request_journal j
+        LEFT JOIN request_replays r ON j.outcome = 'EXECUTED'
+            AND r.payment_integrator_account_id = j.payment_integrator_account_id AND r.request_id = j.request_id
         """;
 
     private const string ByKey = $"""
-        SELECT {Columns} FROM request_journal
-        WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId ORDER BY received_at, call_id
+        {Select}
+        WHERE j.payment_integrator_account_id = @AccountId AND j.request_id = @RequestId ORDER BY j.received_at, j.call_id
         """;
 
-    private const string ByIdentifier = $"SELECT {Columns} FROM request_journal WHERE call_id = @CallId";
+    private const string ByIdentifier = $"{Select} WHERE j.call_id = @CallId";
 
     /// <summary>Every journal entry of (paymentIntegratorAccountId, requestId): refusals, then the execution, if any.</summary>
     public async Task<SupportResult<IReadOnlyList<JournalView>>> GetAsync(string accountId, string requestId, CancellationToken ct)

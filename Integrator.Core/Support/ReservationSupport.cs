@@ -46,9 +46,13 @@ public sealed class ReservationSupport(
         """;
 
     private const string Requests = """
-        SELECT call_id, received_at, method, request_id, outcome, http_status, error_code, replay_count FROM request_journal
-        WHERE payment_integrator_account_id = @AccountId AND reserve_funds_request_id = @ReserveRequestId
-        ORDER BY received_at, call_id
+        SELECT j.call_id, j.received_at, j.method, j.request_id, j.outcome, j.http_status, j.error_code,
+               COALESCE(r.replay_count, 0) AS replay_count
+        FROM request_journal j
+        LEFT JOIN request_replays r ON j.outcome = 'EXECUTED'
+            AND r.payment_integrator_account_id = j.payment_integrator_account_id AND r.request_id = j.request_id
+        WHERE j.payment_integrator_account_id = @AccountId AND j.reserve_funds_request_id = @ReserveRequestId
+        ORDER BY j.received_at, j.call_id
         """;
 
     private const string Notifications = """

@@ -2,7 +2,7 @@ using Integrator.Tests.Infrastructure;
 
 namespace Integrator.Tests.Idempotency;
 
-/// <summary>Idempotency records and journal entries are kept for Idempotency:Retention (at least 30 days), then purged.</summary>
+/// <summary>Idempotency records, journal entries and replay counts are kept for Idempotency:Retention (at least 30 days), then purged.</summary>
 public sealed class RetentionTests
 {
     [Test]
@@ -16,14 +16,18 @@ public sealed class RetentionTests
         var reservation = await app.ReserveAsync();
         var cancelId = GspMessages.NewId("cancel");
         (await app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, app.Clock.NowMillis, reservation))).AssertStatus(200);
+        (await app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, app.Clock.NowMillis, reservation))).AssertStatus(200);
+        await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_replays") == 1, "replay counted");
 
         app.Clock.Advance(TimeSpan.FromDays(29));
         await Task.Delay(600);
         Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM idempotency_records"), Is.EqualTo(2), "kept within the retention");
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_replays"), Is.EqualTo(1), "replay count kept within the retention");
 
         app.Clock.Advance(TimeSpan.FromDays(2));
         await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM idempotency_records") == 0, "records purged");
         await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal") == 0, "journal purged");
+        await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_replays") == 0, "replay counts purged");
 
         // A purged key is a new request: the reservation is already cancelled, so it succeeds, and the cancel
         // request's one notification is not queued twice.

@@ -162,7 +162,10 @@ public sealed partial class SupportApiTests
         var early = await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, _app.Clock.NowMillis, currency: "INR"));
         early.AssertError(400, "INVALID_FIELD_VALUE");
         (await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, _app.Clock.NowMillis))).AssertStatus(200);
+        (await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, _app.Clock.NowMillis))).AssertStatus(200);
+        (await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, _app.Clock.NowMillis))).AssertStatus(200);
         await Eventually.TrueAsync(async () => await _app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal WHERE request_id = @requestId", new { requestId }) == 2, "journaled");
+        await Eventually.TrueAsync(async () => await _app.ScalarAsync<long>("SELECT COALESCE(SUM(replay_count), 0) FROM request_replays WHERE request_id = @requestId", new { requestId }) == 2, "replays counted");
 
         var journal = await _app.SupportAsync(HttpMethod.Get, $"requests/{GspMessages.AccountId}/{requestId}");
         var byIdentifier = await _app.SupportAsync(HttpMethod.Get, $"errors/{early.Field("paymentIntegratorErrorIdentifier")}");
@@ -174,6 +177,8 @@ public sealed partial class SupportApiTests
             Assert.That(entries.Select(e => e!["outcome"]!.GetValue<string>()), Is.EqualTo(new[] { "REJECTED", "EXECUTED" }));
             Assert.That(entries[0]!["errorCode"]!.GetValue<string>(), Is.EqualTo("INVALID_FIELD_VALUE"));
             Assert.That(entries[0]!["httpStatus"]!.GetValue<int>(), Is.EqualTo(400));
+            Assert.That(entries.Select(e => e!["replayCount"]!.GetValue<long>()), Is.EqualTo(new[] { 0L, 2L }), "replays count against the execution only");
+            Assert.That(entries[1]!["lastReplayedAt"], Is.Not.Null);
             Assert.That(entries[1]!["response"]!["result"]!.GetValue<string>(), Is.EqualTo("SUCCESS"));
             Assert.That(entries[1]!["request"]!["googlePaymentToken"]!.GetValue<string>(), Does.StartWith("sha256:"), "tokens are masked");
             Assert.That(journal.Raw, Does.Not.Contain("tok-rich"));

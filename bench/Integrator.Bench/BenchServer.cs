@@ -11,16 +11,16 @@ namespace Integrator.Bench;
 /// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private const double UserHz = 100; // clock ticks per second in /proc on Linux
 
-    private BenchServer(Process? process, Uri baseAddress)
+    private readonly Process _process;
+    private readonly Dictionary<string, long> _tieringTicks = [];
+
+    private BenchServer(Process process, Uri baseAddress)
     {
-        _process = process!;
+        _process = process;
         BaseAddress = baseAddress;
     }
-
-    /// <summary>A server started elsewhere: load only, no CPU or memory figures.</summary>
-    public static BenchServer External(Uri baseAddress) => new(null, baseAddress);
 
     public Uri BaseAddress { get; }
 
@@ -34,46 +34,55 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>Seconds of CPU (user + system) the process has used.</summary>
     public double CpuSeconds()
     {
-        if (_process is null)
+        return CpuTicks($"/proc/{_process.Id}/stat") / UserHz;
+    }
+
+    /// <summary>
+    /// CPU seconds the runtime's tiered-compilation worker has spent re-compiling hot methods with optimisation.
+    /// While it still works, the server is not in steady state. The worker thread may end and be replaced, so
+    /// each thread's last reading is kept.
+    /// </summary>
+    public double TieringCpuSeconds()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
         {
-            return 0;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal))
+                {
+                    _tieringTicks[task] = CpuTicks(Path.Combine(task, "stat"));
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading; its last reading stays counted.
+            }
         }
 
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return ticks / 100.0; // USER_HZ is 100 on Linux
+        return _tieringTicks.Values.Sum() / UserHz;
     }
 
     /// <summary>Peak resident set since the last <see cref="ResetPeakRss"/>, in bytes.</summary>
     public long PeakRssBytes()
     {
-        if (_process is null)
-        {
-            return 0;
-        }
-
         var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
     public void ResetPeakRss()
     {
-        if (_process is not null)
-        {
-            File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
-        }
+        File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is not null && !_process.HasExited)
+        if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
 
-        _process?.Dispose();
+        _process.Dispose();
     }
 
     private static async Task<BenchServer> StartAsync(string dll, string[] args, IDictionary<string, string> environment, string readyPath)
@@ -131,6 +140,14 @@ internal sealed class BenchServer : IAsyncDisposable
         }
 
         throw new TimeoutException($"{dll} did not start.");
+    }
+
+    /// <summary>utime + stime of a process or thread, in clock ticks.</summary>
+    private static long CpuTicks(string statFile)
+    {
+        var stat = File.ReadAllText(statFile);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
     private static int FreePort()

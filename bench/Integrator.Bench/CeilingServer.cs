@@ -5,6 +5,8 @@ internal static class CeilingServer
 {
     public const string Path = "/empty";
 
+    private static readonly byte[] Answer = """{ "responseHeader": { "responseTimestamp": "1" }, "result": "SUCCESS" }"""u8.ToArray();
+
     public static void Run(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -12,10 +14,20 @@ internal static class CeilingServer
         var app = builder.Build();
         app.MapPost(Path, async context =>
         {
-            // Read the body and answer a small JSON document, as a replay does, without any work between.
-            await context.Request.Body.CopyToAsync(Stream.Null);
+            // Read the body and answer a small JSON document with a length, as a replay does, with no work between.
+            while (true)
+            {
+                var read = await context.Request.BodyReader.ReadAsync();
+                context.Request.BodyReader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+            }
+
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{ "responseHeader": { "responseTimestamp": "1" }, "result": "SUCCESS" }""");
+            context.Response.ContentLength = Answer.Length;
+            await context.Response.Body.WriteAsync(Answer);
         });
         app.Run();
     }

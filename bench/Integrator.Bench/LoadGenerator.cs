@@ -8,11 +8,7 @@ internal sealed record LoadRun(int Requests, double Seconds, double[] LatenciesM
 {
     public double RequestsPerSecond => Requests / Seconds;
 
-    public double Percentile(double p)
-    {
-        var sorted = LatenciesMs.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
+    public double Percentile(double p) => Percentiles.Of(LatenciesMs, p);
 }
 
 /// <summary>
@@ -64,29 +60,28 @@ internal sealed class LoadGenerator(BenchServer server, string contentType) : ID
         var (cpuBefore, started) = Begin();
         var inFlight = new List<Task>(bodies.Count);
         var ticksPerRequest = Stopwatch.Frequency / perSecond;
-        for (var i = 0; i < bodies.Count; i++)
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
+        var next = 0;
+        while (next < bodies.Count)
         {
-            var scheduled = started + (long)(i * ticksPerRequest);
-            while (Stopwatch.GetTimestamp() < scheduled)
+            // Start every request that is due by now, then sleep to the next millisecond: no spinning, so the client
+            // leaves the cores to the server; latency still counts from each request's scheduled start.
+            var now = Stopwatch.GetTimestamp();
+            for (; next < bodies.Count && started + (long)(next * ticksPerRequest) <= now; next++)
             {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
-                if (wait > TimeSpan.FromMilliseconds(2))
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-                }
-                else
-                {
-                    Thread.SpinWait(50);
-                }
+                var index = next;
+                var scheduled = started + (long)(index * ticksPerRequest);
+                inFlight.Add(SendOnScheduleAsync(index, scheduled));
             }
 
-            var index = i;
-            inFlight.Add(Task.Run(async () =>
-            {
-                var (ok, body) = await SendAsync(path, bodies[index], keep: false);
-                latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-                Record(index, ok, body, samples, ref failures);
-            }));
+            await tick.WaitForNextTickAsync();
+        }
+
+        async Task SendOnScheduleAsync(int index, long scheduled)
+        {
+            var (ok, body) = await SendAsync(path, bodies[index], keep: false);
+            latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+            Record(index, ok, body, samples, ref failures);
         }
 
         await Task.WhenAll(inFlight);
@@ -97,6 +92,9 @@ internal sealed class LoadGenerator(BenchServer server, string contentType) : ID
 
     private (double Cpu, long Started) Begin()
     {
+        // The client's own garbage is collected before timing, not in the middle of it.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         server.ResetPeakRss();
         return (server.CpuSeconds(), Stopwatch.GetTimestamp());
     }

@@ -1,12 +1,13 @@
 using Integrator.Bench;
 
-// dotnet run -c Release --project bench/Integrator.Bench [-- --quick] [-- pgp-cost]
+// dotnet run -c Release --project bench/Integrator.Bench [-- --quick] [-- --only none,pgp,history] [-- pgp-cost]
 if (args is ["ceiling-server", ..])
 {
     CeilingServer.Run(args[1..]);
     return 0;
 }
 
+System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
 var repository = FindRepository();
 var keys = Path.Combine(repository, "Integrator.Tests", "TestData", "keys");
 if (args.Contains("pgp-cost"))
@@ -15,17 +16,11 @@ if (args.Contains("pgp-cost"))
     return 0;
 }
 
-if (args is ["load", var url, var countText, var mode])
-{
-    // Drives first cancels (then replays) against a server someone else started, e.g. to profile it.
-    await BenchRun.LoadAsync(new Uri(url), int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture), mode, keys);
-    return 0;
-}
-
 var work = Directory.CreateTempSubdirectory("integrator-bench-").FullName;
 try
 {
-    return await new BenchRun(keys, work, quick: args.Contains("--quick")).RunAsync();
+    var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["none", "pgp", "history"];
+    return await new BenchRun(keys, work, quick: args.Contains("--quick"), only).RunAsync();
 }
 finally
 {

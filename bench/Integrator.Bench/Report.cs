@@ -6,79 +6,148 @@ namespace Integrator.Bench;
 /// <summary>Prints the benchmark as Markdown tables, every figure beside its ceiling.</summary>
 internal sealed class Report
 {
-    public void Header()
+    private const double PgpFirstCancelTarget = 0.60;
+    private const double ReplayTarget = 0.40;
+    private const double FirstCancelTarget = 0.50;
+    private const double HistoryTarget = 0.90;
+    private const double P99TargetMs = 25;
+    private const long PeakRssTarget = 300L * 1024 * 1024;
+
+    private readonly List<string> _warmUps = [];
+
+    public void Header(bool quick)
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
-        Console.WriteLine($"# Integrator benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({cpu}), .NET {Environment.Version}");
-        Console.WriteLine($"Server: Integrator.Api (Release) as its own process on 127.0.0.1, SQLite file (WAL, synchronous=FULL), notifications not dispatched.");
-        Console.WriteLine($"Client: this process, {LoadGenerator.Concurrency} keep-alive connections, bodies sealed before timing; throughput and CPU are medians of 3 rounds.");
+        Console.WriteLine($"# Integrator benchmark{(quick ? " (quick)" : "")}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({cpu}), .NET {Environment.Version}");
+        Console.WriteLine("Server: Integrator.Api (Release) as its own process on 127.0.0.1, SQLite file (WAL, synchronous=FULL), notifications not dispatched.");
+        Console.WriteLine($"Client: this process, {LoadGenerator.Concurrency} keep-alive connections, bodies sealed before timing. Each scenario runs {BenchRun.Rounds} rounds, each");
+        Console.WriteLine("right after a round of its ceiling; throughput, CPU and ratios are medians of the rounds, latencies cover every request.");
     }
 
-    public void Ceilings(Measured http, double crypto, (double PerSecond, double MicrosPerTransaction) storage)
+    public void WarmedUp(string server, int rounds, TimeSpan took, bool steady) =>
+        _warmUps.Add($"| {server} | {rounds} | {N(took.TotalSeconds, 1)} s | {(steady ? "yes" : "NO: still compiling, figures are low")} |");
+
+    public void Ceilings(Ceilings ceilings)
     {
-        Console.WriteLine("\n## Ceilings of this machine (same run)\n");
-        Console.WriteLine("| ceiling | how | per second | cost |");
-        Console.WriteLine("|---|---|---:|---:|");
-        Console.WriteLine($"| HTTP | empty ASP.NET Core endpoint, same host and client | {N(http.RequestsPerSecond)} req/s | {N(http.ServerCpuMsPerRequest, 3)} ms CPU/req |");
-        Console.WriteLine($"| crypto | RSA-2048 private ops/s through OpenSSL on every core ÷ 2 (decrypt + sign per call) | {N(crypto)} calls/s | |");
-        Console.WriteLine($"| storage | bare SQLite transaction with the {Bench.Ceilings.FirstCancelRowWrites} row writes of a first cancel, one writer | {N(storage.PerSecond)} tx/s | {N(storage.MicrosPerTransaction)} µs/tx |");
+        if (ceilings.HttpRounds.Count + ceilings.CryptoRounds.Count + ceilings.StorageRounds.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine("\n## Ceilings of this machine (medians of the rounds run beside the scenarios)\n");
+        Console.WriteLine("| ceiling | how | rounds | per second | range | cost |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|");
+        if (ceilings.HttpRounds.Count > 0)
+        {
+            var rates = ceilings.HttpRounds.Select(r => r.RequestsPerSecond).ToList();
+            Console.WriteLine($"| HTTP | empty ASP.NET Core endpoint, same host and client | {rates.Count} | {N(BenchRun.Median(rates))} req/s | {Range(rates)} | {N(BenchRun.Median(ceilings.HttpRounds.Select(r => r.ServerCpuMsPerRequest)), 3)} ms CPU/req |");
+        }
+
+        if (ceilings.CryptoRounds.Count > 0)
+        {
+            Console.WriteLine($"| crypto | RSA-2048 private ops/s through OpenSSL on every core ÷ 2 (decrypt + sign per call) | {ceilings.CryptoRounds.Count} | {N(BenchRun.Median(ceilings.CryptoRounds))} calls/s | {Range(ceilings.CryptoRounds)} | |");
+        }
+
+        if (ceilings.StorageRounds.Count > 0)
+        {
+            var median = BenchRun.Median(ceilings.StorageRounds);
+            Console.WriteLine($"| storage | bare SQLite transaction with the {Bench.Ceilings.FirstCancelRowWrites} row writes of a first cancel, one writer | {ceilings.StorageRounds.Count} | {N(median)} tx/s | {Range(ceilings.StorageRounds)} | {N(1_000_000 / median)} µs/tx |");
+        }
     }
 
-    public void Scenarios(ModeResults plaintext, ModeResults pgp, Measured http, double crypto, double storage)
+    public void Scenarios(ModeResults? plaintext, ModeResults? pgp)
     {
+        var modes = new[] { plaintext, pgp }.OfType<ModeResults>().ToList();
+        if (modes.Count == 0)
+        {
+            return;
+        }
+
         Console.WriteLine("\n## Scenarios\n");
         Console.WriteLine("| scenario | security | req/s | p50 | p99 | p99.9 | server CPU/req | peak RSS | ratio to its ceiling | failed | answers verified |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var mode in new[] { plaintext, pgp })
+        foreach (var mode in modes)
         {
             var pgpMode = mode.Mode == MessageSecurityMode.Pgp;
-            Row("(a) first cancel", mode.Mode, mode.First, pgpMode ? (crypto, "crypto") : (storage, "storage"));
-            Row("(b) replay", mode.Mode, mode.Replay, pgpMode ? (crypto, "crypto") : (http.RequestsPerSecond, "HTTP"));
-            Row("(c) 90% first / 10% replay", mode.Mode, mode.Mix, pgpMode ? (crypto, "crypto") : (storage, "storage"));
-            Row("(d) echo", mode.Mode, mode.Echo, pgpMode ? (crypto, "crypto") : (http.RequestsPerSecond, "HTTP"));
+            Row("(a) first cancel", mode.Mode, mode.First, pgpMode ? "crypto" : "storage");
+            Row("(b) replay", mode.Mode, mode.Replay, pgpMode ? "crypto" : "HTTP");
+            Row("(c) 90% first / 10% replay", mode.Mode, mode.Mix, pgpMode ? "crypto" : "storage");
+            Row("(d) echo", mode.Mode, mode.Echo, pgpMode ? "crypto" : "HTTP");
         }
 
-        Console.WriteLine("\n## Latency at half the maximum first-cancel rate (open loop: requests start on schedule)\n");
-        Console.WriteLine("| security | rate | p50 | p99 | p99.9 | failed |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var mode in new[] { plaintext, pgp })
+        Console.WriteLine($"\n## Latency at half the maximum first-cancel rate (open loop: requests start on schedule; {modes[0].Open.Count} rounds, medians)\n");
+        Console.WriteLine("| security | rate | p50 | p99 | p99.9 | worst round's p99 | failed |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var mode in modes)
         {
-            var open = Measured.Of(mode.Open);
-            Console.WriteLine($"| {mode.Mode} | {N(mode.OpenRate)} req/s | {N(open.Percentile(0.5), 1)} ms | {N(open.Percentile(0.99), 1)} ms | {N(open.Percentile(0.999), 1)} ms | {open.Failures} |");
+            Console.WriteLine(
+                $"| {mode.Mode} | {N(mode.OpenRate)} req/s | {N(OpenPercentile(mode, 0.5), 1)} ms | {N(OpenPercentile(mode, 0.99), 1)} ms " +
+                $"| {N(OpenPercentile(mode, 0.999), 1)} ms | {N(mode.Open.Max(r => r.Percentile(0.99)), 1)} ms | {mode.Open.Sum(r => r.Failures)} |");
         }
     }
 
-    public void History(HistoryResult small, HistoryResult large)
+    public void History(HistoryResults? history)
     {
-        Console.WriteLine("\n## Replay cost against history (plaintext)\n");
-        Console.WriteLine("| stored completed requests | database | replay req/s | p99 | ratio to the smaller history |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|");
-        foreach (var history in new[] { small, large })
+        if (history is null)
         {
-            Console.WriteLine($"| {N(history.Stored)} | {Mb(history.DatabaseBytes)} | {N(history.Replay.RequestsPerSecond)} | {N(history.Replay.Percentile(0.99), 1)} ms | {Percent(history.Replay.RequestsPerSecond / small.Replay.RequestsPerSecond)} |");
+            return;
         }
+
+        Console.WriteLine("\n## Replay cost against history (plaintext, replays read from the database; rounds of the two alternate)\n");
+        Console.WriteLine("| stored completed requests | database | replay req/s | server CPU/req | p99 | ratio to the smaller history |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {N(history.SmallStored)} | {Mb(history.SmallBytes)} | {N(history.Small.RequestsPerSecond)} | {N(history.Small.ServerCpuMsPerRequest, 3)} ms | {N(history.Small.Percentile(0.99), 1)} ms | 100 % |");
+        Console.WriteLine($"| {N(history.LargeStored)} | {Mb(history.LargeBytes)} | {N(history.Large.RequestsPerSecond)} | {N(history.Large.ServerCpuMsPerRequest, 3)} ms | {N(history.Large.Percentile(0.99), 1)} ms | {Percent(history.Large.Ratio!.Value)} |");
     }
 
-    public void Targets(ModeResults plaintext, ModeResults pgp, Measured http, double crypto, double storage, HistoryResult small, HistoryResult large)
+    public void WarmUps()
     {
-        var peak = new[] { plaintext.First, plaintext.Replay, plaintext.Mix, plaintext.Echo, pgp.First, pgp.Replay, pgp.Mix, pgp.Echo }.Max(m => m.PeakRssBytes);
-        var p99 = Math.Max(Measured.Of(plaintext.Open).Percentile(0.99), Measured.Of(pgp.Open).Percentile(0.99));
+        Console.WriteLine("\n## Warm-up before timing (rounds of the server's own requests until tiered JIT is quiet)\n");
+        Console.WriteLine("| server | rounds | took | steady |");
+        Console.WriteLine("|---|---:|---:|:---:|");
+        _warmUps.ForEach(Console.WriteLine);
+    }
+
+    public void Targets(ModeResults? plaintext, ModeResults? pgp, HistoryResults? history)
+    {
         Console.WriteLine("\n## Targets\n");
         Console.WriteLine("| target | figure | holds |");
         Console.WriteLine("|---|---:|:---:|");
-        Target("PGP first cancel ≥ 60 % of the crypto ceiling", pgp.First.RequestsPerSecond / crypto, 0.60);
-        Target("plaintext replay ≥ 40 % of the HTTP ceiling", plaintext.Replay.RequestsPerSecond / http.RequestsPerSecond, 0.40);
-        Target("plaintext first cancel ≥ 50 % of the storage ceiling", plaintext.First.RequestsPerSecond / storage, 0.50);
-        Target($"replay at {N(large.Stored)} stored ≥ 90 % of at {N(small.Stored)}", large.Replay.RequestsPerSecond / small.Replay.RequestsPerSecond, 0.90);
-        Console.WriteLine($"| p99 at half the maximum rate ≤ 25 ms | {N(p99, 1)} ms | {(p99 <= 25 ? "yes" : "NO")} |");
-        Console.WriteLine($"| peak RSS ≤ 300 MB | {Mb(peak)} | {(peak <= 300L * 1024 * 1024 ? "yes" : "NO")} |");
+        if (pgp is not null)
+        {
+            Target($"PGP first cancel ≥ {Percent(PgpFirstCancelTarget)} of the crypto ceiling", pgp.First.Ratio!.Value, PgpFirstCancelTarget);
+        }
+
+        if (plaintext is not null)
+        {
+            Target($"plaintext replay ≥ {Percent(ReplayTarget)} of the HTTP ceiling", plaintext.Replay.Ratio!.Value, ReplayTarget);
+            Target($"plaintext first cancel ≥ {Percent(FirstCancelTarget)} of the storage ceiling", plaintext.First.Ratio!.Value, FirstCancelTarget);
+        }
+
+        if (history is not null)
+        {
+            Target($"replay at {N(history.LargeStored)} stored ≥ {Percent(HistoryTarget)} of at {N(history.SmallStored)}", history.Large.Ratio!.Value, HistoryTarget);
+        }
+
+        var modes = new[] { plaintext, pgp }.OfType<ModeResults>().ToList();
+        if (modes.Count > 0)
+        {
+            var p99 = modes.Max(m => OpenPercentile(m, 0.99));
+            var peak = modes.SelectMany(m => new[] { m.First, m.Replay, m.Mix, m.Echo }).Max(m => m.PeakRssBytes);
+            Console.WriteLine($"| p99 at half the maximum rate ≤ {N(P99TargetMs)} ms | {N(p99, 1)} ms | {(p99 <= P99TargetMs ? "yes" : "NO")} |");
+            Console.WriteLine($"| peak RSS ≤ {Mb(PeakRssTarget)} | {Mb(peak)} | {(peak <= PeakRssTarget ? "yes" : "NO")} |");
+        }
     }
+
+    private static double OpenPercentile(ModeResults mode, double p) => BenchRun.Median(mode.Open.Select(r => r.Percentile(p)));
+
+    private static string Range(IReadOnlyCollection<double> values) => $"{N(values.Min())}–{N(values.Max())}";
 
     private static void Target(string name, double ratio, double target) =>
         Console.WriteLine($"| {name} | {Percent(ratio)} | {(ratio >= target ? "yes" : "NO")} |");
 
-    private static void Row(string name, MessageSecurityMode mode, Measured m, (double Value, string Name) ceiling) =>
+    private static void Row(string name, MessageSecurityMode mode, Measured m, string ceiling) =>
         Console.WriteLine(
             $"| {name} | {mode} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.Percentile(0.999), 1)} ms " +
-            $"| {N(m.ServerCpuMsPerRequest, 3)} ms | {Mb(m.PeakRssBytes)} | {Percent(m.RequestsPerSecond / ceiling.Value)} of {ceiling.Name} | {m.Failures} | {m.Verified - m.Wrong}/{m.Verified} |");
+            $"| {N(m.ServerCpuMsPerRequest, 3)} ms | {Mb(m.PeakRssBytes)} | {Percent(m.Ratio!.Value)} of {ceiling} ({N(m.CeilingPerSecond!.Value)}/s) | {m.Failures} | {m.Verified - m.Wrong}/{m.Verified} |");
 }
