@@ -27,6 +27,18 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, IOptions<
     public Task<IActionResult> CancelFundsReservation(CancellationToken ct) =>
         RespondAsync(GspMethods.CancelFundsReservation, gateway.CancelFundsReservationAsync, ct);
 
+    /// <summary>Any other HTTP method on a GSP method's path: a GSP 405, not MVC's empty one.</summary>
+    [NotPost(GspMethods.Echo)]
+    [NotPost(GspMethods.ReserveFunds)]
+    [NotPost(GspMethods.CaptureFundsReservation)]
+    [NotPost(GspMethods.CancelFundsReservation)]
+    public async Task<IActionResult> NotPost(CancellationToken ct)
+    {
+        var path = Request.Path.Value!;
+        Response.Headers.Allow = "POST";
+        return new GspReplyResult(await gateway.RefuseAsync(path[(path.LastIndexOf('/') + 1)..], GspError.MethodNotAllowed(Request.Method), ct));
+    }
+
     private async Task<IActionResult> RespondAsync(
         string method, Func<ReadOnlyMemory<byte>, string?, CancellationToken, Task<GspReply>> handle, CancellationToken ct)
     {
@@ -42,4 +54,7 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, IOptions<
             : await handle(body.Value, Request.ContentType, ct);
         return new GspReplyResult(reply);
     }
+
+    private sealed class NotPostAttribute(string template)
+        : Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute(["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"], template);
 }

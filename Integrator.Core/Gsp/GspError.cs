@@ -57,6 +57,9 @@ public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Des
     public static GspError Internal() =>
         new(500, ErrorResponseCode.UnknownErrorResponseCode, "Internal error.");
 
+    public static GspError MethodNotAllowed(string httpMethod) =>
+        new(405, ErrorResponseCode.UnknownErrorResponseCode, $"HTTP {httpMethod} is not allowed here; GSP methods are called with POST.");
+
     public static GspError TooLarge(int maxBytes) =>
         new(413, ErrorResponseCode.UnknownErrorResponseCode, $"The request body exceeds {maxBytes} bytes.");
 

@@ -134,5 +134,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
+
+        CapturedLogs.WholeRun.Enqueue(line);
     }
 }
