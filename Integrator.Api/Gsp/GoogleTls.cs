@@ -12,7 +12,7 @@ namespace Integrator.Api.Gsp;
 /// </summary>
 internal static class GoogleTls
 {
-    public static readonly TlsCipherSuite[] CipherSuites =
+    private static readonly TlsCipherSuite[] CipherSuites =
     [
         TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
