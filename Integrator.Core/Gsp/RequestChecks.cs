@@ -33,8 +33,10 @@ public sealed class RequestChecks(IOptions<GspOptions> options, TimeProvider tim
             return problem;
         }
 
-        var skewMillis = Math.Abs(time.GetUtcNow().ToUnixTimeMilliseconds() - header.RequestTimestamp);
-        if (skewMillis > _skew.TotalMilliseconds)
+        // Compared as a window around now: the difference of two int64 values (the sender's may be long.MinValue) overflows.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var skew = (long)_skew.TotalMilliseconds;
+        if (header.RequestTimestamp < now - skew || header.RequestTimestamp > now + skew)
         {
             return GspError.TimestampOutOfRange(_skew);
         }

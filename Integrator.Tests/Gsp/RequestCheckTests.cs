@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Integrator.Tests.Infrastructure;
@@ -84,6 +85,8 @@ public sealed class RequestCheckTests
         // Timestamp skew both ways (±60 s by default).
         yield return new("61 s early", "cancelFundsReservation", b => Shift(b, -61_000), 400, "REQUEST_TIMESTAMP_OUT_OF_RANGE");
         yield return new("61 s late", "cancelFundsReservation", b => Shift(b, 61_000), 400, "REQUEST_TIMESTAMP_OUT_OF_RANGE");
+        yield return new("int64 minimum", "cancelFundsReservation", b => Header(b)["requestTimestamp"] = long.MinValue.ToString(CultureInfo.InvariantCulture), 400, "REQUEST_TIMESTAMP_OUT_OF_RANGE");
+        yield return new("int64 maximum", "cancelFundsReservation", b => Header(b)["requestTimestamp"] = long.MaxValue.ToString(CultureInfo.InvariantCulture), 400, "REQUEST_TIMESTAMP_OUT_OF_RANGE");
         yield return new("skew beats unknown account", "cancelFundsReservation",
             b => { Shift(b, 120_000); b["paymentIntegratorAccountId"] = "Unknown_PIAID"; }, 400, "REQUEST_TIMESTAMP_OUT_OF_RANGE");
 

@@ -188,7 +188,7 @@ public sealed class CrashLoopTests
                 }
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
         {
             lock (_calls)
             {

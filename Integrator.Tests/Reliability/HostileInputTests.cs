@@ -142,7 +142,7 @@ public sealed class HostileInputTests
 
     private static readonly JsonNode?[] Replacements =
     [
-        null, true, 0, -1, 1.5, "", " ", "9223372036854775808", "-9223372036854775809", "1e400", "NaN", "\u0000",
+        null, true, 0, -1, 1.5, "", " ", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809", "1e400", "NaN", "\u0000",
         "caf\u00e9", new string('a', 101), new JsonArray(), new JsonObject(), new JsonObject { ["major"] = 2 },
     ];
 
