@@ -12,25 +12,28 @@ namespace Integrator.Api.Gsp;
 /// </summary>
 internal static class GoogleTls
 {
-    private static readonly TlsCipherSuite[] CipherSuites =
-    [
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
-        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-    ];
+    // Built once, not per handshake. .NET can restrict cipher suites only where OpenSSL does TLS; on Windows,
+    // Schannel's system policy decides.
+    private static readonly CipherSuitesPolicy? GoogleSuites = OperatingSystem.IsLinux()
+        ? new CipherSuitesPolicy(
+            [
+                TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+                TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+                TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+                TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+            ])
+        : null;
 
     public static void Apply(HttpsConnectionAdapterOptions https)
     {
         https.SslProtocols = SslProtocols.Tls12;
-        // .NET can restrict cipher suites only where OpenSSL does TLS; on Windows, Schannel's system policy decides.
         https.OnAuthenticate = (_, ssl) =>
         {
             if (OperatingSystem.IsLinux())
             {
-                ssl.CipherSuitesPolicy = new CipherSuitesPolicy(CipherSuites);
+                ssl.CipherSuitesPolicy = GoogleSuites;
             }
         };
     }

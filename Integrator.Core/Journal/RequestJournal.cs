@@ -72,7 +72,7 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly Lock _replaysLock = new();
-    private Dictionary<IdempotencyKey, Replays> _replays = [];
+    private Dictionary<IdempotencyKey, ReplayCount> _replays = [];
     private long _dropped;
 
     public Task RecordExecutedAsync(DbTx tx, JournalEntry entry, CancellationToken ct) =>
@@ -91,7 +91,9 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
         var at = time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_replaysLock)
         {
-            _replays[key] = _replays.TryGetValue(key, out var replays) ? new(replays.Count + 1, Math.Max(replays.LastAt, at)) : new(1, at);
+            _replays[key] = _replays.TryGetValue(key, out var counted)
+                ? counted with { Count = counted.Count + 1, LastReplayedAt = Math.Max(counted.LastReplayedAt, at) }
+                : new ReplayCount(key.AccountId, key.RequestId, 1, at);
         }
     }
 
@@ -118,15 +120,14 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
 
     private async Task FlushAsync()
     {
-        Dictionary<IdempotencyKey, Replays> replays;
+        Dictionary<IdempotencyKey, ReplayCount> replays;
         lock (_replaysLock)
         {
             replays = _replays;
             _replays = [];
         }
 
-        var counts = replays
-            .Select(r => new ReplayCount(r.Key.AccountId, r.Key.RequestId, r.Value.Count, r.Value.LastAt))
+        var counts = replays.Values
             // One order for every instance, so that two flushes upserting the same keys cannot deadlock.
             .OrderBy(r => r.AccountId, StringComparer.Ordinal).ThenBy(r => r.RequestId, StringComparer.Ordinal)
             .ToList();
@@ -187,8 +188,6 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
         entry.ResponseBody,
         entry.ErrorCode,
     };
-
-    private readonly record struct Replays(int Count, long LastAt);
 
     private sealed record ReplayCount(string AccountId, string RequestId, int Count, long LastReplayedAt);
 

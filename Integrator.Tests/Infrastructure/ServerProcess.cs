@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Integrator.Core.Storage;
 
 namespace Integrator.Tests.Infrastructure;
 
@@ -40,6 +41,30 @@ public sealed class ServerProcess : IAsyncDisposable
                 return _output.ToString();
             }
         }
+    }
+
+    /// <summary>
+    /// The environment of a server on <paramref name="database"/> (a SQLite file in <paramref name="folder"/> when
+    /// null), serving the test ledger (written to the folder) under the test paymentIntegratorAccountId;
+    /// <paramref name="settings"/> add to it.
+    /// </summary>
+    public static Dictionary<string, string?> Environment(string folder, IReadOnlyDictionary<string, string?> settings, TestDatabase? database = null)
+    {
+        var seed = Path.Combine(folder, "seed.json");
+        File.WriteAllText(seed, TestLedger.SeedJson);
+        var environment = new Dictionary<string, string?>
+        {
+            ["Storage__Provider"] = (database?.Provider ?? StorageProvider.Sqlite).ToString(),
+            ["Storage__ConnectionString"] = database?.ConnectionString ?? $"Data Source={Path.Combine(folder, "integrator.db")}",
+            ["Ledger__SeedFile"] = seed,
+            ["Gsp__PaymentIntegratorAccountIds__0"] = GspMessages.AccountId,
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
     }
 
     public static async Task<ServerProcess> StartAsync(IDictionary<string, string?> environment, int? port = null)

@@ -197,23 +197,16 @@ public sealed class CrashLoopTests
         }
     }
 
-    private static Dictionary<string, string?> ServerEnvironment(string folder, FakeGoogle google)
-    {
-        var seed = Path.Combine(folder, "seed.json");
-        File.WriteAllText(seed, TestLedger.SeedJson);
-        return new Dictionary<string, string?>
+    private static Dictionary<string, string?> ServerEnvironment(string folder, FakeGoogle google) =>
+        ServerProcess.Environment(folder, new Dictionary<string, string?>
         {
-            ["Storage__ConnectionString"] = $"Data Source={Path.Combine(folder, "integrator.db")}",
-            ["Ledger__SeedFile"] = seed,
-            ["Gsp__PaymentIntegratorAccountIds__0"] = GspMessages.AccountId,
             ["Google__BaseUrl"] = google.BaseUrl.ToString(),
             ["Notifications__PollInterval"] = "00:00:00.100",
             // Rows leased by a killed process are taken over quickly.
             ["Notifications__Lease"] = "00:00:02",
             ["Notifications__HttpTimeout"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Warning",
-        };
-    }
+        });
 
     private static string WithoutTimestamp(string raw)
     {

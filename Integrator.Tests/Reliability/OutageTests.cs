@@ -56,14 +56,9 @@ public sealed class OutageTests
     public async Task GoogleDownForLongerThanALeaseThenEachNotificationIsDeliveredOnce()
     {
         var folder = Directory.CreateTempSubdirectory("google-outage-").FullName;
-        var seed = Path.Combine(folder, "seed.json");
-        await File.WriteAllTextAsync(seed, TestLedger.SeedJson);
         var googlePort = FakeGoogle.FreePort();
-        var environment = new Dictionary<string, string?>
+        var environment = ServerProcess.Environment(folder, new Dictionary<string, string?>
         {
-            ["Storage__ConnectionString"] = $"Data Source={Path.Combine(folder, "integrator.db")}",
-            ["Ledger__SeedFile"] = seed,
-            ["Gsp__PaymentIntegratorAccountIds__0"] = GspMessages.AccountId,
             ["Google__BaseUrl"] = $"http://127.0.0.1:{googlePort}/gsp",
             ["Notifications__PollInterval"] = "00:00:00.100",
             ["Notifications__Lease"] = "00:00:01.500",
@@ -71,7 +66,7 @@ public sealed class OutageTests
             ["Notifications__FirstRetryDelay"] = "00:00:00.200",
             ["Notifications__MaxRetryDelay"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Warning",
-        };
+        });
         await using var first = await ServerProcess.StartAsync(environment);
         await using var second = await ServerProcess.StartAsync(environment);
 

@@ -22,24 +22,19 @@ public sealed class TlsTests
     public async Task StartAsync()
     {
         _folder = Directory.CreateTempSubdirectory("tls-").FullName;
-        var seed = Path.Combine(_folder, "seed.json");
-        await File.WriteAllTextAsync(seed, TestLedger.SeedJson);
         var certificate = Path.Combine(_folder, "server.pfx");
         await File.WriteAllBytesAsync(certificate, SelfSignedCertificate());
         var port = FakeGoogle.FreePort();
         _tlsPort = FakeGoogle.FreePort();
         _server = await ServerProcess.StartAsync(
-            new Dictionary<string, string?>
+            ServerProcess.Environment(_folder, new Dictionary<string, string?>
             {
-                ["Storage__ConnectionString"] = $"Data Source={Path.Combine(_folder, "integrator.db")}",
-                ["Ledger__SeedFile"] = seed,
-                ["Gsp__PaymentIntegratorAccountIds__0"] = GspMessages.AccountId,
                 ["Notifications__Enabled"] = "false",
                 ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{port}",
                 ["Kestrel__Endpoints__Https__Url"] = $"https://127.0.0.1:{_tlsPort}",
                 ["Kestrel__Endpoints__Https__Certificate__Path"] = certificate,
                 ["Kestrel__Endpoints__Https__Certificate__Password"] = "test-certificate",
-            },
+            }),
             port);
     }
 

@@ -26,18 +26,12 @@ public sealed class MultiInstanceTests(StorageTarget target)
         _database = await target.CreateDatabaseAsync(_folder);
         _db = TestDatabases.Open(_database);
         _google = await FakeGoogle.StartAsync();
-        var seed = Path.Combine(_folder, "seed.json");
-        await File.WriteAllTextAsync(seed, TestLedger.SeedJson);
-        var environment = new Dictionary<string, string?>
+        var environment = ServerProcess.Environment(_folder, new Dictionary<string, string?>
         {
-            ["Storage__Provider"] = _database.Provider.ToString(),
-            ["Storage__ConnectionString"] = _database.ConnectionString,
-            ["Ledger__SeedFile"] = seed,
-            ["Gsp__PaymentIntegratorAccountIds__0"] = GspMessages.AccountId,
             ["Google__BaseUrl"] = _google.BaseUrl.ToString(),
             ["Notifications__PollInterval"] = "00:00:00.100",
             ["Logging__LogLevel__Default"] = "Warning",
-        };
+        }, _database);
         _first = await ServerProcess.StartAsync(environment);
         _second = await ServerProcess.StartAsync(environment);
     }
