@@ -81,16 +81,19 @@ public static class IntegratorServices
 
         services.AddSingleton(sp => PgpKeyringLoader.Load(
             sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Pgp,
-            sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
+            sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<TimeProvider>().GetUtcNow(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PgpKeyringLoader).FullName!)));
-        services.AddSingleton<PgpOpener>();
+        services.AddSingleton(sp => new PgpOpener(
+            sp.GetRequiredService<PgpKeyring>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Pgp.AllowWildcardRecipient));
         services.AddSingleton<PgpSealer>();
         services.AddSingleton<IMessageCodec>(sp =>
             sp.GetRequiredService<IOptions<MessageSecurityOptions>>().Value.Mode switch
             {
                 MessageSecurityMode.None => new PlaintextCodec(),
-                _ => new PgpCodec(sp.GetRequiredService<PgpOpener>(), sp.GetRequiredService<PgpSealer>()),
+                _ => new PgpCodec(sp.GetRequiredService<PgpOpener>(), sp.GetRequiredService<PgpSealer>(), sp.GetRequiredService<ILogger<PgpCodec>>()),
             });
         services.AddSingleton<SupportAudit>();
         services.AddSingleton<ReservationSupport>();

@@ -25,4 +25,13 @@ public sealed class PgpOptions
 
     /// <summary>Google's armored public keys; requests must carry a valid signature by one of them.</summary>
     public IList<string> GooglePublicKeyFiles { get; } = [];
+
+    /// <summary>
+    /// Full fingerprints (40 hex digits, spaces allowed) of Google's primary keys, as Google gave them through the key
+    /// exchange: a key file whose primary key is not listed is refused outside Development (a replaced file is not trusted).
+    /// </summary>
+    public IList<string> GoogleKeyFingerprints { get; } = [];
+
+    /// <summary>Try our keys on a PKESK with the wildcard key id 0 (anonymous recipient); Google names the key.</summary>
+    public bool AllowWildcardRecipient { get; set; }
 }

@@ -58,6 +58,13 @@ public sealed class Gpg : IDisposable
         return (output, status);
     }
 
+    /// <summary>gpg's verdict on a message: exit code 0 and a GOODSIG/VALIDSIG by a key it holds means it accepts it.</summary>
+    public (bool Accepted, string Status) Judge(byte[] message)
+    {
+        var (exitCode, _, status) = Execute(["--decrypt"], message);
+        return (exitCode == 0 && status.Contains("[GNUPG:] VALIDSIG", StringComparison.Ordinal) && status.Contains("[GNUPG:] DECRYPTION_OKAY", StringComparison.Ordinal), status);
+    }
+
     public void Dispose()
     {
         try
@@ -73,7 +80,17 @@ public sealed class Gpg : IDisposable
 
     private static string Email(string name) => $"{name}@integrator.test";
 
-    private (byte[] Output, string Status) Run(IEnumerable<string> args, byte[] input)
+    private (byte[] Output, string Status) Run(IReadOnlyList<string> args, byte[] input)
+    {
+        var (exitCode, output, status) = Execute(args, input, out var stderr);
+        return exitCode == 0
+            ? (output, status)
+            : throw new InvalidOperationException($"gpg {string.Join(' ', args)} failed ({exitCode}): {stderr}\n{status}");
+    }
+
+    private (int ExitCode, byte[] Output, string Status) Execute(IReadOnlyList<string> args, byte[] input) => Execute(args, input, out _);
+
+    private (int ExitCode, byte[] Output, string Status) Execute(IReadOnlyList<string> args, byte[] input, out string stderrText)
     {
         var statusFile = Path.Combine(_home, $"status-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("gpg")
@@ -96,8 +113,16 @@ public sealed class Gpg : IDisposable
         var stdout = new MemoryStream();
         var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.BaseStream.Write(input);
-        process.StandardInput.Close();
+        try
+        {
+            process.StandardInput.BaseStream.Write(input);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // gpg stopped reading: it refused the input early, which its exit code says
+        }
+
         if (!process.WaitForExit(30_000))
         {
             process.Kill();
@@ -106,11 +131,8 @@ public sealed class Gpg : IDisposable
 
         copy.GetAwaiter().GetResult();
         var status = File.Exists(statusFile) ? File.ReadAllText(statusFile) : string.Empty;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"gpg {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.GetAwaiter().GetResult()}\n{status}");
-        }
-
-        return (stdout.ToArray(), status);
+        File.Delete(statusFile);
+        stderrText = stderr.GetAwaiter().GetResult();
+        return (process.ExitCode, stdout.ToArray(), status);
     }
 }

@@ -30,11 +30,16 @@ public static class TestKeys
         i = 0;
         foreach (var name in google ?? ["google-1"])
         {
+            settings[$"MessageSecurity:Pgp:GoogleKeyFingerprints:{i}"] = PrimaryFingerprint(name);
             settings[$"MessageSecurity:Pgp:GooglePublicKeyFiles:{i++}"] = Public(name);
         }
 
         return settings;
     }
+
+    /// <summary>The primary key fingerprint of a test key, as Google would give it in the key exchange.</summary>
+    public static string PrimaryFingerprint(string name) =>
+        Convert.ToHexString(PgpKeyring.Load([], string.Empty, [Public(name)]).Google[0].PrimaryFingerprint);
 
     /// <summary>Google's side of the conversation: signs with Google's secret keys, encrypts to ours, and back.</summary>
     public static PgpCodec GoogleSide(string[]? google = null, string[]? ours = null, TimeProvider? time = null)

@@ -96,7 +96,7 @@ public sealed class KeyRotationTests
     }
 
     private static long[] RecipientKeyIds(byte[] message) =>
-        PacketReader.ReadAll(message)
+        PacketReader.ReadAll(message, 16)
             .Where(p => p.Tag == PacketTag.PublicKeyEncryptedSessionKey)
             .Select(p => unchecked((long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(p.Body.Span[1..9])))
             .ToArray();

@@ -1,21 +1,23 @@
 using System.Buffers.Text;
 using System.Text;
 using Integrator.Core.Gsp;
-using Org.BouncyCastle.Bcpg;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Integrator.Core.Security.Pgp;
 
 /// <summary>
 /// <c>MessageSecurity:Mode=Pgp</c>: bodies are base64url (no padding) of one OpenPGP message, signed with SHA-384 and
 /// encrypted with AES-256, as <c>application/octet-stream; charset=utf-8</c>. An armored message inside the base64url
-/// (what Google's documented <c>gpg --armor</c> command makes) is accepted too; we send binary.
+/// (what Google's documented <c>gpg --armor</c> command makes) is accepted too; we send binary. This is the boundary
+/// for hostile bytes: whatever happens inside, the answer is one of the two pre-authentication errors.
 /// </summary>
-public sealed class PgpCodec(PgpOpener opener, PgpSealer sealer) : IMessageCodec
+public sealed partial class PgpCodec(PgpOpener opener, PgpSealer sealer, ILogger<PgpCodec>? logger = null) : IMessageCodec
 {
-    private static readonly byte[] ArmorHeader = "-----BEGIN PGP MESSAGE-----"u8.ToArray();
-
     private static readonly GspError WrongContentType =
         GspError.InvalidPayloadEncryption("The body must be application/octet-stream: base64url of an OpenPGP message.");
+
+    private readonly ILogger _logger = logger ?? NullLogger<PgpCodec>.Instance;
 
     public string ContentType => "application/octet-stream; charset=utf-8";
 
@@ -26,13 +28,21 @@ public sealed class PgpCodec(PgpOpener opener, PgpSealer sealer) : IMessageCodec
             return OpenedMessage.Failure(WrongContentType);
         }
 
-        var message = DecodeBody(body);
-        if (message is null)
+        PgpOpenFailure failure;
+        byte[]? content;
+        try
         {
-            return OpenedMessage.Failure(GspError.InvalidPayloadEncryption());
+            var message = DecodeBody(body);
+            (content, failure) = message is null ? (null, PgpOpenFailure.Encryption) : opener.Open(message);
+        }
+#pragma warning disable CA1031 // The codec boundary: no input may turn into a 500 (docs/pgp-profile.md).
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(_logger, e.GetType().Name);
+            (content, failure) = (null, PgpOpenFailure.Encryption);
         }
 
-        var (content, failure) = opener.Open(message);
         return failure switch
         {
             PgpOpenFailure.None => OpenedMessage.Success(content!),
@@ -56,21 +66,10 @@ public sealed class PgpCodec(PgpOpener opener, PgpSealer sealer) : IMessageCodec
             return null;
         }
 
-        if (!decoded.AsSpan().TrimStart(" \t\r\n"u8).StartsWith(ArmorHeader))
-        {
-            return decoded;
-        }
-
-        try
-        {
-            using var armored = new ArmoredInputStream(new MemoryStream(decoded));
-            using var binary = new MemoryStream();
-            armored.CopyTo(binary);
-            return binary.ToArray();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
+        return PgpArmor.LooksArmored(decoded) ? PgpArmor.Decode(decoded) : decoded;
     }
+
+    // The exception's type only: its message or stack could quote what was being parsed.
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "PGP: opening a message failed unexpectedly ({ExceptionType}); answered INVALID_PAYLOAD_ENCRYPTION")]
+    private static partial void LogUnexpected(ILogger logger, string exceptionType);
 }

@@ -1,59 +1,15 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 
 namespace Integrator.Core.Security.Pgp;
 
-[Flags]
-public enum KeyUsage
-{
-    None = 0,
-    Sign = 1,
-    Encrypt = 2,
-}
-
 /// <summary>
-/// One RSA key (a primary key or a subkey) as the codec uses it: .NET's OpenSSL-backed <see cref="RSA"/> for speed, and
-/// what the key may do and until when. A subkey is no more valid than its primary key.
+/// Our secret keys and Google's public keys, loaded from armored files at startup with BouncyCastle (key files only:
+/// no message an attacker sends is parsed by it). Only keys whose self-signatures verify are kept
+/// (<see cref="PgpKeyFacts"/>).
 /// </summary>
-public sealed class PgpKey
-{
-    internal PgpKey(long keyId, byte[] fingerprint, RSA rsa, KeyUsage usage, DateTimeOffset? expiresAt, bool revoked, string file)
-    {
-        KeyId = keyId;
-        Fingerprint = fingerprint;
-        Rsa = rsa;
-        Usage = usage;
-        ExpiresAt = expiresAt;
-        Revoked = revoked;
-        File = file;
-    }
-
-    public long KeyId { get; }
-
-    /// <summary>The v4 fingerprint (SHA-1 of the key packet), 20 bytes.</summary>
-    public byte[] Fingerprint { get; }
-
-    internal RSA Rsa { get; }
-
-    public KeyUsage Usage { get; }
-
-    public DateTimeOffset? ExpiresAt { get; }
-
-    public bool Revoked { get; }
-
-    public string File { get; }
-
-    public string KeyIdHex => KeyId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
-
-    public bool IsActiveAt(DateTimeOffset now) => !Revoked && (ExpiresAt is null || now < ExpiresAt);
-
-    public bool Can(KeyUsage usage, DateTimeOffset now) => (Usage & usage) == usage && IsActiveAt(now);
-}
-
-/// <summary>Our secret keys and Google's public keys, loaded from armored files at startup.</summary>
 public sealed class PgpKeyring
 {
     public const int MinimumRsaBits = 2048;
@@ -86,28 +42,37 @@ public sealed class PgpKeyring
     public PgpKey? GoogleSigningKey(long keyId, DateTimeOffset now) =>
         Google.FirstOrDefault(k => k.KeyId == keyId && k.Can(KeyUsage.Sign, now));
 
+    private const string PrivateSetting = "MessageSecurity:Pgp:PrivateKeyFiles";
+    private const string GoogleSetting = "MessageSecurity:Pgp:GooglePublicKeyFiles";
+
     private static List<PgpKey> LoadSecretKeys(string file, string passphrase)
     {
         PgpSecretKeyRingBundle bundle;
         try
         {
-            using var stream = PgpUtilities.GetDecoderStream(OpenKeyFile(file, "MessageSecurity:Pgp:PrivateKeyFiles"));
+            using var stream = PgpUtilities.GetDecoderStream(OpenKeyFile(file, PrivateSetting));
             bundle = new PgpSecretKeyRingBundle(stream);
         }
         catch (Exception e) when (e is PgpException or IOException)
         {
-            throw new InvalidOperationException($"MessageSecurity:Pgp:PrivateKeyFiles: '{file}' is not an armored OpenPGP secret key: {e.Message}", e);
+            throw new InvalidOperationException($"{PrivateSetting}: '{file}' is not an armored OpenPGP secret key: {e.Message}", e);
         }
 
         var keys = new List<PgpKey>();
-        foreach (PgpSecretKeyRing ring in bundle.GetKeyRings())
+        foreach (var ring in bundle.GetKeyRings())
         {
-            var primary = ring.GetPublicKey();
-            foreach (PgpSecretKey secret in ring.GetSecretKeys())
+            foreach (var facts in PgpKeyFacts.Of(ring.GetPublicKeys().ToList()))
             {
-                if (secret.IsPrivateKeyEmpty)
+                var secret = ring.GetSecretKey(facts.KeyId);
+                if (secret is null || secret.IsPrivateKeyEmpty)
                 {
                     continue; // a stub: the secret half lives elsewhere (e.g. a smartcard)
+                }
+
+                if (facts.Usage == (KeyUsage.Sign | KeyUsage.Encrypt))
+                {
+                    throw new InvalidOperationException(
+                        $"{PrivateSetting}: key {facts.KeyId:X16} in '{file}' may both sign and encrypt; use a signing primary key and an encryption subkey (keygen makes them so).");
                 }
 
                 PgpPrivateKey privateKey;
@@ -118,19 +83,24 @@ public sealed class PgpKeyring
                 catch (PgpException e)
                 {
                     throw new InvalidOperationException(
-                        $"MessageSecurity:Pgp:PrivateKeyFiles: key {secret.KeyId:X16} in '{file}' cannot be unlocked with MessageSecurity:Pgp:Passphrase.", e);
+                        $"{PrivateSetting}: key {facts.KeyId:X16} in '{file}' cannot be unlocked with MessageSecurity:Pgp:Passphrase.", e);
                 }
 
                 if (privateKey.Key is not RsaPrivateCrtKeyParameters rsa)
                 {
-                    throw new InvalidOperationException($"MessageSecurity:Pgp:PrivateKeyFiles: key {secret.KeyId:X16} in '{file}' is not an RSA key.");
+                    throw new InvalidOperationException($"{PrivateSetting}: key {facts.KeyId:X16} in '{file}' is not an RSA key.");
                 }
 
-                keys.Add(Describe(secret.PublicKey, primary, ToRsa(rsa), file));
+                CheckStrength(facts, file);
+                var parameters = ToParameters(rsa);
+                var net = RSA.Create();
+                net.ImportParameters(parameters);
+                var parts = new PgpKey.SecretParts(OpenSslRsa.PrivateKey(parameters), SessionKeyDecoder.RejectionKey(parameters));
+                keys.Add(new PgpKey(facts, net, file, parts));
             }
         }
 
-        return keys.Count > 0 ? keys : throw new InvalidOperationException($"MessageSecurity:Pgp:PrivateKeyFiles: '{file}' holds no secret key.");
+        return keys.Count > 0 ? keys : throw new InvalidOperationException($"{PrivateSetting}: '{file}' holds no usable secret key (none with a valid self-signature).");
     }
 
     private static List<PgpKey> LoadPublicKeys(string file)
@@ -138,30 +108,40 @@ public sealed class PgpKeyring
         PgpPublicKeyRingBundle bundle;
         try
         {
-            using var stream = PgpUtilities.GetDecoderStream(OpenKeyFile(file, "MessageSecurity:Pgp:GooglePublicKeyFiles"));
+            using var stream = PgpUtilities.GetDecoderStream(OpenKeyFile(file, GoogleSetting));
             bundle = new PgpPublicKeyRingBundle(stream);
         }
         catch (Exception e) when (e is PgpException or IOException)
         {
-            throw new InvalidOperationException($"MessageSecurity:Pgp:GooglePublicKeyFiles: '{file}' is not an armored OpenPGP public key: {e.Message}", e);
+            throw new InvalidOperationException($"{GoogleSetting}: '{file}' is not an armored OpenPGP public key: {e.Message}", e);
         }
 
         var keys = new List<PgpKey>();
-        foreach (PgpPublicKeyRing ring in bundle.GetKeyRings())
+        foreach (var ring in bundle.GetKeyRings())
         {
-            var primary = ring.GetPublicKey();
-            foreach (PgpPublicKey key in ring.GetPublicKeys())
+            foreach (var facts in PgpKeyFacts.Of(ring.GetPublicKeys().ToList()))
             {
-                if (key.GetKey() is not RsaKeyParameters rsa)
+                if (facts.Key.GetKey() is not RsaKeyParameters rsa)
                 {
                     continue; // Google's keys are RSA; anything else is not used
                 }
 
-                keys.Add(Describe(key, primary, ToRsa(rsa), file));
+                CheckStrength(facts, file);
+                var net = RSA.Create();
+                net.ImportParameters(new RSAParameters { Modulus = rsa.Modulus.ToByteArrayUnsigned(), Exponent = rsa.Exponent.ToByteArrayUnsigned() });
+                keys.Add(new PgpKey(facts, net, file));
             }
         }
 
-        return keys.Count > 0 ? keys : throw new InvalidOperationException($"MessageSecurity:Pgp:GooglePublicKeyFiles: '{file}' holds no RSA public key.");
+        return keys.Count > 0 ? keys : throw new InvalidOperationException($"{GoogleSetting}: '{file}' holds no usable RSA public key (none with a valid self-signature).");
+    }
+
+    private static void CheckStrength(PgpKeyFacts facts, string file)
+    {
+        if (facts.Key.BitStrength < MinimumRsaBits)
+        {
+            throw new InvalidOperationException($"Key {facts.KeyId:X16} in '{file}' has {facts.Key.BitStrength} bits; at least {MinimumRsaBits} are required.");
+        }
     }
 
     private static FileStream OpenKeyFile(string file, string setting)
@@ -176,90 +156,21 @@ public sealed class PgpKeyring
         }
     }
 
-    private static PgpKey Describe(PgpPublicKey key, PgpPublicKey primary, RSA rsa, string file)
+    private static RSAParameters ToParameters(RsaPrivateCrtKeyParameters secret)
     {
-        if (key.BitStrength < MinimumRsaBits)
+        var modulus = secret.Modulus.ToByteArrayUnsigned();
+        var half = (modulus.Length + 1) / 2;
+        return new RSAParameters
         {
-            throw new InvalidOperationException($"Key {key.KeyId:X16} in '{file}' has {key.BitStrength} bits; at least {MinimumRsaBits} are required.");
-        }
-
-        var expiresAt = ExpiryOf(key);
-        if (!key.IsMasterKey && ExpiryOf(primary) is { } primaryExpiry && (expiresAt is null || primaryExpiry < expiresAt))
-        {
-            expiresAt = primaryExpiry;
-        }
-
-        return new PgpKey(
-            key.KeyId,
-            key.GetFingerprint(),
-            rsa,
-            UsageOf(key),
-            expiresAt,
-            key.IsRevoked() || primary.IsRevoked(),
-            file);
-    }
-
-    private static DateTimeOffset? ExpiryOf(PgpPublicKey key) =>
-        key.GetValidSeconds() is > 0 and var seconds
-            ? new DateTimeOffset(DateTime.SpecifyKind(key.CreationTime, DateTimeKind.Utc)).AddSeconds(seconds)
-            : null;
-
-    /// <summary>Key flags from the newest self-signature (or subkey binding); RSA keys without flags may do both.</summary>
-    private static KeyUsage UsageOf(PgpPublicKey key)
-    {
-        var signatureTypes = key.IsMasterKey
-            ? new[] { PgpSignature.PositiveCertification, PgpSignature.CasualCertification, PgpSignature.NoCertification, PgpSignature.DefaultCertification, PgpSignature.DirectKey }
-            : new[] { PgpSignature.SubkeyBinding };
-        var flags = signatureTypes
-            .SelectMany(type => key.GetSignaturesOfType(type).Cast<PgpSignature>())
-            .Where(s => s.HasSubpackets && s.GetHashedSubPackets().HasSubpacket(SignatureSubpacketTag.KeyFlags))
-            .OrderByDescending(s => s.CreationTime)
-            .Select(s => s.GetHashedSubPackets().GetKeyFlags())
-            .FirstOrDefault(-1);
-        if (flags < 0)
-        {
-            return KeyUsage.Sign | KeyUsage.Encrypt;
-        }
-
-        var usage = KeyUsage.None;
-        if ((flags & PgpKeyFlags.CanSign) != 0)
-        {
-            usage |= KeyUsage.Sign;
-        }
-
-        if ((flags & (PgpKeyFlags.CanEncryptCommunications | PgpKeyFlags.CanEncryptStorage)) != 0)
-        {
-            usage |= KeyUsage.Encrypt;
-        }
-
-        return usage;
-    }
-
-    private static RSA ToRsa(RsaKeyParameters key)
-    {
-        var rsa = RSA.Create();
-        var modulus = key.Modulus.ToByteArrayUnsigned();
-        if (key is RsaPrivateCrtKeyParameters secret)
-        {
-            var half = (modulus.Length + 1) / 2;
-            rsa.ImportParameters(new RSAParameters
-            {
-                Modulus = modulus,
-                Exponent = secret.PublicExponent.ToByteArrayUnsigned(),
-                D = Padded(secret.Exponent, modulus.Length),
-                P = Padded(secret.P, half),
-                Q = Padded(secret.Q, half),
-                DP = Padded(secret.DP, half),
-                DQ = Padded(secret.DQ, half),
-                InverseQ = Padded(secret.QInv, half),
-            });
-        }
-        else
-        {
-            rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = key.Exponent.ToByteArrayUnsigned() });
-        }
-
-        return rsa;
+            Modulus = modulus,
+            Exponent = secret.PublicExponent.ToByteArrayUnsigned(),
+            D = Padded(secret.Exponent, modulus.Length),
+            P = Padded(secret.P, half),
+            Q = Padded(secret.Q, half),
+            DP = Padded(secret.DP, half),
+            DQ = Padded(secret.DQ, half),
+            InverseQ = Padded(secret.QInv, half),
+        };
     }
 
     private static byte[] Padded(BigInteger value, int length)

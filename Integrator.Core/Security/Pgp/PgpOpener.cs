@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Apache.Bzip2;
 
 namespace Integrator.Core.Security.Pgp;
 
@@ -16,158 +14,136 @@ public enum PgpOpenFailure
     Signature,
 }
 
+/// <summary>What opening one message cost: the work an attacker can make us do, bounded by the profile.</summary>
+internal sealed class OpenCost
+{
+    public int RsaPrivateOperations { get; set; }
+
+    public int SignatureVerifications { get; set; }
+
+    public long BytesHashed { get; set; }
+
+    public long BytesDecompressed { get; set; }
+}
+
 /// <summary>
-/// Opens one OpenPGP message addressed to us: PKESK packets, then one integrity-protected encrypted packet (SEIPD v1)
-/// that holds a literal data packet and its signatures, possibly compressed. The session key is decrypted with any of
-/// our active keys; the message is accepted if at least one signature is a valid one by an active Google signing key
-/// (unknown, expired and revoked signers are ignored, as Google's echo probes require).
+/// Opens one OpenPGP message addressed to us, as the message profile (docs/pgp-profile.md) allows it and nothing
+/// else: a few PKESK packets addressed to our keys, one integrity-protected packet (SEIPD v1, AES) holding, perhaps
+/// ZIP/ZLIB-compressed, [one-pass signatures], one literal data packet and a few binary signatures. The message is
+/// accepted if one signature is a valid one by an active Google signing key; signatures by unknown, expired or revoked
+/// signers, and signatures the profile does not accept, are ignored (Google's echo probes send such extras).
 /// </summary>
 /// <remarks>
-/// Every decryption failure leads to the same outcome by the same path: a session key that does not decrypt or parse
-/// is replaced by a random one, so the message then fails its modification detection code like any tampered message
-/// (no padding or format oracle). The "quick check" octets are deliberately ignored (RFC 4880 §14).
+/// The work is bounded before it is done: at most one RSA private-key operation per key of ours, at most one signature
+/// verification per (Google key, hash algorithm), the content hashed once per hash algorithm, decompression stopped at
+/// <see cref="MaxContentBytes"/>. Every decryption failure leads to the same outcome by the same path: the session key
+/// is decoded in constant time with implicit rejection (<see cref="SessionKeyDecoder"/>), so a bad one ends as the
+/// modification-detection failure of any tampered message.
 /// </remarks>
-public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time)
+public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowWildcardRecipient = false)
 {
-    /// <summary>Decompressed content larger than this is refused (compression bombs).</summary>
+    /// <summary>Decompressed content larger than this is refused (compression bombs); GSP messages are far smaller.</summary>
     public const int MaxContentBytes = 1024 * 1024;
+
+    /// <summary>PKESK packets a message may carry (Google encrypts to each of our active keys: rotation).</summary>
+    public const int MaxSessionKeyPackets = 4;
+
+    /// <summary>Signatures a message may carry (Google's own, plus extras its echo probes add).</summary>
+    public const int MaxSignatures = 4;
+
+    /// <summary>How far in the future a signature's creation time may be (clock differences).</summary>
+    public static readonly TimeSpan SignatureClockTolerance = TimeSpan.FromMinutes(5);
 
     private const int Sha1Length = 20;
     private const int MdcPacketLength = 2 + Sha1Length;
 
-    public (byte[]? Content, PgpOpenFailure Failure) Open(ReadOnlyMemory<byte> message)
+    public (byte[]? Content, PgpOpenFailure Failure) Open(ReadOnlyMemory<byte> message) => Open(message, new OpenCost());
+
+    internal (byte[]? Content, PgpOpenFailure Failure) Open(ReadOnlyMemory<byte> message, OpenCost cost)
     {
         var now = time.GetUtcNow();
-        byte[] packets;
         try
         {
-            packets = Decrypt(message, now);
-        }
-        catch (Exception e) when (e is PgpFormatException or CryptographicException)
-        {
-            return (null, PgpOpenFailure.Encryption);
-        }
-
-        try
-        {
-            var (content, signatures) = ReadSignedContent(packets);
-            return signatures.Any(s => IsValidGoogleSignature(s, content, now))
+            var inner = Decrypt(message, now, cost);
+            var (content, signatures) = ReadSignedContent(inner, cost);
+            return HasValidGoogleSignature(content, signatures, now, cost)
                 ? (content.ToArray(), PgpOpenFailure.None)
                 : (null, PgpOpenFailure.Signature);
         }
-        catch (Exception e) when (e is PgpFormatException or InvalidDataException or IOException)
+        catch (Exception e) when (e is PgpFormatException or CryptographicException or InvalidDataException)
         {
             return (null, PgpOpenFailure.Encryption);
         }
     }
 
-    private byte[] Decrypt(ReadOnlyMemory<byte> message, DateTimeOffset now)
+    private byte[] Decrypt(ReadOnlyMemory<byte> message, DateTimeOffset now, OpenCost cost)
     {
-        var packets = PacketReader.ReadAll(message).Where(p => p.Tag != PacketTag.Marker).ToList();
+        var packets = PacketReader.ReadAll(message, MaxSessionKeyPackets + 1);
         if (packets.Count < 2 || packets[^1].Tag != PacketTag.SymIntegrityProtected
             || packets.Take(packets.Count - 1).Any(p => p.Tag != PacketTag.PublicKeyEncryptedSessionKey))
         {
             throw new PgpFormatException("expected session keys followed by one integrity-protected packet");
         }
 
-        var addressedToUs = false;
-        byte[]? sessionKey = null;
-        var cipher = 0;
+        var ours = keyring.DecryptionKeys(now).ToList();
+        var tried = new HashSet<PgpKey>();
+        var decodings = new List<(SessionKey, int)>();
         foreach (var pkesk in packets.Take(packets.Count - 1))
         {
             var reader = new BodyReader(pkesk.Body.Span);
             if (reader.Byte() != 3)
             {
-                continue;
+                throw new PgpFormatException("unsupported PKESK version");
             }
 
             var keyId = unchecked((long)reader.UInt64());
             var algorithm = reader.Byte();
+            var encrypted = reader.Mpi();
+            if (reader.Remaining != 0)
+            {
+                throw new PgpFormatException("trailing octets in PKESK");
+            }
+
             if (algorithm is not (1 or 2))
             {
-                continue; // not RSA
+                continue; // not RSA: addressed to someone else's key
             }
 
-            var encrypted = reader.Mpi();
-            foreach (var key in keyring.DecryptionKeys(now).Where(k => keyId == 0 || k.KeyId == keyId))
+            var wildcard = keyId == 0 && allowWildcardRecipient;
+            foreach (var key in ours.Where(k => (wildcard || k.KeyId == keyId) && tried.Add(k)))
             {
-                addressedToUs = true;
-                if (TryDecryptSessionKey(key, encrypted, out cipher, out sessionKey))
-                {
-                    break;
-                }
-            }
-
-            if (sessionKey is not null)
-            {
-                break;
+                cost.RsaPrivateOperations++;
+                decodings.Add(DecryptSessionKey(key, encrypted));
             }
         }
 
-        if (!addressedToUs)
+        if (decodings.Count == 0)
         {
             throw new PgpFormatException("not encrypted to an active key of ours");
         }
 
-        if (sessionKey is null)
-        {
-            // Implicit rejection: continue with a random key so that this failure is the MDC failure below.
-            cipher = 9;
-            sessionKey = RandomNumberGenerator.GetBytes(32);
-        }
-
-        return DecryptIntegrityProtected(packets[^1].Body.Span, cipher, sessionKey);
+        return DecryptIntegrityProtected(packets[^1].Body.Span, SessionKeyDecoder.First(decodings));
     }
 
-    private static bool TryDecryptSessionKey(PgpKey key, ReadOnlySpan<byte> encrypted, out int cipher, out byte[]? sessionKey)
+    private static (SessionKey, int) DecryptSessionKey(PgpKey key, ReadOnlySpan<byte> encrypted)
     {
-        cipher = 0;
-        sessionKey = null;
         var modulusBytes = key.Rsa.KeySize / 8;
-        if (encrypted.Length > modulusBytes)
+        Span<byte> block = stackalloc byte[modulusBytes];
+        Span<byte> input = stackalloc byte[modulusBytes];
+        input.Clear();
+        if (encrypted.Length > modulusBytes || !OpenSslRsa.TryDecryptRaw(key.PrivateHandle!, PadInto(encrypted, input), block))
         {
-            return false;
+            block.Clear(); // not below the modulus: public knowledge, decoded (and rejected) like any other block
         }
 
-        var block = new byte[modulusBytes];
-        encrypted.CopyTo(block.AsSpan(modulusBytes - encrypted.Length));
-        byte[] decrypted;
-        try
-        {
-            decrypted = key.Rsa.Decrypt(block, RSAEncryptionPadding.Pkcs1);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
+        var sessionKey = SessionKeyDecoder.Decode(block, input, key.RejectionKey!, out var valid);
+        return (sessionKey, valid);
+    }
 
-        // [cipher algorithm][key][two-octet checksum: sum of the key octets mod 65536]
-        if (decrypted.Length < 3)
-        {
-            return false;
-        }
-
-        var keyLength = KeyLength(decrypted[0]);
-        if (keyLength == 0 || decrypted.Length != 1 + keyLength + 2)
-        {
-            return false;
-        }
-
-        var material = decrypted.AsSpan(1, keyLength);
-        var sum = 0;
-        foreach (var b in material)
-        {
-            sum = (sum + b) & 0xFFFF;
-        }
-
-        if (sum != BinaryPrimitives.ReadUInt16BigEndian(decrypted.AsSpan(1 + keyLength)))
-        {
-            return false;
-        }
-
-        cipher = decrypted[0];
-        sessionKey = material.ToArray();
-        return true;
+    private static ReadOnlySpan<byte> PadInto(ReadOnlySpan<byte> value, Span<byte> padded)
+    {
+        value.CopyTo(padded[(padded.Length - value.Length)..]);
+        return padded;
     }
 
     /// <summary>AES-128/192/256 only; older ciphers are refused.</summary>
@@ -179,7 +155,7 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time)
         _ => 0,
     };
 
-    private static byte[] DecryptIntegrityProtected(ReadOnlySpan<byte> body, int cipher, byte[] sessionKey)
+    private static byte[] DecryptIntegrityProtected(ReadOnlySpan<byte> body, SessionKey sessionKey)
     {
         var reader = new BodyReader(body);
         if (reader.Byte() != 1)
@@ -194,7 +170,7 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time)
         }
 
         using var aes = Aes.Create();
-        aes.Key = sessionKey.Length == KeyLength(cipher) ? sessionKey : throw new PgpFormatException("session key length");
+        aes.Key = sessionKey.Key;
         var plaintext = Cfb.Decrypt(aes, ciphertext);
 
         // The plaintext is: 16 random octets, 2 repeated, the packets, and an MDC packet (0xD3 0x14 + SHA-1 of all before).
@@ -213,49 +189,86 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time)
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "RFC 4880 SEIPD v1 defines its MDC as SHA-1; GnuPG 2.2 and Google use SEIPD v1.")]
     internal static byte[] Mdc(ReadOnlySpan<byte> prefixAndPackets) => SHA1.HashData(prefixAndPackets);
 
-    private static (ReadOnlyMemory<byte> Content, List<Signature> Signatures) ReadSignedContent(byte[] inner)
+    /// <summary>[one-pass signatures] literal signatures, perhaps inside one compressed packet; nothing else.</summary>
+    private static (ReadOnlyMemory<byte> Content, List<Signature> Signatures) ReadSignedContent(byte[] inner, OpenCost cost)
     {
-        var packets = PacketReader.ReadAll(inner);
+        const int maxPackets = (2 * MaxSignatures) + 1;
+        var packets = PacketReader.ReadAll(inner, maxPackets);
         if (packets is [{ Tag: PacketTag.CompressedData } compressed])
         {
-            packets = PacketReader.ReadAll(Decompress(compressed.Body));
+            var decompressed = Decompress(compressed.Body);
+            cost.BytesDecompressed += decompressed.Length;
+            packets = PacketReader.ReadAll(decompressed, maxPackets);
         }
 
-        ReadOnlyMemory<byte>? content = null;
-        var signatures = new List<Signature>();
-        foreach (var packet in packets)
+        var onePass = packets.TakeWhile(p => p.Tag == PacketTag.OnePassSignature).ToList();
+        if (packets.Count == onePass.Count || packets[onePass.Count].Tag != PacketTag.LiteralData)
         {
-            switch (packet.Tag)
-            {
-                case PacketTag.LiteralData when content is null:
-                    content = LiteralContent(packet.Body);
-                    break;
-                case PacketTag.Signature:
-                    if (Signature.TryParse(packet.Body, out var signature))
-                    {
-                        signatures.Add(signature);
-                    }
+            throw new PgpFormatException("expected one literal data packet after the one-pass signatures");
+        }
 
-                    break;
-                case PacketTag.OnePassSignature or PacketTag.Marker:
-                    break;
-                default:
-                    throw new PgpFormatException($"unexpected packet {packet.Tag} in a signed message");
+        var signatures = new List<Signature>();
+        foreach (var packet in packets.Skip(onePass.Count + 1))
+        {
+            if (packet.Tag != PacketTag.Signature || !Signature.TryParse(packet.Body, out var signature))
+            {
+                throw new PgpFormatException($"unexpected packet {packet.Tag} after the literal data");
+            }
+
+            signatures.Add(signature);
+        }
+
+        if (signatures.Count > MaxSignatures)
+        {
+            throw new PgpFormatException("more signatures than the profile allows");
+        }
+
+        if (onePass.Count > 0 && !OnePassMatches(onePass, signatures))
+        {
+            throw new PgpFormatException("one-pass signature packets do not match the signatures");
+        }
+
+        return (LiteralContent(packets[onePass.Count].Body), signatures);
+    }
+
+    /// <summary>Each one-pass packet announces the signature in the mirrored position (RFC 4880 §5.4).</summary>
+    private static bool OnePassMatches(List<Packet> onePass, List<Signature> signatures)
+    {
+        if (onePass.Count != signatures.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < onePass.Count; i++)
+        {
+            var reader = new BodyReader(onePass[i].Body.Span);
+            var signature = signatures[signatures.Count - 1 - i];
+            if (reader.Remaining != 13 || reader.Byte() != 3 || reader.Byte() != signature.Type
+                || reader.Byte() != signature.HashAlgorithm || reader.Byte() != signature.PublicKeyAlgorithm
+                || unchecked((long)reader.UInt64()) != signature.IssuerKeyId)
+            {
+                return false;
             }
         }
 
-        return (content ?? throw new PgpFormatException("no literal data"), signatures);
+        return true;
     }
 
     private static ReadOnlyMemory<byte> LiteralContent(ReadOnlyMemory<byte> body)
     {
         var reader = new BodyReader(body.Span);
-        reader.Byte(); // format: b, t, u or l; the signature type says how the bytes are hashed
+        if (reader.Byte() is not ((byte)'b' or (byte)'t' or (byte)'u' or (byte)'l'))
+        {
+            throw new PgpFormatException("unknown literal data format");
+        }
+
         reader.Bytes(reader.Byte()); // file name
         reader.UInt32(); // date
-        return body[reader.Position..];
+        var content = body[reader.Position..];
+        return content.Length <= MaxContentBytes ? content : throw new PgpFormatException("content too large");
     }
 
+    /// <summary>ZIP (raw deflate) or ZLIB only, stopped at <see cref="MaxContentBytes"/>; BZip2 is never decoded.</summary>
     private static byte[] Decompress(ReadOnlyMemory<byte> body)
     {
         if (body.Length < 1)
@@ -266,28 +279,59 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time)
         var data = new MemoryStream(body[1..].ToArray(), writable: false);
         using Stream stream = body.Span[0] switch
         {
-            0 => data,
             1 => new DeflateStream(data, CompressionMode.Decompress),
             2 => new ZLibStream(data, CompressionMode.Decompress),
-            3 => new CBZip2InputStream(data),
-            _ => throw new PgpFormatException("unknown compression algorithm"),
+            _ => throw new PgpFormatException("compression algorithm not in the profile"),
         };
-        using var output = new MemoryStream();
-        var buffer = new byte[16 * 1024];
+        var output = new byte[MaxContentBytes + 1];
+        var length = 0;
         int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        while (length < output.Length && (read = stream.Read(output, length, output.Length - length)) > 0)
         {
-            if (output.Length + read > MaxContentBytes)
-            {
-                throw new PgpFormatException("decompressed content too large");
-            }
-
-            output.Write(buffer, 0, read);
+            length += read;
         }
 
-        return output.ToArray();
+        return length <= MaxContentBytes ? output[..length] : throw new PgpFormatException("decompressed content too large");
     }
 
-    private bool IsValidGoogleSignature(Signature signature, ReadOnlyMemory<byte> content, DateTimeOffset now) =>
-        keyring.GoogleSigningKey(signature.IssuerKeyId, now) is { } key && signature.Verify(key.Rsa, content.Span);
+    private bool HasValidGoogleSignature(ReadOnlyMemory<byte> content, List<Signature> signatures, DateTimeOffset now, OpenCost cost)
+    {
+        var hashes = new Dictionary<HashAlgorithmName, IncrementalHash>();
+        var verified = new HashSet<(long, HashAlgorithmName)>();
+        try
+        {
+            foreach (var signature in signatures)
+            {
+                if (keyring.GoogleSigningKey(signature.IssuerKeyId ?? 0, now) is not { } key
+                    || !signature.IsTimelyFor(key, now, SignatureClockTolerance)
+                    || !verified.Add((key.KeyId, signature.Hash!.Value)))
+                {
+                    continue;
+                }
+
+                if (!hashes.TryGetValue(signature.Hash.Value, out var hashed))
+                {
+                    hashed = IncrementalHash.CreateHash(signature.Hash.Value);
+                    hashed.AppendData(content.Span);
+                    cost.BytesHashed += content.Length;
+                    hashes.Add(signature.Hash.Value, hashed);
+                }
+
+                cost.SignatureVerifications++;
+                if (signature.Verify(key.Rsa, hashed))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            foreach (var hash in hashes.Values)
+            {
+                hash.Dispose();
+            }
+        }
+    }
 }

@@ -23,11 +23,12 @@ internal sealed class PgpFormatException(string message) : Exception(message);
 internal readonly record struct Packet(int Tag, ReadOnlyMemory<byte> Body);
 
 /// <summary>
-/// Splits bytes into OpenPGP packets (old and new headers, partial body lengths), never reading past the data.
+/// Splits bytes into OpenPGP packets (old and new headers, partial body lengths on data packets only), never reading
+/// past the data, and never more than a given number of packets.
 /// </summary>
 internal static class PacketReader
 {
-    public static List<Packet> ReadAll(ReadOnlyMemory<byte> data, int maxPackets = 64)
+    public static List<Packet> ReadAll(ReadOnlyMemory<byte> data, int maxPackets)
     {
         var packets = new List<Packet>();
         var position = 0;
@@ -89,7 +90,12 @@ internal static class PacketReader
                 return Finish(newTag, data, ref position, length, chunks);
             }
 
-            // Partial body length: a chunk of 2^n bytes, then another length.
+            // Partial body length: a chunk of 2^n bytes, then another length. Only data packets may be streamed.
+            if (newTag is not (PacketTag.CompressedData or PacketTag.LiteralData or PacketTag.SymIntegrityProtected))
+            {
+                throw new PgpFormatException("partial body length on a packet that is not a data packet");
+            }
+
             chunks.Write(Slice(data, ref position, 1 << (first & 0x1F)).Span);
         }
     }

@@ -24,9 +24,12 @@ public sealed class PgpSealer(PgpKeyring keyring, TimeProvider time)
     }
 
     /// <summary>Seals with exactly these keys, whatever their validity (tests make messages GnuPG refuses to make).</summary>
-    internal static byte[] Seal(ReadOnlySpan<byte> content, PgpKey signer, IReadOnlyList<PgpKey> recipients, DateTimeOffset now)
+    internal static byte[] Seal(ReadOnlySpan<byte> content, PgpKey signer, IReadOnlyList<PgpKey> recipients, DateTimeOffset now) =>
+        Encrypt(SignedLiteral(content, signer, now), recipients);
+
+    /// <summary>PKESKs to every recipient, then <paramref name="inner"/> in one AES-256 integrity-protected packet.</summary>
+    internal static byte[] Encrypt(ReadOnlySpan<byte> inner, IReadOnlyList<PgpKey> recipients)
     {
-        var inner = SignedLiteral(content, signer, now);
         var sessionKey = RandomNumberGenerator.GetBytes(32);
         using var message = new MemoryStream(inner.Length + (300 * (recipients.Count + 1)));
         foreach (var recipient in recipients)
@@ -43,13 +46,7 @@ public sealed class PgpSealer(PgpKeyring keyring, TimeProvider time)
         using var packets = new MemoryStream(content.Length + 400);
 
         // One-pass signature: version 3, binary document, SHA-384, RSA, issuer, last (not nested).
-        using (var onePass = new MemoryStream(13))
-        {
-            onePass.Write([3, Signature.BinaryDocument, Signature.HashSha384, Signature.PublicKeyRsa]);
-            PacketWriter.WriteUInt64(onePass, unchecked((ulong)signer.KeyId));
-            onePass.WriteByte(1);
-            PacketWriter.Write(packets, PacketTag.OnePassSignature, onePass.ToArray());
-        }
+        PacketWriter.Write(packets, PacketTag.OnePassSignature, OnePass(Signature.BinaryDocument, Signature.HashSha384, signer.KeyId));
 
         // Literal data: binary, no file name, no date.
         using (var literal = new MemoryStream(content.Length + 6))
@@ -59,24 +56,45 @@ public sealed class PgpSealer(PgpKeyring keyring, TimeProvider time)
             PacketWriter.Write(packets, PacketTag.LiteralData, literal.ToArray());
         }
 
-        var hashedSubpackets = Signature.HashedSubpackets(now, signer.Fingerprint);
+        var signature = SignatureBody(
+            signer, content, Signature.BinaryDocument, Signature.HashSha384, Signature.HashedSubpackets(now, signer.Fingerprint), Signature.UnhashedSubpackets(signer.KeyId));
+        PacketWriter.Write(packets, PacketTag.Signature, signature);
+        return packets.ToArray();
+    }
+
+    internal static byte[] OnePass(byte type, byte hashAlgorithm, long keyId)
+    {
+        using var onePass = new MemoryStream(13);
+        onePass.Write([3, type, hashAlgorithm, Signature.PublicKeyRsa]);
+        PacketWriter.WriteUInt64(onePass, unchecked((ulong)keyId));
+        onePass.WriteByte(1);
+        return onePass.ToArray();
+    }
+
+    /// <summary>A v4 RSA signature packet body over <paramref name="content"/> as given (binary: no canonicalisation).</summary>
+    internal static byte[] SignatureBody(PgpKey signer, ReadOnlySpan<byte> content, byte type, byte hashAlgorithm, byte[] hashedSubpackets, byte[] unhashedSubpackets)
+    {
+        var hash = hashAlgorithm switch
+        {
+            8 => HashAlgorithmName.SHA256,
+            10 => HashAlgorithmName.SHA512,
+            _ => HashAlgorithmName.SHA384,
+        };
         using var hashedPortion = new MemoryStream(6 + hashedSubpackets.Length);
-        hashedPortion.Write([4, Signature.BinaryDocument, Signature.PublicKeyRsa, Signature.HashSha384]);
+        hashedPortion.Write([4, type, Signature.PublicKeyRsa, hashAlgorithm]);
         PacketWriter.WriteUInt16(hashedPortion, hashedSubpackets.Length);
         hashedPortion.Write(hashedSubpackets);
         var hashed = hashedPortion.ToArray();
-        var digest = Signature.Digest(HashAlgorithmName.SHA384, Signature.BinaryDocument, content, hashed);
-        var value = signer.Rsa.SignHash(digest, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1);
+        var digest = Signature.Digest(hash, content, hashed);
+        var value = signer.Rsa.SignHash(digest, hash, RSASignaturePadding.Pkcs1);
 
         using var signature = new MemoryStream(hashed.Length + value.Length + 20);
         signature.Write(hashed);
-        var unhashed = Signature.UnhashedSubpackets(signer.KeyId);
-        PacketWriter.WriteUInt16(signature, unhashed.Length);
-        signature.Write(unhashed);
+        PacketWriter.WriteUInt16(signature, unhashedSubpackets.Length);
+        signature.Write(unhashedSubpackets);
         signature.Write(digest.AsSpan(0, 2));
         PacketWriter.WriteMpi(signature, value);
-        PacketWriter.Write(packets, PacketTag.Signature, signature.ToArray());
-        return packets.ToArray();
+        return signature.ToArray();
     }
 
     private static byte[] EncryptedSessionKey(PgpKey recipient, byte[] sessionKey)
@@ -103,14 +121,14 @@ public sealed class PgpSealer(PgpKeyring keyring, TimeProvider time)
         return body.ToArray();
     }
 
-    private static byte[] IntegrityProtected(byte[] inner, byte[] sessionKey)
+    private static byte[] IntegrityProtected(ReadOnlySpan<byte> inner, byte[] sessionKey)
     {
         // 16 random octets, the last two repeated, the packets, then the MDC packet over all of it.
         var plaintext = new byte[18 + inner.Length + 22];
         RandomNumberGenerator.Fill(plaintext.AsSpan(0, 16));
         plaintext[16] = plaintext[14];
         plaintext[17] = plaintext[15];
-        inner.CopyTo(plaintext, 18);
+        inner.CopyTo(plaintext.AsSpan(18));
         var mdcStart = 18 + inner.Length;
         plaintext[mdcStart] = 0xD3;
         plaintext[mdcStart + 1] = 0x14;

@@ -4,34 +4,41 @@ using System.Security.Cryptography;
 namespace Integrator.Core.Security.Pgp;
 
 /// <summary>
-/// A version 4 document signature (RFC 4880 §5.2.3) over binary (0x00) or canonical text (0x01), made with RSA and
-/// SHA-256, SHA-384 or SHA-512. Anything else (older versions, weak hashes, other algorithms) is not a signature we
-/// can accept, and is skipped like an unknown signer's.
+/// A version 4 signature packet (RFC 4880 §5.2.3) as the message profile (docs/pgp-profile.md) judges it. A packet
+/// that does not parse is a format error; one that parses but breaks the profile (a text or other non-binary
+/// signature, a weak or unknown hash, a non-RSA key, no creation time, an unknown critical subpacket, issuer key id
+/// and fingerprint that disagree) is <see cref="Acceptable"/> = false and is never verified, like an unknown signer's.
 /// </summary>
 internal sealed class Signature
 {
     public const byte BinaryDocument = 0x00;
-    public const byte TextDocument = 0x01;
     public const byte HashSha384 = 9;
     public const byte PublicKeyRsa = 1;
 
     private const byte SubpacketCreationTime = 2;
+    private const byte SubpacketExpirationTime = 3;
     private const byte SubpacketIssuer = 16;
     private const byte SubpacketIssuerFingerprint = 33;
 
-    private Signature(byte type, HashAlgorithmName hash, byte[] hashedPortion, ushort leftBits, byte[] value, long issuerKeyId)
+    private Signature(byte type, byte publicKeyAlgorithm, HashAlgorithmName? hash, byte[] hashedPortion, ushort leftBits, byte[] value)
     {
         Type = type;
+        PublicKeyAlgorithm = publicKeyAlgorithm;
         Hash = hash;
         HashedPortion = hashedPortion;
         LeftBits = leftBits;
         Value = value;
-        IssuerKeyId = issuerKeyId;
     }
 
     public byte Type { get; }
 
-    public HashAlgorithmName Hash { get; }
+    public byte PublicKeyAlgorithm { get; }
+
+    /// <summary>SHA-256, SHA-384 or SHA-512; null for any other hash algorithm.</summary>
+    public HashAlgorithmName? Hash { get; }
+
+    /// <summary>The hash algorithm octet as written (what a one-pass signature packet must repeat).</summary>
+    public byte HashAlgorithm { get; private set; }
 
     /// <summary>Version to the end of the hashed subpackets: what the trailer covers.</summary>
     public byte[] HashedPortion { get; }
@@ -40,8 +47,19 @@ internal sealed class Signature
 
     public byte[] Value { get; }
 
-    public long IssuerKeyId { get; }
+    public long? IssuerKeyId { get; private set; }
 
+    /// <summary>The v4 issuer fingerprint subpacket, when present (20 octets).</summary>
+    public byte[]? IssuerFingerprint { get; private set; }
+
+    public DateTimeOffset? CreatedAt { get; private set; }
+
+    /// <summary>Signature expiration time subpacket: seconds after creation; null or 0 never expires.</summary>
+    public uint? ValidSeconds { get; private set; }
+
+    public bool Acceptable { get; private set; }
+
+    /// <summary>Parses one signature packet body; false when it is not one (a format error for the caller).</summary>
     public static bool TryParse(ReadOnlyMemory<byte> body, out Signature signature)
     {
         signature = null!;
@@ -55,19 +73,25 @@ internal sealed class Signature
 
             var type = reader.Byte();
             var publicKeyAlgorithm = reader.Byte();
-            var hash = HashOf(reader.Byte());
+            var hashAlgorithm = reader.Byte();
             var hashed = reader.Bytes(reader.UInt16());
             var hashedPortion = body.Span[..reader.Position].ToArray();
             var unhashed = reader.Bytes(reader.UInt16());
             var leftBits = reader.UInt16();
             var value = reader.Mpi().ToArray();
-            var issuer = IssuerOf(hashed) ?? IssuerOf(unhashed);
-            if (type is not (BinaryDocument or TextDocument) || publicKeyAlgorithm is not (1 or 3) || hash is null || issuer is null)
+            if (reader.Remaining != 0)
             {
                 return false;
             }
 
-            signature = new Signature(type, hash.Value, hashedPortion, leftBits, value, issuer.Value);
+            signature = new Signature(type, publicKeyAlgorithm, HashOf(hashAlgorithm), hashedPortion, leftBits, value) { HashAlgorithm = hashAlgorithm };
+            var subpacketsAcceptable = signature.ReadSubpackets(hashed, isHashed: true) & signature.ReadSubpackets(unhashed, isHashed: false);
+            signature.Acceptable = subpacketsAcceptable
+                && type == BinaryDocument
+                && publicKeyAlgorithm is 1 or 3
+                && signature.Hash is not null
+                && signature.CreatedAt is not null
+                && signature.IssuerKeyId is not null;
             return true;
         }
         catch (PgpFormatException)
@@ -76,9 +100,30 @@ internal sealed class Signature
         }
     }
 
-    public bool Verify(RSA key, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Checks everything but the RSA value against <paramref name="key"/>: made by this key (fingerprint, when named),
+    /// after the key was created, not in the future beyond <paramref name="tolerance"/>, and not expired.
+    /// </summary>
+    public bool IsTimelyFor(PgpKey key, DateTimeOffset now, TimeSpan tolerance) =>
+        Acceptable
+        && CreatedAt is { } created
+        && created >= key.CreatedAt
+        && created <= now + tolerance
+        && (ValidSeconds is null or 0 || now < created.AddSeconds(ValidSeconds.Value))
+        && (IssuerFingerprint is null || IssuerFingerprint.AsSpan().SequenceEqual(key.Fingerprint));
+
+    /// <summary>
+    /// Verifies the RSA value, given the content already hashed with this signature's algorithm (the hash is cloned:
+    /// the content is hashed once per algorithm, whatever the number of signatures).
+    /// </summary>
+    public bool Verify(RSA key, IncrementalHash hashedContent)
     {
-        var digest = Digest(Hash, Type, content, HashedPortion);
+        using var hasher = hashedContent.Clone();
+        hasher.AppendData(HashedPortion);
+        Span<byte> trailer = [0x04, 0xFF, 0, 0, 0, 0];
+        BinaryPrimitives.WriteUInt32BigEndian(trailer[2..], (uint)HashedPortion.Length);
+        hasher.AppendData(trailer);
+        var digest = hasher.GetHashAndReset();
         if (BinaryPrimitives.ReadUInt16BigEndian(digest) != LeftBits)
         {
             return false;
@@ -92,47 +137,19 @@ internal sealed class Signature
 
         var padded = new byte[length];
         Value.CopyTo(padded, length - Value.Length);
-        return key.VerifyHash(digest, padded, Hash, RSASignaturePadding.Pkcs1);
+        return key.VerifyHash(digest, padded, Hash!.Value, RSASignaturePadding.Pkcs1);
     }
 
     /// <summary>The v4 signature digest: the document, the hashed portion, then 0x04 0xFF and its 4-octet length.</summary>
-    public static byte[] Digest(HashAlgorithmName hash, byte type, ReadOnlySpan<byte> content, ReadOnlySpan<byte> hashedPortion)
+    public static byte[] Digest(HashAlgorithmName hash, ReadOnlySpan<byte> content, ReadOnlySpan<byte> hashedPortion)
     {
         using var hasher = IncrementalHash.CreateHash(hash);
-        if (type == TextDocument)
-        {
-            AppendCanonicalText(hasher, content);
-        }
-        else
-        {
-            hasher.AppendData(content);
-        }
-
+        hasher.AppendData(content);
         hasher.AppendData(hashedPortion);
         Span<byte> trailer = [0x04, 0xFF, 0, 0, 0, 0];
         BinaryPrimitives.WriteUInt32BigEndian(trailer[2..], (uint)hashedPortion.Length);
         hasher.AppendData(trailer);
         return hasher.GetHashAndReset();
-    }
-
-    /// <summary>Text signatures hash lines ending in CR LF, whatever the literal data uses.</summary>
-    private static void AppendCanonicalText(IncrementalHash hasher, ReadOnlySpan<byte> content)
-    {
-        ReadOnlySpan<byte> crlf = [0x0D, 0x0A];
-        while (!content.IsEmpty)
-        {
-            var newline = content.IndexOf((byte)0x0A);
-            if (newline < 0)
-            {
-                hasher.AppendData(content);
-                return;
-            }
-
-            var line = content[..newline];
-            hasher.AppendData(line.EndsWith((byte)0x0D) ? line[..^1] : line);
-            hasher.AppendData(crlf);
-            content = content[(newline + 1)..];
-        }
     }
 
     private static HashAlgorithmName? HashOf(byte algorithm) => algorithm switch
@@ -143,31 +160,68 @@ internal sealed class Signature
         _ => null, // MD5, SHA-1, RIPEMD-160, SHA-224: refused
     };
 
-    private static long? IssuerOf(ReadOnlySpan<byte> subpackets)
+    /// <summary>Reads a subpacket area; false when it breaks the profile (the packet itself still parsed).</summary>
+    private bool ReadSubpackets(ReadOnlySpan<byte> subpackets, bool isHashed)
     {
+        var acceptable = true;
         var reader = new BodyReader(subpackets);
         while (reader.Remaining > 0)
         {
             var first = reader.Byte();
             var length = first < 192 ? first
                 : first < 255 ? ((first - 192) << 8) + reader.Byte() + 192
-                : (int)reader.UInt32();
+                : checked((int)reader.UInt32());
             var data = reader.Bytes(length);
             if (data.IsEmpty)
             {
-                continue;
+                throw new PgpFormatException("empty signature subpacket");
             }
 
+            var critical = (data[0] & 0x80) != 0;
+            var body = data[1..];
             switch (data[0] & 0x7F)
             {
-                case SubpacketIssuer when data.Length == 9:
-                    return unchecked((long)BinaryPrimitives.ReadUInt64BigEndian(data[1..]));
-                case SubpacketIssuerFingerprint when data.Length == 22 && data[1] == 4:
-                    return unchecked((long)BinaryPrimitives.ReadUInt64BigEndian(data[^8..]));
+                case SubpacketCreationTime when isHashed && body.Length == 4 && CreatedAt is null:
+                    CreatedAt = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32BigEndian(body));
+                    break;
+                case SubpacketCreationTime:
+                    acceptable = false; // unhashed, malformed or twice
+                    break;
+                case SubpacketExpirationTime when isHashed && body.Length == 4 && ValidSeconds is null:
+                    ValidSeconds = BinaryPrimitives.ReadUInt32BigEndian(body);
+                    break;
+                case SubpacketExpirationTime:
+                    acceptable = false;
+                    break;
+                case SubpacketIssuer when body.Length == 8:
+                    acceptable &= SetIssuer(unchecked((long)BinaryPrimitives.ReadUInt64BigEndian(body)));
+                    break;
+                case SubpacketIssuerFingerprint when body.Length == 21 && body[0] == 4:
+                    acceptable &= IssuerFingerprint is null || body[1..].SequenceEqual(IssuerFingerprint);
+                    IssuerFingerprint ??= body[1..].ToArray();
+                    acceptable &= SetIssuer(unchecked((long)BinaryPrimitives.ReadUInt64BigEndian(body[^8..])));
+                    break;
+                case SubpacketIssuer or SubpacketIssuerFingerprint:
+                    acceptable = false;
+                    break;
+                default:
+                    acceptable &= !critical; // a critical subpacket we do not understand voids the signature
+                    break;
             }
         }
 
-        return null;
+        return acceptable;
+    }
+
+    private bool SetIssuer(long keyId)
+    {
+        if (IssuerKeyId is { } known)
+        {
+            return known == keyId;
+        }
+
+        IssuerKeyId = keyId;
+        return true;
     }
 
     /// <summary>Hashed subpackets of the signatures we make: creation time and issuer fingerprint.</summary>
