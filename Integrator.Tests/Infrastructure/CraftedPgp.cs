@@ -88,7 +88,13 @@ public sealed class CraftedPgp
 
     public static byte[] Literal(ReadOnlySpan<byte> content, byte format = (byte)'b') => Packet(11, Concat([format, 0, 0, 0, 0, 0], content.ToArray()));
 
-    public static byte[] OnePass(PgpKey signer, byte type = 0, byte hash = HashSha384) => Packet(4, PgpSealer.OnePass(type, hash, signer.KeyId));
+    /// <summary>A one-pass signature packet; <paramref name="last"/>: the one right before the literal (RFC 4880 §5.4).</summary>
+    public static byte[] OnePass(PgpKey signer, byte type = 0, byte hash = HashSha384, bool last = true)
+    {
+        var body = PgpSealer.OnePass(type, hash, signer.KeyId);
+        body[^1] = last ? (byte)1 : (byte)0;
+        return Packet(4, body);
+    }
 
     public static byte[] Compressed(byte algorithm, byte[] inner)
     {

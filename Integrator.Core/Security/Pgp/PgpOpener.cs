@@ -29,13 +29,14 @@ internal sealed class OpenCost
 /// <summary>
 /// Opens one OpenPGP message addressed to us, as the message profile (docs/pgp-profile.md) allows it and nothing
 /// else: a few PKESK packets addressed to our keys, one integrity-protected packet (SEIPD v1, AES) holding, perhaps
-/// ZIP/ZLIB-compressed, [one-pass signatures], one literal data packet and a few binary signatures. The message is
-/// accepted if one signature is a valid one by an active Google signing key; signatures by unknown, expired or revoked
-/// signers, and signatures the profile does not accept, are ignored (Google's echo probes send such extras).
+/// ZIP/ZLIB-compressed, one literal data packet between a few one-pass signature packets and the binary signatures
+/// they announce (or the literal alone: unsigned). The message is
+/// accepted if it carries a valid signature by an active Google signing key and no other signature by such a key;
+/// signatures by unknown, expired or revoked signers are ignored (Google's echo probes send such extras).
 /// </summary>
 /// <remarks>
 /// The work is bounded before it is done: at most one RSA private-key operation per key of ours, at most one signature
-/// verification per (Google key, hash algorithm), the content hashed once per hash algorithm, decompression stopped at
+/// verification per (Google key, hash algorithm) and none after a failed one, the content hashed once per hash algorithm, decompression stopped at
 /// <see cref="MaxContentBytes"/>. Every decryption failure leads to the same outcome by the same path: the session key
 /// is decoded in constant time with implicit rejection (<see cref="SessionKeyDecoder"/>), so a bad one ends as the
 /// modification-detection failure of any tampered message.
@@ -125,7 +126,7 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowW
         return DecryptIntegrityProtected(packets[^1].Body.Span, SessionKeyDecoder.First(decodings));
     }
 
-    private static (SessionKey, int) DecryptSessionKey(PgpKey key, ReadOnlySpan<byte> encrypted)
+    internal static (SessionKey, int) DecryptSessionKey(PgpKey key, ReadOnlySpan<byte> encrypted)
     {
         var modulusBytes = key.Rsa.KeySize / 8;
         Span<byte> block = stackalloc byte[modulusBytes];
@@ -189,7 +190,7 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowW
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "RFC 4880 SEIPD v1 defines its MDC as SHA-1; GnuPG 2.2 and Google use SEIPD v1.")]
     internal static byte[] Mdc(ReadOnlySpan<byte> prefixAndPackets) => SHA1.HashData(prefixAndPackets);
 
-    /// <summary>[one-pass signatures] literal signatures, perhaps inside one compressed packet; nothing else.</summary>
+    /// <summary>One-pass signatures, literal, signatures (as many as announced), perhaps in one compressed packet; nothing else.</summary>
     private static (ReadOnlyMemory<byte> Content, List<Signature> Signatures) ReadSignedContent(byte[] inner, OpenCost cost)
     {
         const int maxPackets = (2 * MaxSignatures) + 1;
@@ -223,7 +224,8 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowW
             throw new PgpFormatException("more signatures than the profile allows");
         }
 
-        if (onePass.Count > 0 && !OnePassMatches(onePass, signatures))
+        // Signatures after the literal data are a one-pass signed message (RFC 4880 §11.3): each announced in advance.
+        if (!OnePassMatches(onePass, signatures))
         {
             throw new PgpFormatException("one-pass signature packets do not match the signatures");
         }
@@ -294,6 +296,11 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowW
         return length <= MaxContentBytes ? output[..length] : throw new PgpFormatException("decompressed content too large");
     }
 
+    /// <summary>
+    /// At least one signature by an active Google signing key, and every such signature in the profile and valid (as
+    /// GnuPG and Sequoia refuse a message with a bad signature); one per (key, hash algorithm). Signatures by other
+    /// keys (unknown, expired, revoked) are ignored without any work.
+    /// </summary>
     private bool HasValidGoogleSignature(ReadOnlyMemory<byte> content, List<Signature> signatures, DateTimeOffset now, OpenCost cost)
     {
         var hashes = new Dictionary<HashAlgorithmName, IncrementalHash>();
@@ -302,11 +309,14 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowW
         {
             foreach (var signature in signatures)
             {
-                if (keyring.GoogleSigningKey(signature.IssuerKeyId ?? 0, now) is not { } key
-                    || !signature.IsTimelyFor(key, now, SignatureClockTolerance)
-                    || !verified.Add((key.KeyId, signature.Hash!.Value)))
+                if (keyring.GoogleSigningKey(signature.IssuerKeyId ?? 0, now) is not { } key)
                 {
                     continue;
+                }
+
+                if (!signature.IsTimelyFor(key, now, SignatureClockTolerance) || !verified.Add((key.KeyId, signature.Hash!.Value)))
+                {
+                    return false;
                 }
 
                 if (!hashes.TryGetValue(signature.Hash.Value, out var hashed))
@@ -318,13 +328,13 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowW
                 }
 
                 cost.SignatureVerifications++;
-                if (signature.Verify(key.Rsa, hashed))
+                if (!signature.Verify(key.Rsa, hashed))
                 {
-                    return true;
+                    return false;
                 }
             }
 
-            return false;
+            return verified.Count > 0;
         }
         finally
         {
