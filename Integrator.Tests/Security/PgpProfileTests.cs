@@ -281,6 +281,7 @@ public sealed class PgpProfileTests
         yield return Case("literal format x", p => Concat(Literal(Content, (byte)'x'), Signature(p.Google, Content)));
         yield return Case("partial length on a signature", p => Concat(Literal(Content), PartialPacket(2, Concat(SignatureBody(p.Google, Content), new byte[600]))));
         yield return Case("partial length on a one-pass packet", p => Concat(PartialPacket(4, new byte[700]), Literal(Content), Signature(p.Google, Content)));
+        yield return Case("subpacket length of 2^32 - 1 (found by AFL++)", p => Concat(OnePass(p.Google), Literal(Content), Packet(2, Concat([4, 0, 1, 9, 0, 5, 255, 255, 255, 255, 2, 0, 0, 0, 0]))));
         yield return Case("trailing octets in a signature", p => Concat(Literal(Content), Packet(2, Concat(SignatureBody(p.Google, Content), [0]))));
         yield return Case("content above the cap", p => Compressed(2, Concat(Literal(new byte[PgpOpener.MaxContentBytes + 1]), Signature(p.Google, Content))));
         yield return Case("more signatures than the profile allows", p => Concat([Literal(Content), .. Enumerable.Repeat(Signature(p.Google, Content), PgpOpener.MaxSignatures + 1)]));

@@ -41,7 +41,7 @@ public sealed class PgpSealer(PgpKeyring keyring, TimeProvider time)
         return message.ToArray();
     }
 
-    private static byte[] SignedLiteral(ReadOnlySpan<byte> content, PgpKey signer, DateTimeOffset now)
+    internal static byte[] SignedLiteral(ReadOnlySpan<byte> content, PgpKey signer, DateTimeOffset now)
     {
         using var packets = new MemoryStream(content.Length + 400);
 

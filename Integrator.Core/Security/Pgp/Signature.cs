@@ -170,7 +170,7 @@ internal sealed class Signature
             var first = reader.Byte();
             var length = first < 192 ? first
                 : first < 255 ? ((first - 192) << 8) + reader.Byte() + 192
-                : checked((int)reader.UInt32());
+                : reader.UInt32() is var long4 && long4 <= int.MaxValue ? (int)long4 : throw new PgpFormatException("subpacket too long");
             var data = reader.Bytes(length);
             if (data.IsEmpty)
             {
