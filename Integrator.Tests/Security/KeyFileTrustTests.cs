@@ -164,6 +164,16 @@ public sealed class KeyFileTrustTests
         Assert.That(app.Logs.ToString(), Does.Contain("not pinned").And.Contain(TestKeys.PrimaryFingerprint("google-1")));
     }
 
+    /// <summary>Key files AFL++ made (fuzz/afl.sh keyfile) that once escaped as other exceptions.</summary>
+    [TestCase("keyfile-unsupported-version.bin")]
+    [TestCase("keyfile-null-signatures.bin")]
+    public void MalformedKeyFilesFoundByFuzzingAreNamedRefusals(string finding)
+    {
+        var file = Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", "fuzz-findings", finding);
+        var error = Assert.Throws<InvalidOperationException>(() => PgpKeyring.Load([], string.Empty, [file]));
+        Assert.That(error!.Message, Does.Contain(file));
+    }
+
     private const int PacketTag6 = 6;
 
     private static PgpSignature Revocation(PgpPrivateKey signer, PgpPublicKey revoked, PublicKeyAlgorithmTag algorithm)

@@ -63,7 +63,7 @@ internal sealed record PgpKeyFacts(
     {
         foreach (var userId in primary.GetUserIds())
         {
-            foreach (var signature in primary.GetSignaturesForId(userId))
+            foreach (var signature in primary.GetSignaturesForId(userId) ?? [])
             {
                 if (signature.KeyId == primary.KeyId && Certifications.Contains(signature.SignatureType)
                     && Verifies(signature, primary, s => s.VerifyCertification(userId, primary)))

@@ -53,15 +53,16 @@ public sealed class PgpKeyring
             using var stream = PgpUtilities.GetDecoderStream(OpenKeyFile(file, PrivateSetting));
             bundle = new PgpSecretKeyRingBundle(stream);
         }
-        catch (Exception e) when (e is PgpException or IOException)
+        catch (Exception e) when (e is not InvalidOperationException)
         {
+            // BouncyCastle throws several types for malformed files (found by fuzz/afl.sh keyfile): all mean the same.
             throw new InvalidOperationException($"{PrivateSetting}: '{file}' is not an armored OpenPGP secret key: {e.Message}", e);
         }
 
         var keys = new List<PgpKey>();
         foreach (var ring in bundle.GetKeyRings())
         {
-            foreach (var facts in PgpKeyFacts.Of(ring.GetPublicKeys().ToList()))
+            foreach (var facts in Facts(ring.GetPublicKeys(), file, PrivateSetting))
             {
                 var secret = ring.GetSecretKey(facts.KeyId);
                 if (secret is null || secret.IsPrivateKeyEmpty)
@@ -111,7 +112,7 @@ public sealed class PgpKeyring
             using var stream = PgpUtilities.GetDecoderStream(OpenKeyFile(file, GoogleSetting));
             bundle = new PgpPublicKeyRingBundle(stream);
         }
-        catch (Exception e) when (e is PgpException or IOException)
+        catch (Exception e) when (e is not InvalidOperationException)
         {
             throw new InvalidOperationException($"{GoogleSetting}: '{file}' is not an armored OpenPGP public key: {e.Message}", e);
         }
@@ -119,7 +120,7 @@ public sealed class PgpKeyring
         var keys = new List<PgpKey>();
         foreach (var ring in bundle.GetKeyRings())
         {
-            foreach (var facts in PgpKeyFacts.Of(ring.GetPublicKeys().ToList()))
+            foreach (var facts in Facts(ring.GetPublicKeys(), file, GoogleSetting))
             {
                 if (facts.Key.GetKey() is not RsaKeyParameters rsa)
                 {
@@ -134,6 +135,18 @@ public sealed class PgpKeyring
         }
 
         return keys.Count > 0 ? keys : throw new InvalidOperationException($"{GoogleSetting}: '{file}' holds no usable RSA public key (none with a valid self-signature).");
+    }
+
+    private static List<PgpKeyFacts> Facts(IEnumerable<PgpPublicKey> ring, string file, string setting)
+    {
+        try
+        {
+            return PgpKeyFacts.Of(ring.ToList());
+        }
+        catch (Exception e) when (e is not InvalidOperationException)
+        {
+            throw new InvalidOperationException($"{setting}: '{file}' holds a malformed key or signature: {e.Message}", e);
+        }
     }
 
     private static void CheckStrength(PgpKeyFacts facts, string file)
