@@ -1,20 +1,42 @@
 using System.CommandLine;
 using Integrator.Api.Cli;
 using Integrator.Api.Gsp;
+using Integrator.Api.Hosting;
 using Integrator.Api.Support;
 using Integrator.Core;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting.Server;
 
 if (args is ["keygen", ..])
 {
     return new RootCommand("Integrator tools") { KeygenCommand.Create() }.Parse(args).Invoke();
 }
 
+if (args.Any(a => a is "--help" or "-h" or "-?"))
+{
+    Console.Out.WriteLine(Usage.Text);
+    return 0;
+}
+
 // Options are validated once at start, so a changed appsettings file is not reloaded; without a watcher the default
 // SQLite database under the content root does not wake a recursive file watcher on every WAL write.
-var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+    EnvironmentName = LaunchProfileEnvironment(args),
+});
+if (ListenAddresses.From(builder.Configuration).Count == 0)
+{
+    builder.Configuration["urls"] = ListenAddresses.Default;
+}
+
+// A failed start is reported once, as lines naming what is wrong (StartupErrors); the host would log it with a stack.
+var started = false;
+builder.Logging.AddFilter((category, level) => started || level < LogLevel.Error || category != "Microsoft.Extensions.Hosting.Internal.Host");
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(GoogleTls.Apply));
+// First hosted service: nothing starts while a Development convenience is in force where it must not be.
+builder.Services.AddHostedService<DevelopmentSafety>();
 builder.Services.AddIntegratorCore();
 builder.Services.AddControllers();
 builder.Services.ConfigureOptions<GspRoutes>();
@@ -38,8 +60,37 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/support"), supp
 app.UseAuthorization();
 app.MapControllers();
 app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
-app.Run();
+
+// The in-memory test host reports a failed start to the test; a real process reports it on stderr and exits.
+var ownsProcess = app.Services.GetService<IServer>()?.GetType().Name != "TestServer";
+try
+{
+    var unknown = IntegratorSettings.UnknownKeys(app.Configuration, [.. IntegratorServices.Sections, (SupportOptions.Section, typeof(SupportOptions))]);
+    if (unknown.Count > 0)
+    {
+        throw new AggregateException(unknown.Select(u => new InvalidOperationException(u)));
+    }
+
+    app.Start();
+}
+catch (Exception e) when (ownsProcess && e is not HostAbortedException)
+{
+    return StartupErrors.Report(StartupErrors.Lines(e));
+}
+
+started = true;
+StartupLog.Notices(app.Services, app.Environment, app.Logger);
+app.WaitForShutdown();
 return 0;
+
+// `dotnet run` takes Properties/launchSettings.json, which names Development here rather than setting
+// ASPNETCORE_ENVIRONMENT, so that an environment the operator sets (variable or --environment) always wins.
+static string? LaunchProfileEnvironment(string[] args) =>
+    Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null
+    && Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is null
+    && !args.Any(a => a.StartsWith("--environment", StringComparison.OrdinalIgnoreCase))
+        ? Environment.GetEnvironmentVariable("INTEGRATOR_LAUNCH_ENVIRONMENT")
+        : null;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -19,6 +19,19 @@ namespace Integrator.Core;
 
 public static class IntegratorServices
 {
+    /// <summary>The configuration sections Integrator.Core binds, for <see cref="IntegratorSettings.UnknownKeys"/>.</summary>
+    public static readonly IReadOnlyList<(string Section, Type Options)> Sections =
+    [
+        (StorageOptions.Section, typeof(StorageOptions)),
+        (GspOptions.Section, typeof(GspOptions)),
+        (IdempotencyOptions.Section, typeof(IdempotencyOptions)),
+        (ReservationOptions.Section, typeof(ReservationOptions)),
+        (LedgerOptions.Section, typeof(LedgerOptions)),
+        (MessageSecurityOptions.Section, typeof(MessageSecurityOptions)),
+        (NotificationOptions.Section, typeof(NotificationOptions)),
+        (GoogleOptions.Section, typeof(GoogleOptions)),
+    ];
+
     /// <summary>Everything behind the HTTP surface: options (validated at startup), storage, protocol and jobs.</summary>
     public static IServiceCollection AddIntegratorCore(this IServiceCollection services)
     {
@@ -33,6 +46,19 @@ public static class IntegratorServices
         AddValidatedOptions<NotificationOptions>(services, NotificationOptions.Section);
         AddValidatedOptions<GoogleOptions>(services, GoogleOptions.Section);
         services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
+        services.AddOptions<StorageOptions>().PostConfigure<IHostEnvironment>((storage, environment) =>
+        {
+            if (storage.Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(storage.ConnectionString))
+            {
+                storage.ConnectionString = StorageOptions.DefaultSqlite(environment.EnvironmentName);
+            }
+        });
+        // The stand-in answers only where nothing else is configured: a Google:BaseUrl wins, and PGP needs the real Google.
+        services.AddOptions<GoogleOptions>().PostConfigure<IOptions<MessageSecurityOptions>>((google, security) =>
+        {
+            google.StandIn &= google.BaseUrl is null && security.Value.Mode == MessageSecurityMode.None;
+            google.BaseUrl ??= google.StandIn ? new Uri(GoogleStandIn.BaseUrl) : null;
+        });
         services.AddSingleton<IValidateOptions<MessageSecurityOptions>, MessageSecurityOptionsValidator>();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
 
@@ -67,11 +93,14 @@ public static class IntegratorServices
                 client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.HttpTimeout;
                 client.MaxResponseContentBufferSize = 1024 * 1024;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<GoogleOptions>>().Value.StandIn
+                ? sp.GetRequiredService<GoogleStandIn>().Handler()
+                : new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                });
+        services.AddSingleton<GoogleStandIn>();
 
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<InFlightRequests>();

@@ -1,12 +1,21 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Notifications;
 
-/// <summary>A dispatcher needs to know where Google is.</summary>
-public sealed class GoogleOptionsValidator(IOptions<NotificationOptions> notifications) : IValidateOptions<GoogleOptions>
+/// <summary>A dispatcher needs to know where Google is: an https URL outside Development, or the stand-in in it.</summary>
+public sealed class GoogleOptionsValidator(
+    IOptions<NotificationOptions> notifications, IHostEnvironment environment) : IValidateOptions<GoogleOptions>
 {
     public ValidateOptionsResult Validate(string? name, GoogleOptions options)
     {
+        if (options.StandIn)
+        {
+            return environment.IsDevelopment()
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail("Google:StandIn is for the Development environment only; set Google:BaseUrl instead.");
+        }
+
         if (options.BaseUrl is null)
         {
             return notifications.Value.Enabled
@@ -14,8 +23,10 @@ public sealed class GoogleOptionsValidator(IOptions<NotificationOptions> notific
                 : ValidateOptionsResult.Success;
         }
 
-        return options.BaseUrl.IsAbsoluteUri && options.BaseUrl.Scheme is "https" or "http"
+        var https = options.BaseUrl.IsAbsoluteUri && options.BaseUrl.Scheme == Uri.UriSchemeHttps;
+        var allowedHttp = options.BaseUrl.IsAbsoluteUri && options.BaseUrl.Scheme == Uri.UriSchemeHttp && environment.IsDevelopment();
+        return https || allowedHttp
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Google:BaseUrl '{options.BaseUrl}' must be an absolute https URL.");
+            : ValidateOptionsResult.Fail($"Google:BaseUrl '{options.BaseUrl}' must be an absolute https URL (http only in Development).");
     }
 }

@@ -16,6 +16,12 @@ public sealed class GoogleOptions
     /// </summary>
     [Required]
     public string CancelNotificationPath { get; set; } = "/redirect-payment-token-v1/cancelFundsReservationResultNotification";
+
+    /// <summary>
+    /// Development only: while no <see cref="BaseUrl"/> is set and messages are plaintext, notifications are answered
+    /// in-process by <see cref="GoogleStandIn"/>.
+    /// </summary>
+    public bool StandIn { get; set; }
 }
 
 /// <summary>The outbox dispatcher: how it claims, sends, retries and gives up.</summary>

@@ -12,6 +12,9 @@ public sealed class MessageSecurityOptions
 
     public MessageSecurityMode Mode { get; set; } = MessageSecurityMode.Pgp;
 
+    /// <summary>The second switch <see cref="MessageSecurityMode.None"/> needs (Development, loopback only).</summary>
+    public bool AllowPlaintext { get; set; }
+
     public PgpOptions Pgp { get; set; } = new();
 }
 

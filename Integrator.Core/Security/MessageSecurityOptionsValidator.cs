@@ -3,17 +3,21 @@ using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Security;
 
-/// <summary>Plaintext only in Development; PGP needs at least one key of ours and one of Google's.</summary>
+/// <summary>
+/// Plaintext only in Development and with a second switch (endpoints on loopback are checked by the host); PGP needs at
+/// least one key of ours and one of Google's.
+/// </summary>
 public sealed class MessageSecurityOptionsValidator(IHostEnvironment environment) : IValidateOptions<MessageSecurityOptions>
 {
     public ValidateOptionsResult Validate(string? name, MessageSecurityOptions options)
     {
         if (options.Mode == MessageSecurityMode.None)
         {
-            return environment.IsDevelopment()
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(
-                    $"MessageSecurity:Mode=None is allowed only in the Development environment (this is {environment.EnvironmentName}).");
+            return !environment.IsDevelopment()
+                ? ValidateOptionsResult.Fail($"MessageSecurity:Mode=None is allowed only in the Development environment (this is {environment.EnvironmentName}).")
+                : !options.AllowPlaintext
+                    ? ValidateOptionsResult.Fail("MessageSecurity:Mode=None also needs MessageSecurity:AllowPlaintext=true (Development on loopback only).")
+                    : ValidateOptionsResult.Success;
         }
 
         var failures = new List<string>();

@@ -16,6 +16,7 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
     private readonly TimeSpan _lockTimeout;
     private readonly string _connectionString;
     private readonly string _onOpenSql;
+    private readonly string _baseDirectory;
     private SqliteWriter? _writer;
 
     /// <param name="baseDirectory">A relative Data Source is resolved against this folder (the content root).</param>
@@ -33,6 +34,7 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
         builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(lockTimeout.TotalSeconds));
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
+        _baseDirectory = Path.GetFullPath(baseDirectory);
         _lockTimeout = lockTimeout;
         // FULL: a 200 we answered survives power loss, not only a process crash. busy_timeout covers other
         // processes on the same file (in-process writers queue on the write gate instead). temp_store: the
@@ -46,16 +48,33 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
 
     public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
+    /// <summary>
+    /// A file's folder under the content root (the default <c>data/</c>) is created; any other folder must exist, so a
+    /// mistyped path is named at once instead of created. A file that cannot be opened is a configuration problem,
+    /// reported at once: nothing is gained by waiting for it, unlike a server database that is still starting.
+    /// </summary>
     public override async Task PrepareAsync(CancellationToken ct)
     {
-        if (Path.GetDirectoryName(DataSource) is { Length: > 0 } folder)
+        if (Path.GetDirectoryName(DataSource) is { Length: > 0 } folder && !Directory.Exists(folder))
         {
+            if (!folder.StartsWith(_baseDirectory, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Storage:ConnectionString: the folder '{folder}' of the SQLite database does not exist.");
+            }
+
             Directory.CreateDirectory(folder);
         }
 
-        await using var connection = CreateConnection();
-        await connection.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: ct));
+        try
+        {
+            await using var connection = CreateConnection();
+            await connection.OpenAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: ct));
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidOperationException($"Storage:ConnectionString: the SQLite database '{DataSource}' cannot be opened: {e.Message}", e);
+        }
     }
 
     public override Task OnOpenedAsync(DbConnection connection, CancellationToken ct) =>

@@ -11,14 +11,12 @@ public enum StorageProvider
 
 public sealed class StorageOptions : IValidatableObject
 {
-    public const string DefaultConnectionString = "Data Source=data/integrator.db";
-
     public const string Section = "Storage";
 
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    [Required]
-    public string ConnectionString { get; set; } = DefaultConnectionString;
+    /// <summary>Empty: a SQLite file of the environment's own, <see cref="DefaultSqlite"/> (set by the host).</summary>
+    public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>
     /// How long a statement may wait for a lock held by another transaction before the request is answered
@@ -31,9 +29,12 @@ public sealed class StorageOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Each environment has its own database file, so a Production start never inherits Development's data.</summary>
+    public static string DefaultSqlite(string environmentName) => $"Data Source=data/integrator.{environmentName.ToLowerInvariant()}.db";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Provider != StorageProvider.Sqlite && ConnectionString == DefaultConnectionString)
+        if (Provider != StorageProvider.Sqlite && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return new ValidationResult(
                 $"Storage:ConnectionString is required with Storage:Provider={Provider} (the default is a SQLite file).",

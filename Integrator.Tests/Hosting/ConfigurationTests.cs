@@ -38,7 +38,7 @@ public sealed class ConfigurationTests
     [Test]
     public void DispatcherWithoutGoogleBaseUrlStopsStartup() =>
         Assert.That(
-            StartupError(new Dictionary<string, string?> { ["Notifications:Enabled"] = "true", ["Google:BaseUrl"] = "" }),
+            StartupError(new Dictionary<string, string?> { ["Notifications:Enabled"] = "true", ["Google:BaseUrl"] = "", ["Google:StandIn"] = "false" }),
             Does.Contain("Google:BaseUrl is required"));
 
     [Test]

@@ -24,8 +24,9 @@ public sealed class IntegratorApp : IAsyncDisposable
     private readonly bool _ownsDatabase;
 
     private IntegratorApp(
-        string folder, TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?> settings, string environment, IMessageCodec client)
+        string folder, TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?> settings, string environment, IMessageCodec client, ManualTimeProvider clock)
     {
+        Clock = clock;
         Folder = folder;
         TestDatabase = database;
         _ownsDatabase = ownsDatabase;
@@ -50,7 +51,7 @@ public sealed class IntegratorApp : IAsyncDisposable
     /// <summary>Everything this server logged (all levels, Debug and up).</summary>
     public CapturedLogs Logs { get; } = new();
 
-    public ManualTimeProvider Clock { get; } = new();
+    public ManualTimeProvider Clock { get; }
 
     public HttpClient Client { get; }
 
@@ -107,6 +108,7 @@ public sealed class IntegratorApp : IAsyncDisposable
             ["Storage:ConnectionString"] = database.ConnectionString,
             ["Ledger:SeedFile"] = seedPath,
             ["MessageSecurity:Mode"] = "None",
+            ["MessageSecurity:AllowPlaintext"] = "true",
             ["Gsp:PaymentIntegratorAccountIds:0"] = GspMessages.AccountId,
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Microsoft"] = "Warning",
@@ -121,8 +123,10 @@ public sealed class IntegratorApp : IAsyncDisposable
             all[key] = value;
         }
 
-        var client = all.GetValueOrDefault("MessageSecurity:Mode") == "Pgp" ? TestKeys.GoogleSide() : (IMessageCodec)new PlaintextCodec();
-        return new IntegratorApp(folder, database, shareWith is null, all, environment, client);
+        // Google's clock is the server's: signature times are checked against it (docs/pgp-profile.md rule 12).
+        var clock = new ManualTimeProvider();
+        var client = all.GetValueOrDefault("MessageSecurity:Mode") == "Pgp" ? TestKeys.GoogleSide(time: clock) : (IMessageCodec)new PlaintextCodec();
+        return new IntegratorApp(folder, database, shareWith is null, all, environment, client, clock);
     }
 
     /// <summary>Sends a request as Google would: sealed by <see cref="ClientCodec"/>.</summary>
