@@ -6,6 +6,7 @@ using Integrator.Api.Support;
 using Integrator.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
 
 if (args is ["keygen", ..])
 {
@@ -32,7 +33,7 @@ if (ListenAddresses.From(builder.Configuration).Count == 0)
 
 // A failed start is reported once, as lines naming what is wrong (StartupErrors); the host would log it with a stack.
 var started = false;
-builder.Logging.AddFilter((category, level) => started || level < LogLevel.Error || category != "Microsoft.Extensions.Hosting.Internal.Host");
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(GoogleTls.Apply));
 // First hosted service: nothing starts while a Development convenience is in force where it must not be.
@@ -50,32 +51,34 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(SupportApiKey.Policy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireAuthenticatedUser());
 builder.Services.AddSupportOpenApi();
 
-var app = builder.Build();
-app.UseExceptionHandler();
-// Empty error answers of the support API (415, 405, unknown routes) become problem details too; Google's routes keep
-// their plain 404 for unknown methods.
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/support"), support => support.UseStatusCodePages());
-// The support policy names its scheme, so only support endpoints authenticate; Google's calls, authenticated by their
-// signed payload, skip it.
-app.UseAuthorization();
-app.MapControllers();
-app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
-
 // The in-memory test host reports a failed start to the test; a real process reports it on stderr and exits.
-var ownsProcess = app.Services.GetService<IServer>()?.GetType().Name != "TestServer";
+WebApplication? app = null;
 try
 {
+    app = builder.Build();
+    app.UseExceptionHandler();
+    // Empty error answers of the support API (415, 405, unknown routes) become problem details too; Google's routes
+    // keep their plain 404 for unknown methods.
+    app.UseWhen(context => context.Request.Path.StartsWithSegments("/support"), support => support.UseStatusCodePages());
+    // The support policy names its scheme, so only support endpoints authenticate; Google's calls, authenticated by
+    // their signed payload, skip it.
+    app.UseAuthorization();
+    app.MapControllers();
+    app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
+
     var unknown = IntegratorSettings.UnknownKeys(app.Configuration, [.. IntegratorServices.Sections, (SupportOptions.Section, typeof(SupportOptions))]);
     if (unknown.Count > 0)
     {
         throw new AggregateException(unknown.Select(u => new InvalidOperationException(u)));
     }
 
+    // Every option at once, before the hosted services are constructed (they read some options in constructors).
+    app.Services.GetService<IStartupValidator>()?.Validate();
     app.Start();
 }
-catch (Exception e) when (ownsProcess && e is not HostAbortedException)
+catch (Exception e) when (e is not HostAbortedException && app?.Services.GetService<IServer>()?.GetType().Name != "TestServer")
 {
-    return StartupErrors.Report(StartupErrors.Lines(e));
+    return StartupErrors.Report(e);
 }
 
 started = true;

@@ -9,6 +9,7 @@ using Integrator.Core.Security;
 using Integrator.Core.Security.Pgp;
 using Integrator.Core.Storage;
 using Integrator.Core.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -54,9 +55,11 @@ public static class IntegratorServices
             }
         });
         // The stand-in answers only where nothing else is configured: a Google:BaseUrl wins, and PGP needs the real Google.
-        services.AddOptions<GoogleOptions>().PostConfigure<IOptions<MessageSecurityOptions>>((google, security) =>
+        // (The mode is read raw: the validated MessageSecurityOptions would report its own failures in Google's place.)
+        services.AddOptions<GoogleOptions>().PostConfigure<IConfiguration>((google, configuration) =>
         {
-            google.StandIn &= google.BaseUrl is null && security.Value.Mode == MessageSecurityMode.None;
+            var plaintext = string.Equals(configuration["MessageSecurity:Mode"], nameof(MessageSecurityMode.None), StringComparison.OrdinalIgnoreCase);
+            google.StandIn &= google.BaseUrl is null && plaintext;
             google.BaseUrl ??= google.StandIn ? new Uri(GoogleStandIn.BaseUrl) : null;
         });
         services.AddSingleton<IValidateOptions<MessageSecurityOptions>, MessageSecurityOptionsValidator>();

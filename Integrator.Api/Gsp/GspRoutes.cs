@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 namespace Integrator.Api.Gsp;
 
 /// <summary>Puts the Google-facing routes under <c>Gsp:BasePath</c>; the support API keeps its own fixed prefix.</summary>
-internal sealed class GspRoutes(IOptions<GspOptions> options) : IConfigureOptions<MvcOptions>
+internal sealed class GspRoutes(IConfiguration configuration) : IConfigureOptions<MvcOptions>
 {
-    public void Configure(MvcOptions mvc) => mvc.Conventions.Add(new BasePathConvention(options.Value.NormalizedBasePath));
+    // The raw setting, not IOptions<GspOptions>: routes are built before startup validates every option at once, and a
+    // missing PIAID is to be reported with the other missing settings, not alone from here.
+    public void Configure(MvcOptions mvc) =>
+        mvc.Conventions.Add(new BasePathConvention(GspOptions.Normalize(configuration[$"{GspOptions.Section}:{nameof(GspOptions.BasePath)}"])));
 
     private sealed class BasePathConvention(string basePath) : IControllerModelConvention
     {

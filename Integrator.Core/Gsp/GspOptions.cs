@@ -31,5 +31,7 @@ public sealed class GspOptions : IValidatableObject
     }
 
     /// <summary>The base path as a route prefix: empty, or one leading slash and none trailing.</summary>
-    public string NormalizedBasePath => BasePath.Trim('/') is { Length: > 0 } path ? "/" + path : string.Empty;
+    public string NormalizedBasePath => Normalize(BasePath);
+
+    public static string Normalize(string? basePath) => basePath?.Trim('/') is { Length: > 0 } path ? "/" + path : string.Empty;
 }

@@ -59,7 +59,7 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
         {
             if (!folder.StartsWith(_baseDirectory, StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"Storage:ConnectionString: the folder '{folder}' of the SQLite database does not exist.");
+                throw new InvalidOperationException($"Storage:ConnectionString: the SQLite database '{DataSource}' cannot be created: its folder does not exist.");
             }
 
             Directory.CreateDirectory(folder);
