@@ -14,7 +14,7 @@ internal static partial class KeygenCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the two key files", DefaultValueFactory = _ => new DirectoryInfo("keys") };
         var passphrase = new Option<string?>("--passphrase")
         {
-            Description = "Protects the secret key (default: $INTEGRATOR_KEY_PASSPHRASE; none leaves it unprotected)",
+            Description = "Protects the secret key (default and better: $INTEGRATOR_KEY_PASSPHRASE, kept out of the shell history; none leaves it unprotected)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("INTEGRATOR_KEY_PASSPHRASE"),
         };
         var bits = new Option<int>("--bits") { Description = "RSA key size (at least 2048)", DefaultValueFactory = _ => 2048 };
@@ -48,12 +48,7 @@ internal static partial class KeygenCommand
 
         var key = PgpKeyGenerator.Generate(identity, passphrase, bits, TimeSpan.FromDays(validDays), DateTimeOffset.UtcNow);
         folder.Create();
-        File.WriteAllText(secretFile, key.SecretKeyArmored);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        WriteSecret(secretFile, key.SecretKeyArmored);
         File.WriteAllText(publicFile, key.PublicKeyArmored);
         var expires = key.ExpiresAt?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Console.WriteLine($"""
@@ -68,13 +63,27 @@ internal static partial class KeygenCommand
             Register it (appsettings or environment variables):
               MessageSecurity__Mode=Pgp
               MessageSecurity__Pgp__PrivateKeyFiles__0={secretFile}
-              MessageSecurity__Pgp__Passphrase=<the passphrase>
+              MessageSecurity__Pgp__Passphrase=<the passphrase, from your secret store>
               MessageSecurity__Pgp__GooglePublicKeyFiles__0=<Google's armored public key file>
+              MessageSecurity__Pgp__GoogleKeyFingerprints__0=<the fingerprint of Google's primary key, from the key exchange>
 
             To rotate, add the new key after the current one (every active key decrypts; the first active one signs),
             give Google the new public key, then move it first and drop the old one once Google has switched.
             """);
         return 0;
+    }
+
+    /// <summary>Created with mode 0600, never readable by others even for a moment (no chmod after the write).</summary>
+    private static void WriteSecret(string file, string armored)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(file, System.Text.Encoding.ASCII, options);
+        writer.Write(armored);
     }
 
     [GeneratedRegex("[^a-z0-9]+")]

@@ -7,7 +7,7 @@ namespace Integrator.Tests.Idempotency;
 /// <summary>The in-memory copy of recently completed requests stays bounded in count and in age.</summary>
 public sealed class RecentResponsesTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly TestClock _clock = new();
 
     [Test]
     public void KeepsTheNewestUpToItsCapacity()

@@ -24,7 +24,7 @@ public sealed class IntegratorApp : IAsyncDisposable
     private readonly bool _ownsDatabase;
 
     private IntegratorApp(
-        string folder, TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?> settings, string environment, IMessageCodec client, ManualTimeProvider clock)
+        string folder, TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?> settings, string environment, IMessageCodec client, TestClock clock)
     {
         Clock = clock;
         Folder = folder;
@@ -51,7 +51,7 @@ public sealed class IntegratorApp : IAsyncDisposable
     /// <summary>Everything this server logged (all levels, Debug and up).</summary>
     public CapturedLogs Logs { get; } = new();
 
-    public ManualTimeProvider Clock { get; }
+    public TestClock Clock { get; }
 
     public HttpClient Client { get; }
 
@@ -124,7 +124,7 @@ public sealed class IntegratorApp : IAsyncDisposable
         }
 
         // Google's clock is the server's: signature times are checked against it (docs/pgp-profile.md rule 12).
-        var clock = new ManualTimeProvider();
+        var clock = new TestClock();
         var client = all.GetValueOrDefault("MessageSecurity:Mode") == "Pgp" ? TestKeys.GoogleSide(time: clock) : (IMessageCodec)new PlaintextCodec();
         return new IntegratorApp(folder, database, shareWith is null, all, environment, client, clock);
     }

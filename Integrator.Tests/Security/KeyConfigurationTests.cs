@@ -69,11 +69,11 @@ public sealed class KeyConfigurationTests
             Does.Contain("an active encryption key of ours").And.Contain("an active signing key of ours"));
 
     [Test]
-    public void PgpIsTheDefaultAndRunsInProduction()
+    public async Task PgpIsTheDefaultAndRunsInProduction()
     {
         var settings = TestKeys.PgpSettings();
         settings["MessageSecurity:Mode"] = null; // unset: the default applies
-        Assert.DoesNotThrowAsync(async () =>
+        await Assert.DoesNotThrowAsync(async () =>
         {
             await using var app = IntegratorApp.Start(settings, environment: "Production");
             _ = await app.ScalarAsync<long>("SELECT COUNT(*) FROM accounts");

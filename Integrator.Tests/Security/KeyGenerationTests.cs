@@ -41,6 +41,28 @@ public sealed class KeyGenerationTests
     }
 
     [Test]
+    [Platform(Exclude = "Win")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task TheKeygenCommandWritesTheSecretKeyOwnerOnlyWithThePassphraseFromTheEnvironment()
+    {
+        var folder = Directory.CreateTempSubdirectory("keygen-cli-").FullName;
+        await using var run = ServerRun.Dll(
+            new Dictionary<string, string?> { ["INTEGRATOR_KEY_PASSPHRASE"] = "from-the-environment" },
+            ["keygen", "--name", "Cli test <cli@integrator.test>", "--out", folder]);
+        Assert.That(await run.ExitsWithinAsync(TimeSpan.FromSeconds(60)), Is.True);
+        var secret = Path.Combine(folder, "cli-test.sec.asc");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Stderr);
+            Assert.That(File.GetUnixFileMode(secret), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(run.Stdout, Does.Contain("GoogleKeyFingerprints").And.Not.Contain("from-the-environment"));
+            Assert.That(PgpKeyring.Load([secret], "from-the-environment", []).Ours, Has.Count.EqualTo(2), "unlocked with the environment's passphrase");
+        });
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Test]
     public void KeysUnderTwoThousandBitsAreRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => PgpKeyGenerator.Generate("x <x@x>", "p", 1024, null, DateTimeOffset.UtcNow));
 }

@@ -83,7 +83,7 @@ public sealed class KeyRotationTests
         var signer = keyring.SigningKey(DateTimeOffset.UtcNow)!;
         Assert.That(signer.File, Does.EndWith("integrator-1.sec.asc"));
         Assert.That(keyring.Ours.Where(k => k.File.Contains("expired", StringComparison.Ordinal) || k.File.Contains("revoked", StringComparison.Ordinal)),
-            Has.All.Matches<PgpKey>(k => !k.IsActiveAt(DateTimeOffset.UtcNow)));
+            Has.All.Matches<PgpKey>(k => !k!.IsActiveAt(DateTimeOffset.UtcNow)));
     }
 
     /// <summary>A request that gpg will not make (it refuses retired keys): sealed by our own writer with explicit keys.</summary>

@@ -52,7 +52,6 @@ public sealed class MultiInstanceTests(StorageTarget target)
     }
 
     [Test]
-    [Order(1)]
     public async Task TwoHundredCopiesOfOneCancelThroughBothInstancesExecuteOnce()
     {
         var reservation = await ReserveAsync(0);
@@ -71,7 +70,6 @@ public sealed class MultiInstanceTests(StorageTarget target)
     }
 
     [Test]
-    [Order(2)]
     public async Task AThousandDistinctCancelsThroughBothInstancesAreEachNotifiedOnce()
     {
         var reservations = new string[1000];

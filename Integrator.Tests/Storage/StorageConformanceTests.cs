@@ -61,7 +61,7 @@ public sealed class StorageConformanceTests(StorageTarget target)
         var requestId = GspMessages.NewId("dup");
         await database.ExecuteAsync(Insert, new { RequestId = requestId }, CancellationToken.None);
 
-        var duplicate = Assert.CatchAsync(() => database.ExecuteAsync(Insert, new { RequestId = requestId }, CancellationToken.None));
+        var duplicate = await Assert.CatchAsync(() => database.ExecuteAsync(Insert, new { RequestId = requestId }, CancellationToken.None));
 
         Assert.That(database.Classify(duplicate!), Is.EqualTo(StorageFault.DuplicateKey), duplicate!.ToString());
     }
