@@ -171,7 +171,9 @@ public sealed class PgpDifferentialTests
 
                 return false;
             }
-            catch (Exception e) when (e is PgpException or IOException or InvalidCastException or NullReferenceException or ArgumentException or InvalidOperationException)
+#pragma warning disable CA1031 // whatever BouncyCastle throws (it throws many types) is its refusal
+            catch (Exception)
+#pragma warning restore CA1031
             {
                 return false;
             }
