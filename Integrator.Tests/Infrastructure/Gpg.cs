@@ -93,46 +93,17 @@ public sealed class Gpg : IDisposable
     private (int ExitCode, byte[] Output, string Status) Execute(IReadOnlyList<string> args, byte[] input, out string stderrText)
     {
         var statusFile = Path.Combine(_home, $"status-{Guid.NewGuid():N}");
-        var start = new ProcessStartInfo("gpg")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     "--homedir", _home, "--batch", "--yes", "--no-tty", "--trust-model", "always", "--pinentry-mode", "loopback",
-                     "--passphrase", TestKeys.Passphrase, "--status-file", statusFile,
-                 }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            process.StandardInput.BaseStream.Write(input);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // gpg stopped reading: it refused the input early, which its exit code says
-        }
-
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill();
-            throw new TimeoutException("gpg did not finish");
-        }
-
-        copy.GetAwaiter().GetResult();
+        var (exitCode, stdout, stderr) = PeerProcess.Run(
+            "gpg",
+            new[]
+            {
+                "--homedir", _home, "--batch", "--yes", "--no-tty", "--trust-model", "always", "--pinentry-mode", "loopback",
+                "--passphrase", TestKeys.Passphrase, "--status-file", statusFile,
+            }.Concat(args),
+            input);
         var status = File.Exists(statusFile) ? File.ReadAllText(statusFile) : string.Empty;
         File.Delete(statusFile);
-        stderrText = stderr.GetAwaiter().GetResult();
-        return (process.ExitCode, stdout.ToArray(), status);
+        stderrText = stderr;
+        return (exitCode, stdout, status);
     }
 }

@@ -183,35 +183,5 @@ public sealed class PgpDifferentialTests
     private static bool Installed(string command) =>
         Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(folder => File.Exists(Path.Combine(folder, command)));
 
-    private static int Run(string command, string[] args, byte[] input)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-        var errors = process.StandardError.ReadToEndAsync();
-        try
-        {
-            process.StandardInput.BaseStream.Write(input);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // the peer stopped reading: it refused the input, which its exit code says
-        }
-
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill();
-            throw new TimeoutException($"{command} did not finish");
-        }
-
-        output.GetAwaiter().GetResult();
-        errors.GetAwaiter().GetResult();
-        return process.ExitCode;
-    }
+    private static int Run(string command, string[] args, byte[] input) => PeerProcess.Run(command, args, input).ExitCode;
 }
