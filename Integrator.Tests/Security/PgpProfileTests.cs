@@ -172,6 +172,19 @@ public sealed class PgpProfileTests
     }
 
     [Test]
+    public void ASessionKeyPacketForSomeoneElsesNonRsaKeyIsSkippedUnread()
+    {
+        var valid = OuterPackets(_pgp.Valid(Content));
+        var ecdh = Packet(1, Concat([3], new byte[8], [18], new byte[40]));
+        var (_, failure, cost) = OpenTimed(Concat(ecdh, valid[0], valid[^1]));
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Is.EqualTo(PgpOpenFailure.None));
+            Assert.That(cost.RsaPrivateOperations, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void MoreSessionKeyPacketsThanTheProfileAllowsAreRefused()
     {
         var valid = OuterPackets(_pgp.Valid(Content));

@@ -30,14 +30,14 @@ internal sealed class OpenCost
 /// Opens one OpenPGP message addressed to us, as the message profile (docs/pgp-profile.md) allows it and nothing
 /// else: a few PKESK packets addressed to our keys, one integrity-protected packet (SEIPD v1, AES) holding, perhaps
 /// ZIP/ZLIB-compressed, one literal data packet between a few one-pass signature packets and the binary signatures
-/// they announce (or the literal alone: unsigned). The message is
-/// accepted if it carries a valid signature by an active Google signing key and no other signature by such a key;
-/// signatures by unknown, expired or revoked signers are ignored (Google's echo probes send such extras).
+/// they announce (or the literal alone: unsigned). The message is accepted if it carries a valid signature by an
+/// active Google signing key and no invalid one by such a key; signatures by unknown, expired or revoked signers are
+/// ignored (Google's echo probes send such extras).
 /// </summary>
 /// <remarks>
 /// The work is bounded before it is done: at most one RSA private-key operation per key of ours, at most one signature
-/// verification per (Google key, hash algorithm) and none after a failed one, the content hashed once per hash algorithm, decompression stopped at
-/// <see cref="MaxContentBytes"/>. Every decryption failure leads to the same outcome by the same path: the session key
+/// verification per (Google key, hash algorithm) and none after a failed one, the content hashed once per hash
+/// algorithm, decompression stopped at <see cref="MaxContentBytes"/>. Every decryption failure leads to the same outcome by the same path: the session key
 /// is decoded in constant time with implicit rejection (<see cref="SessionKeyDecoder"/>), so a bad one ends as the
 /// modification-detection failure of any tampered message.
 /// </remarks>
@@ -94,20 +94,19 @@ public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowW
             var reader = new BodyReader(pkesk.Body.Span);
             if (reader.Byte() != 3)
             {
-                throw new PgpFormatException("unsupported PKESK version");
+                continue; // another version: not addressed to a v4 RSA key of ours
             }
 
             var keyId = unchecked((long)reader.UInt64());
-            var algorithm = reader.Byte();
+            if (reader.Byte() is not (1 or 2))
+            {
+                continue; // not RSA: addressed to someone else's key, its body left unread
+            }
+
             var encrypted = reader.Mpi();
             if (reader.Remaining != 0)
             {
                 throw new PgpFormatException("trailing octets in PKESK");
-            }
-
-            if (algorithm is not (1 or 2))
-            {
-                continue; // not RSA: addressed to someone else's key
             }
 
             var wildcard = keyId == 0 && allowWildcardRecipient;
