@@ -14,18 +14,6 @@ public enum PgpOpenFailure
     Signature,
 }
 
-/// <summary>What opening one message cost: the work an attacker can make us do, bounded by the profile.</summary>
-internal sealed class OpenCost
-{
-    public int RsaPrivateOperations { get; set; }
-
-    public int SignatureVerifications { get; set; }
-
-    public long BytesHashed { get; set; }
-
-    public long BytesDecompressed { get; set; }
-}
-
 /// <summary>
 /// Opens one OpenPGP message addressed to us, as the message profile (docs/pgp-profile.md) allows it and nothing
 /// else: a few PKESK packets addressed to our keys, one integrity-protected packet (SEIPD v1, AES) holding, perhaps
