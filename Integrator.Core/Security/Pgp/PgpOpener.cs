@@ -31,8 +31,11 @@ public enum PgpOpenFailure
 /// </remarks>
 public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowWildcardRecipient = false)
 {
-    /// <summary>Decompressed content larger than this is refused (compression bombs); GSP messages are far smaller.</summary>
-    public const int MaxContentBytes = 1024 * 1024;
+    /// <summary>
+    /// Decompressed content larger than this is refused: GSP requests are at most <c>Gsp:MaxRequestBytes</c> (64 KiB by
+    /// default), Google's answers smaller; the cap bounds what inflating and hashing a crafted message can cost.
+    /// </summary>
+    public const int MaxContentBytes = 256 * 1024;
 
     /// <summary>PKESK packets a message may carry (Google encrypts to each of our active keys: rotation).</summary>
     public const int MaxSessionKeyPackets = 4;
