@@ -162,6 +162,20 @@ public sealed class StartupTests
     }
 
     [Test]
+    [Platform(Exclude = "Win")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task APrivateKeyReadableByOthersIsWarnedAbout()
+    {
+        var key = Path.Combine(_folder, "ours.sec.asc");
+        File.Copy(TestKeys.Secret("integrator-1"), key);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        await using var run = ServerRun.Dll(Production(new() { ["MessageSecurity__Pgp__PrivateKeyFiles__0"] = key }), ["--urls", $"http://127.0.0.1:{FakeGoogle.FreePort()}"]);
+        Assert.That(await run.ListensWithinAsync(TimeSpan.FromSeconds(60)), Is.True, run.Stdout + run.Stderr);
+        await Task.Delay(500);
+        Assert.That(run.Stdout, Does.Contain($"{key} is readable by other users than its owner"));
+    }
+
+    [Test]
     public async Task ADevelopmentServerWithZeroConfigurationDeliversItsNotification()
     {
         var port = FakeGoogle.FreePort();
