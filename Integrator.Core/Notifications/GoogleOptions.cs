@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrator.Core.Notifications;
+
+/// <summary>Where Google's notification endpoint is.</summary>
+public sealed class GoogleOptions
+{
+    public const string Section = "Google";
+
+    /// <summary>e.g. <c>https://vgw.googleapis.com/gsp</c> (production) or <c>https://vgw.sandbox.google.com/gsp</c>.</summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>
+    /// Appended to <see cref="BaseUrl"/>, then <c>/{paymentIntegratorAccountId}</c>. Configurable because Google documents
+    /// this call under other API families' paths.
+    /// </summary>
+    [Required]
+    public string CancelNotificationPath { get; set; } = "/redirect-payment-token-v1/cancelFundsReservationResultNotification";
+
+    /// <summary>
+    /// Development only: while no <see cref="BaseUrl"/> is set and messages are plaintext, notifications are answered
+    /// in-process by <see cref="GoogleStandIn"/>.
+    /// </summary>
+    public bool StandIn { get; set; }
+}
