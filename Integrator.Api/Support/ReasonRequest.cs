@@ -1,0 +1,3 @@
+namespace Integrator.Api.Support;
+
+public sealed record ReasonRequest(string? Reason);

@@ -1,0 +1,3 @@
+namespace Integrator.Api.Support;
+
+public sealed record RecoverRequest(DateTimeOffset? Since, DateTimeOffset? Until, string? Reason);
