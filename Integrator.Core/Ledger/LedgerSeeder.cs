@@ -1,18 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Integrator.Core.Gsp;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Integrator.Core.Ledger;
-
-public sealed class LedgerOptions
-{
-    public const string Section = "Ledger";
-
-    /// <summary>JSON accounts and payment tokens upserted at startup; relative to the content root.</summary>
-    public string? SeedFile { get; set; }
-}
 
 /// <summary>
 /// Loads <c>Ledger:SeedFile</c> and upserts its accounts and tokens in one transaction. The seed's balance is the
@@ -169,38 +160,3 @@ public sealed partial class LedgerSeeder(Database database, TimeProvider time, I
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Seeded {Accounts} accounts and {Tokens} payment tokens from {Path}")]
     private static partial void LogSeeded(ILogger logger, int accounts, int tokens, string path);
 }
-
-public sealed class SeedDocument
-{
-    public List<SeedAccount> Accounts { get; init; } = [];
-
-    public List<SeedPaymentToken> PaymentTokens { get; init; } = [];
-}
-
-public sealed class SeedAccount
-{
-    public string? AccountId { get; init; }
-
-    public string? CurrencyCode { get; init; }
-
-    public long? BalanceMicros { get; init; }
-
-    public string? Status { get; init; }
-
-    public long? TransactionLimitMicros { get; init; }
-}
-
-public sealed class SeedPaymentToken
-{
-    public string? GooglePaymentToken { get; init; }
-
-    public string? AccountId { get; init; }
-}
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    ReadCommentHandling = JsonCommentHandling.Skip)]
-[JsonSerializable(typeof(SeedDocument))]
-internal sealed partial class SeedJsonContext : JsonSerializerContext;
