@@ -1,0 +1,3 @@
+namespace Integrator.Core.Security.Pgp;
+
+internal readonly record struct Packet(int Tag, ReadOnlyMemory<byte> Body);
