@@ -70,11 +70,11 @@ public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Des
             .FindValueByNumber((int)Code).Name;
 
     /// <summary>The one place an outcome becomes a GSP <c>ErrorResponse</c>.</summary>
-    public ErrorResponse ToResponse(string errorIdentifier, long nowMillis, bool withDescription = true) => new()
+    public ErrorResponse ToResponse(string errorIdentifier, long nowMillis) => new()
     {
         ResponseHeader = new ResponseHeader { ResponseTimestamp = nowMillis },
         ErrorResponseCode = Code,
-        ErrorDescription = withDescription ? Description : string.Empty,
+        ErrorDescription = Description,
         PaymentIntegratorErrorIdentifier = errorIdentifier,
     };
 }

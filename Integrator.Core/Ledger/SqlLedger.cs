@@ -65,14 +65,6 @@ public sealed class SqlLedger : ILedger
         _ => throw new InvalidOperationException($"Unknown account status '{status}'."),
     };
 
-    public static string FormatStatus(AccountStatus status) => status switch
-    {
-        AccountStatus.Active => "ACTIVE",
-        AccountStatus.OnHold => "ON_HOLD",
-        AccountStatus.Closed => "CLOSED",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
     private static void ExpectOneRow(int rows, string accountId)
     {
         if (rows != 1)

@@ -24,8 +24,6 @@ public sealed record StorageTarget(StorageProvider Provider, string? AdminConnec
         new(StorageProvider.SqlServer, Environment.GetEnvironmentVariable(SqlServerVariable)),
     ];
 
-    public static IEnumerable<StorageTarget> ServerEngines => All.Where(t => t.Provider != StorageProvider.Sqlite);
-
     public void IgnoreIfUnconfigured()
     {
         if (Provider != StorageProvider.Sqlite && string.IsNullOrWhiteSpace(AdminConnectionString))
