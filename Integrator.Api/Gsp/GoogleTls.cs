@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace Integrator.Api.Gsp;
 
 /// <summary>
-/// TLS as Google's Standard Payments clients expect it (gsp-spec §6.1), for every HTTPS endpoint Kestrel serves:
+/// TLS as Google's Standard Payments clients expect it (docs/gsp-rules.md §6), for every HTTPS endpoint Kestrel serves:
 /// TLS 1.2, and only the cipher suites Google lists (a server must support one and should support nothing else; its
 /// echo probes check that weaker suites are refused). Applies when Integrator terminates TLS itself; a proxy in front
 /// must be configured the same way (SECURITY.md).

@@ -9,7 +9,7 @@ using ResultCode = Integrator.Core.Gsp.V1.CancelFundsReservationResponse.Types.C
 namespace Integrator.Core.Cancellation;
 
 /// <summary>
-/// cancelFundsReservation (product.md §2.2). A reservation that is live is cancelled, one past its expiry is expired,
+/// cancelFundsReservation (docs/gsp-rules.md §4). A reservation that is live is cancelled, one past its expiry is expired,
 /// and one already cancelled or expired needs nothing: all three answer SUCCESS and queue one
 /// cancelFundsReservationResultNotification in the same transaction. A captured one cannot be cancelled.
 /// </summary>

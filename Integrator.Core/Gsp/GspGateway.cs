@@ -26,7 +26,7 @@ public sealed record GspReply(int StatusCode, string ContentType, byte[] Body);
 public sealed record StoredReplay(string Method, string ResponseJson);
 
 /// <summary>
-/// The Google-facing entry point. Each call is opened by the message codec, parsed, checked in product.md §2.1 order,
+/// The Google-facing entry point. Each call is opened by the message codec, parsed, checked in docs/gsp-rules.md §2 order,
 /// run at most once per idempotency key, journaled, and answered through the codec. Errors are answered as
 /// <c>ErrorResponse</c> and never remembered.
 /// </summary>

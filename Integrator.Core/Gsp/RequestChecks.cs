@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Integrator.Core.Gsp;
 
 /// <summary>
-/// The checks of product.md §2.1 that follow decryption, signature and parsing, in their documented order:
+/// The checks of docs/gsp-rules.md §2 that follow decryption, signature and parsing, in their documented order:
 /// API version, required fields, field values, timestamp skew, and whether we serve the paymentIntegratorAccountId.
 /// </summary>
 public sealed class RequestChecks(IOptions<GspOptions> options, TimeProvider time)

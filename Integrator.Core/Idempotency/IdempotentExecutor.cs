@@ -26,7 +26,7 @@ public readonly record struct Execution(ExecutionKind Kind, string? Body, GspErr
 public sealed record IdempotentCall(IdempotencyKey Key, string Method, string Fingerprint, Func<JournalEntry> Journal);
 
 /// <summary>
-/// Runs a Google method at most once per idempotency key (product.md §2.2): replays the stored 200 body for the same
+/// Runs a Google method at most once per idempotency key (docs/gsp-rules.md §3): replays the stored 200 body for the same
 /// request, refuses a different request under the same key (412), lets a concurrent duplicate wait for the first
 /// and then replay it, and never remembers an error, so a retry after one is processed afresh.
 /// </summary>

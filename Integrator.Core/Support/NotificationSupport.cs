@@ -30,7 +30,7 @@ public sealed record ResendReport(NotificationView Notification, string Previous
 public sealed record RecoverReport(int Rearmed, DateTimeOffset Since, DateTimeOffset Until);
 
 /// <summary>
-/// The outbox for support (product.md §4): list and inspect rows with every attempt, re-arm one (not while a dispatcher
+/// The outbox for support (README "Support API"): list and inspect rows with every attempt, re-arm one (not while a dispatcher
 /// holds it, not once delivered unless forced with a reason) or every DEAD one in a window. A re-armed row is due at
 /// once and keeps its GSP requestId; past its horizon it gets that one attempt before it is DEAD again.
 /// </summary>

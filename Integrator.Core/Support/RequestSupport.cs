@@ -23,7 +23,7 @@ public sealed record JournalView(
 
 public sealed record ReplayReport(string Method, bool ServedFromIdempotencyStore, int HttpStatus, JsonNode Response);
 
-/// <summary>The request journal and replay, for support (product.md §4).</summary>
+/// <summary>The request journal and replay, for support (README "Support API").</summary>
 public sealed class RequestSupport(Database database, GspGateway gateway, SupportAudit audit)
 {
     // Replays count against the execution, not against refusals of the same key.

@@ -36,7 +36,7 @@ public sealed record ReleaseImpact(
 
 public sealed record ReleaseReport(ReservationView Reservation, ReleaseImpact Impact);
 
-/// <summary>Reservation lookup and manual release for support (product.md §4).</summary>
+/// <summary>Reservation lookup and manual release for support (README "Support API").</summary>
 public sealed class ReservationSupport(
     Database database, ReservationStore reservations, ILedger ledger, SupportAudit audit, TimeProvider time)
 {

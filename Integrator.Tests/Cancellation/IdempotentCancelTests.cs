@@ -3,7 +3,7 @@ using Integrator.Tests.Infrastructure;
 namespace Integrator.Tests.Cancellation;
 
 /// <summary>
-/// cancelFundsReservation as product.md §2.2 defines it, through HTTP, against the SQLite file: with plaintext bodies,
+/// cancelFundsReservation as docs/gsp-rules.md §3–4 define it, through HTTP, against the SQLite file: with plaintext bodies,
 /// signed and encrypted (MessageSecurity:Mode=Pgp), and with replays read from the database rather than from the
 /// process's recent responses (as on another instance or after a restart).
 /// </summary>

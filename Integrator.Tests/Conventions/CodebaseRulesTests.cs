@@ -36,4 +36,24 @@ public sealed class CodebaseRulesTests
         var onDisk = Directory.GetFiles(root, "*.sql").Select(Path.GetFileNameWithoutExtension).Order().ToArray();
         Assert.That(Migrator.Scripts(provider).Select(s => s.Name).ToArray(), Is.EqualTo(onDisk));
     }
+
+    /// <summary>
+    /// Comments point only into the repository (docs/, README, SECURITY.md) or to public URLs: a newcomer has nothing
+    /// else, and documents outside it are not versioned with the code.
+    /// </summary>
+    [Test]
+    public void NoSourceFileCitesADocumentOutsideTheRepository()
+    {
+        var repository = Infrastructure.ServerRun.Repository;
+        string[] outside = ["product.md", "gsp-spec", "gsp-family", "peers.md", "console.md", "style-anchors", "../shared", "shared/reference"];
+        var citing = Directory.EnumerateFiles(repository, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => !f.EndsWith(nameof(CodebaseRulesTests) + ".cs", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+            .Where(x => outside.Any(o => x.line.Contains(o, StringComparison.Ordinal)))
+            .Select(x => $"{Path.GetRelativePath(repository, x.f)}:{x.i + 1}: {x.line.Trim()}")
+            .ToList();
+        Assert.That(citing, Is.Empty);
+    }
 }

@@ -6,12 +6,12 @@ using Integrator.Core.Gsp.V1;
 namespace Integrator.Tests.Gsp;
 
 /// <summary>
-/// The example documents of ../shared/reference/gsp-spec.md parse into our messages, and our responses format with the
+/// The example documents of Google's method pages (docs/gsp-rules.md §1) parse into our messages, and our responses format with the
 /// same field names, int64-as-string and enum names.
 /// </summary>
 public sealed class GoldenMessageTests
 {
-    // gsp-spec.md §1.1 (cancelFundsReservation, official example).
+    // cancelFundsReservation, the official example (docs/gsp-rules.md §1).
     private const string CancelRequest = """
         { "requestHeader": { "protocolVersion": { "major": 1, "minor": 0, "revision": 0 },
             "requestId": "G1NMPDFX4AW395L", "requestTimestamp": "1481907920000" },
@@ -20,7 +20,7 @@ public sealed class GoldenMessageTests
 
     private const string CancelResponse = """{ "responseHeader": { "responseTimestamp": "1481907920760" }, "result": "SUCCESS" }""";
 
-    // gsp-spec.md §1.2 (reserveFunds).
+    // reserveFunds (docs/gsp-rules.md §1).
     private const string ReserveRequest = """
         { "requestHeader": { "protocolVersion": { "major": 1, "minor": 0, "revision": 0 },
             "requestId": "bWVyY2hhbnQgdHJhbnNhY3Rpb24gaWQ", "requestTimestamp": "1502220196077" },
@@ -37,7 +37,7 @@ public sealed class GoldenMessageTests
           "paymentIntegratorTransactionId": "aW50ZWdyYXRvciB0cmFuc2FjdGlvbiBpZA", "expirationTimestamp": "1481900033178" }
         """;
 
-    // gsp-spec.md §1.3 (captureFundsReservation).
+    // captureFundsReservation (docs/gsp-rules.md §1).
     private const string CaptureRequest = """
         { "requestHeader": { "protocolVersion": { "major": 1, "minor": 0, "revision": 0 },
             "requestId": "G112YZH4XPDV88J", "requestTimestamp": "1481907920000" },
@@ -48,7 +48,7 @@ public sealed class GoldenMessageTests
         { "responseHeader": { "responseTimestamp": "1481907920760" }, "result": "SUCCESS", "paymentIntegratorCaptureId": "invicash/ID::1323_abc" }
         """;
 
-    // gsp-spec.md §1.4 (echo).
+    // echo (docs/gsp-rules.md §1).
     private const string EchoRequest = """
         { "requestHeader": { "protocolVersion": { "major": 1, "minor": 0, "revision": 0 },
             "requestId": "ZWNobyB0cmFuc2FjdGlvbg", "requestTimestamp": "1481899949606" },
@@ -59,7 +59,7 @@ public sealed class GoldenMessageTests
         { "responseHeader": { "responseTimestamp": "1481900013178" }, "clientMessage": "client message", "serverMessage": "server message" }
         """;
 
-    // gsp-spec.md §2.2 (cancelFundsReservationResultNotification, card-fop example without the optional rawResult).
+    // cancelFundsReservationResultNotification, the card-fop example without the optional rawResult (docs/gsp-rules.md §5).
     private const string NotificationRequest = """
         { "requestHeader": { "protocolVersion": { "major": 1, "minor": 0, "revision": 0 },
             "requestId": "473da9f8-92c4-4481-b830-976481d928d2", "requestTimestamp": "1481907920000" },
@@ -107,7 +107,7 @@ public sealed class GoldenMessageTests
     [Test]
     public void Int64FieldsAlsoParseFromBareNumbers()
     {
-        // A sibling v1 page prints requestTimestamp as a number (gsp-spec.md §3.1): a tolerant parser accepts both.
+        // A sibling v1 page prints requestTimestamp as a number (docs/gsp-rules.md §1): a tolerant parser accepts both.
         var request = Parse<CancelFundsReservationRequest>(CancelRequest.Replace("\"1481907920000\"", "1481907920000", StringComparison.Ordinal));
         Assert.That(request.RequestHeader.RequestTimestamp, Is.EqualTo(1481907920000));
     }

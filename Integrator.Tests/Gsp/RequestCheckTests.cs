@@ -6,7 +6,7 @@ using Integrator.Tests.Infrastructure;
 namespace Integrator.Tests.Gsp;
 
 /// <summary>
-/// Every row of product.md §2.1 (after decryption) answers its exact status and code, in the documented order, and a
+/// Every row of docs/gsp-rules.md §2 (after decryption) answers its exact status and code, in the documented order, and a
 /// refused request changes nothing but the journal's REJECTED entry.
 /// </summary>
 public sealed class RequestCheckTests

@@ -2,7 +2,7 @@ using Integrator.Tests.Infrastructure;
 
 namespace Integrator.Tests.Hosting;
 
-/// <summary>Configuration is validated at startup (product.md §5): a bad setting stops the server with a clear message.</summary>
+/// <summary>Configuration is validated at startup (README "Configuration"): a bad setting stops the server with a clear message.</summary>
 public sealed class ConfigurationTests
 {
     [TestCase("Production")]

@@ -3,7 +3,7 @@ using Integrator.Tests.Infrastructure;
 namespace Integrator.Tests.Notifications;
 
 /// <summary>
-/// The outbox dispatcher against a fake Google on 127.0.0.1 (product.md §2.3): one notification per successful cancel,
+/// The outbox dispatcher against a fake Google on 127.0.0.1 (docs/gsp-rules.md §5): one notification per successful cancel,
 /// retries with the same GSP requestId, leases across dispatchers, the horizon, and graceful shutdown.
 /// </summary>
 public sealed class NotificationDeliveryTests

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrator.Tests.Reservations;
 
-/// <summary>The expiry sweeper (product.md §2.4): expired reservations release their holds, once, beside cancels.</summary>
+/// <summary>The expiry sweeper (README "What it does"): expired reservations release their holds, once, beside cancels.</summary>
 public sealed class ExpirySweeperTests
 {
     [Test]

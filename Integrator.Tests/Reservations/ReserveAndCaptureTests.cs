@@ -2,7 +2,7 @@ using Integrator.Tests.Infrastructure;
 
 namespace Integrator.Tests.Reservations;
 
-/// <summary>reserveFunds results from the ledger and the captureFundsReservation rules (product.md §2).</summary>
+/// <summary>reserveFunds results from the ledger and the captureFundsReservation rules (docs/gsp-rules.md §1).</summary>
 public sealed class ReserveAndCaptureTests
 {
     private IntegratorApp _app = null!;

@@ -5,7 +5,7 @@ using Integrator.Tests.Infrastructure;
 namespace Integrator.Tests.Security;
 
 /// <summary>
-/// The inbound rules of MessageSecurity:Mode=Pgp (product.md §3, gsp-spec.md §6): anything that does not decrypt is 400
+/// The inbound rules of MessageSecurity:Mode=Pgp (docs/gsp-rules.md §6, docs/pgp-profile.md): anything that does not decrypt is 400
 /// INVALID_PAYLOAD_ENCRYPTION with one and the same answer; a missing or bad signature is 401 INVALID_PAYLOAD_SIGNATURE;
 /// unknown extra signatures are tolerated; a refused call writes nothing but its journal entry, which holds no request.
 /// </summary>

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Integrator.Tests.Storage;
 
 /// <summary>
-/// One body of storage, idempotency and outbox tests, run on every engine (product.md §6; SQLite always, PostgreSQL and
+/// One body of storage, idempotency and outbox tests, run on every engine (README "Storage engines"; SQLite always, PostgreSQL and
 /// SQL Server when configured). Servers sharing a database are separate instances: nothing but the database keeps
 /// them apart.
 /// </summary>

@@ -5,7 +5,7 @@ using Integrator.Tests.Notifications;
 
 namespace Integrator.Tests.Support;
 
-/// <summary>The support API of product.md §4 through real HTTP: every endpoint's success and failure paths.</summary>
+/// <summary>The support API of README "Support API" through real HTTP: every endpoint's success and failure paths.</summary>
 public sealed partial class SupportApiTests
 {
     private IntegratorApp _app = null!;
