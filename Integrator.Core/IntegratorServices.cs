@@ -4,6 +4,7 @@ using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
 using Integrator.Core.Ledger;
 using Integrator.Core.Notifications;
+using Integrator.Core.Pipeline;
 using Integrator.Core.Reservations;
 using Integrator.Core.Security;
 using Integrator.Core.Security.Pgp;

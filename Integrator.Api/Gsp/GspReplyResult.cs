@@ -1,4 +1,4 @@
-using Integrator.Core.Gsp;
+using Integrator.Core.Pipeline;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Integrator.Api.Gsp;

@@ -1,5 +1,6 @@
 using Integrator.Api.Support;
 using Integrator.Core.Gsp;
+using Integrator.Core.Pipeline;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using Integrator.Core.Gsp;
 using Integrator.Core.Storage;
 
 namespace Integrator.Core.Idempotency;

@@ -1,3 +1,5 @@
+using Integrator.Core.Gsp;
+
 namespace Integrator.Core.Idempotency;
 
 /// <summary>

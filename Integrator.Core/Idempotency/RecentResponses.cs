@@ -1,3 +1,4 @@
+using Integrator.Core.Gsp;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Idempotency;

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Integrator.Core.Idempotency;
+using Integrator.Core.Gsp;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Integrator.Core.Gsp;
-using Integrator.Core.Idempotency;
+using Integrator.Core.Pipeline;
 using Integrator.Core.Storage;
 
 namespace Integrator.Core.Support;

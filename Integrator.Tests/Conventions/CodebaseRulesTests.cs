@@ -1,4 +1,4 @@
-using Integrator.Core.Gsp;
+using Integrator.Core.Pipeline;
 using Integrator.Core.Storage;
 
 namespace Integrator.Tests.Conventions;
@@ -55,5 +55,51 @@ public sealed class CodebaseRulesTests
             .Select(x => $"{Path.GetRelativePath(repository, x.f)}:{x.i + 1}: {x.line.Trim()}")
             .ToList();
         Assert.That(citing, Is.Empty);
+    }
+
+    /// <summary>
+    /// Core's feature folders depend on each other in one direction only: vocabulary (Gsp, Storage) below, features in
+    /// the middle, the Google-facing pipeline above them. Read from the source: every <c>Integrator.Core.X</c> a folder
+    /// names, in a using directive or a qualified name.
+    /// </summary>
+    [Test]
+    public void CoreFeatureFoldersFormNoNamespaceCycle()
+    {
+        var core = Path.Combine(Infrastructure.ServerRun.Repository, "Integrator.Core");
+        var folders = Directory.GetDirectories(core).Select(Path.GetFileName).OfType<string>().Where(f => f is not ("bin" or "obj")).ToHashSet();
+        var edges = folders.ToDictionary(
+            f => f,
+            f => Directory.EnumerateFiles(Path.Combine(core, f), "*.cs", SearchOption.AllDirectories)
+                .SelectMany(file => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"Integrator\.Core\.([A-Za-z]+)").Select(m => m.Groups[1].Value))
+                .Where(d => d != f && folders.Contains(d))
+                .ToHashSet());
+
+        var cycles = new List<string>();
+        foreach (var start in folders.Order())
+        {
+            var path = new Stack<string>();
+            if (FindCycle(start, start, edges, path, []))
+            {
+                cycles.Add(string.Join(" -> ", path.Reverse().Prepend(start)));
+            }
+        }
+
+        Assert.That(cycles, Is.Empty, "namespace cycles among Integrator.Core's folders");
+    }
+
+    private static bool FindCycle(string start, string at, Dictionary<string, HashSet<string>> edges, Stack<string> path, HashSet<string> seen)
+    {
+        foreach (var next in edges[at].Order())
+        {
+            path.Push(next);
+            if (next == start || (seen.Add(next) && FindCycle(start, next, edges, path, seen)))
+            {
+                return true;
+            }
+
+            path.Pop();
+        }
+
+        return false;
     }
 }

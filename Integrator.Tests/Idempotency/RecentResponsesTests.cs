@@ -1,3 +1,4 @@
+using Integrator.Core.Gsp;
 using Integrator.Core.Idempotency;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Integrator.Core.Cancellation;
+using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
@@ -9,15 +10,7 @@ using Integrator.Core.Security;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace Integrator.Core.Gsp;
-
-public static class GspMethods
-{
-    public const string Echo = "echo";
-    public const string ReserveFunds = "reserveFunds";
-    public const string CaptureFundsReservation = "captureFundsReservation";
-    public const string CancelFundsReservation = "cancelFundsReservation";
-}
+namespace Integrator.Core.Pipeline;
 
 /// <summary>What goes back to Google: status, Content-Type and the (sealed) body.</summary>
 public sealed record GspReply(int StatusCode, string ContentType, byte[] Body);

@@ -1,0 +1,10 @@
+namespace Integrator.Core.Gsp;
+
+/// <summary>The names of the Google methods, as they appear in routes, journals and idempotency records.</summary>
+public static class GspMethods
+{
+    public const string Echo = "echo";
+    public const string ReserveFunds = "reserveFunds";
+    public const string CaptureFundsReservation = "captureFundsReservation";
+    public const string CancelFundsReservation = "cancelFundsReservation";
+}
