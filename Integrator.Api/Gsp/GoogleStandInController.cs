@@ -10,7 +10,7 @@ namespace Integrator.Api.Gsp;
 /// </summary>
 [ApiController]
 [Route("dev/google")]
-public sealed class GoogleStandInController(GoogleStandIn standIn, IOptions<GoogleOptions> google, TimeProvider time) : ControllerBase
+public sealed class GoogleStandInController(GoogleStandIn standIn, IOptions<GoogleOptions> google) : ControllerBase
 {
     public sealed record OutageRequest(int Seconds);
 
@@ -28,7 +28,7 @@ public sealed class GoogleStandInController(GoogleStandIn standIn, IOptions<Goog
             return NotFound();
         }
 
-        standIn.SetOutage(request.Seconds > 0 ? time.GetUtcNow().AddSeconds(Math.Min(request.Seconds, 3600)) : null);
+        standIn.SetOutage(TimeSpan.FromSeconds(Math.Clamp(request.Seconds, 0, 3600)));
         return Ok(new { outageUntil = standIn.OutageUntil });
     }
 }

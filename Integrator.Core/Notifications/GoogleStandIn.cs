@@ -29,8 +29,9 @@ public sealed class GoogleStandIn(IMessageCodec codec, TimeProvider time)
             ? DateTimeOffset.FromUnixTimeMilliseconds(until)
             : null;
 
-    /// <summary>Answers 503 until <paramref name="until"/> (null ends the outage).</summary>
-    public void SetOutage(DateTimeOffset? until) => Interlocked.Exchange(ref _outageUntilMs, until?.ToUnixTimeMilliseconds() ?? 0);
+    /// <summary>Answers 503 for <paramref name="duration"/> from now (zero ends the outage).</summary>
+    public void SetOutage(TimeSpan duration) =>
+        Interlocked.Exchange(ref _outageUntilMs, duration > TimeSpan.Zero ? (time.GetUtcNow() + duration).ToUnixTimeMilliseconds() : 0);
 
     /// <summary>The handler behind the "google" HttpClient when the stand-in is on.</summary>
     public HttpMessageHandler Handler() => new StandInHandler(this);

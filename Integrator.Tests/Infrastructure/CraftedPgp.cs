@@ -171,19 +171,7 @@ public sealed class CraftedPgp
         return Packet(1, body);
     }
 
-    /// <summary>The outer packets of a message: its PKESKs and its integrity-protected packet.</summary>
-    internal static List<byte[]> OuterPackets(byte[] message)
-    {
-        var packets = new List<byte[]>();
-        var position = 0;
-        while (position < message.Length)
-        {
-            var start = position;
-            var first = message[position + 1];
-            position += first < 192 ? 2 + first : first < 224 ? 3 + ((first - 192) << 8) + message[position + 2] + 192 : 6 + (int)BinaryPrimitives.ReadUInt32BigEndian(message.AsSpan(position + 2));
-            packets.Add(message[start..position]);
-        }
-
-        return packets;
-    }
+    /// <summary>The outer packets of a message, each re-encoded whole: its PKESKs and its integrity-protected packet.</summary>
+    internal static List<byte[]> OuterPackets(byte[] message) =>
+        PacketReader.ReadAll(message, 16).Select(p => Packet(p.Tag, p.Body.Span)).ToList();
 }

@@ -13,7 +13,9 @@ internal static class PgpArmor
     private const string End = "-----END PGP MESSAGE-----";
     private const int MaxHeaders = 8;
 
-    public static bool LooksArmored(ReadOnlySpan<byte> data) => data.TrimStart(" \t\r\n"u8).StartsWith("-----BEGIN PGP MESSAGE-----"u8);
+    private static readonly byte[] BeginBytes = Encoding.ASCII.GetBytes(Begin);
+
+    public static bool LooksArmored(ReadOnlySpan<byte> data) => data.TrimStart(" \t\r\n"u8).StartsWith(BeginBytes);
 
     public static byte[]? Decode(ReadOnlySpan<byte> data)
     {

@@ -25,9 +25,9 @@ public enum PgpOpenFailure
 /// <remarks>
 /// The work is bounded before it is done: at most one RSA private-key operation per key of ours, at most one signature
 /// verification per (Google key, hash algorithm) and none after a failed one, the content hashed once per hash
-/// algorithm, decompression stopped at <see cref="MaxContentBytes"/>. Every decryption failure leads to the same outcome by the same path: the session key
-/// is decoded in constant time with implicit rejection (<see cref="SessionKeyDecoder"/>), so a bad one ends as the
-/// modification-detection failure of any tampered message.
+/// algorithm, decompression stopped at <see cref="MaxContentBytes"/>. Every decryption failure leads to the same
+/// outcome by the same path: the session key is decoded in constant time with implicit rejection
+/// (<see cref="SessionKeyDecoder"/>), so a bad one ends as the modification-detection failure of any tampered message.
 /// </remarks>
 public sealed class PgpOpener(PgpKeyring keyring, TimeProvider time, bool allowWildcardRecipient = false)
 {

@@ -2,8 +2,14 @@ using System.Security.Cryptography;
 
 namespace Integrator.Core.Security.Pgp;
 
-/// <summary>A session key taken from a PKESK packet: real, or the synthetic one of an implicit rejection.</summary>
-internal readonly record struct SessionKey(int Cipher, byte[] Key);
+/// <summary>
+/// A session key taken from a PKESK packet: real, or the synthetic one of an implicit rejection. The material is always
+/// <see cref="SessionKeyDecoder.MaxKeyLength"/> octets, so that choosing between keys never depends on their length.
+/// </summary>
+internal readonly record struct SessionKey(int Cipher, byte[] Material)
+{
+    public byte[] Key => Material[..PgpOpener.KeyLength(Cipher)];
+}
 
 /// <summary>
 /// Decodes the PKCS#1 v1.5 block of an OpenPGP session key (<c>00 02 PS 00 [cipher][key][checksum]</c>, RFC 4880
@@ -80,37 +86,29 @@ internal static class SessionKeyDecoder
         }
 
         cipher = (cipher & keep) | (CipherAes256 & ~keep);
-        return new SessionKey(cipher, key.AsSpan(0, PgpOpener.KeyLength(cipher)).ToArray());
+        return new SessionKey(cipher, key);
     }
 
     /// <summary>Picks the first valid of several decodings, in constant time; none valid: the first one's synthetic key.</summary>
     public static SessionKey First(IReadOnlyList<(SessionKey Key, int Valid)> decodings)
     {
-        var chosen = decodings[0].Key;
-        var padded = Pad(chosen.Key);
-        var cipher = chosen.Cipher;
+        var material = (byte[])decodings[0].Key.Material.Clone();
+        var cipher = decodings[0].Key.Cipher;
         var taken = decodings[0].Valid;
         for (var d = 1; d < decodings.Count; d++)
         {
             var take = Mask(decodings[d].Valid & (taken ^ 1));
-            var candidate = Pad(decodings[d].Key.Key);
+            var candidate = decodings[d].Key.Material;
             for (var i = 0; i < MaxKeyLength; i++)
             {
-                padded[i] = (byte)((candidate[i] & take) | (padded[i] & ~take));
+                material[i] = (byte)((candidate[i] & take) | (material[i] & ~take));
             }
 
             cipher = (decodings[d].Key.Cipher & take) | (cipher & ~take);
             taken |= decodings[d].Valid;
         }
 
-        return new SessionKey(cipher, padded.AsSpan(0, PgpOpener.KeyLength(cipher)).ToArray());
-    }
-
-    private static byte[] Pad(byte[] key)
-    {
-        var padded = new byte[MaxKeyLength];
-        key.CopyTo(padded, 0);
-        return padded;
+        return new SessionKey(cipher, material);
     }
 
     private static byte[] Synthetic(ReadOnlySpan<byte> ciphertext, int modulusLength, ReadOnlySpan<byte> rejectionKey)
