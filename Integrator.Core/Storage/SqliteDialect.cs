@@ -34,7 +34,7 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
         builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(lockTimeout.TotalSeconds));
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
-        _baseDirectory = Path.GetFullPath(baseDirectory);
+        _baseDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(baseDirectory)) + Path.DirectorySeparatorChar;
         _lockTimeout = lockTimeout;
         // FULL: a 200 we answered survives power loss, not only a process crash. busy_timeout covers other
         // processes on the same file (in-process writers queue on the write gate instead). temp_store: the
@@ -57,7 +57,7 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
     {
         if (Path.GetDirectoryName(DataSource) is { Length: > 0 } folder && !Directory.Exists(folder))
         {
-            if (!folder.StartsWith(_baseDirectory, StringComparison.Ordinal))
+            if (!(folder + Path.DirectorySeparatorChar).StartsWith(_baseDirectory, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"Storage:ConnectionString: the SQLite database '{DataSource}' cannot be created: its folder does not exist.");
             }

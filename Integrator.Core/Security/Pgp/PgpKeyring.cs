@@ -14,6 +14,9 @@ public sealed class PgpKeyring
 {
     public const int MinimumRsaBits = 2048;
 
+    private const string PrivateSetting = "MessageSecurity:Pgp:PrivateKeyFiles";
+    private const string GoogleSetting = "MessageSecurity:Pgp:GooglePublicKeyFiles";
+
     private PgpKeyring(IReadOnlyList<PgpKey> ours, IReadOnlyList<PgpKey> google)
     {
         Ours = ours;
@@ -41,9 +44,6 @@ public sealed class PgpKeyring
 
     public PgpKey? GoogleSigningKey(long keyId, DateTimeOffset now) =>
         Google.FirstOrDefault(k => k.KeyId == keyId && k.Can(KeyUsage.Sign, now));
-
-    private const string PrivateSetting = "MessageSecurity:Pgp:PrivateKeyFiles";
-    private const string GoogleSetting = "MessageSecurity:Pgp:GooglePublicKeyFiles";
 
     private static List<PgpKey> LoadSecretKeys(string file, string passphrase)
     {
