@@ -66,14 +66,25 @@ try
     app.MapControllers();
     app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
 
-    var unknown = IntegratorSettings.UnknownKeys(app.Configuration, [.. IntegratorServices.Sections, (SupportOptions.Section, typeof(SupportOptions))]);
-    if (unknown.Count > 0)
+    // Every problem at once: unknown keys and every option, validated before the hosted services are constructed
+    // (they read some options in their constructors).
+    var problems = IntegratorSettings.UnknownKeys(app.Configuration, [.. IntegratorServices.Sections, (SupportOptions.Section, typeof(SupportOptions))])
+        .Select(Exception (u) => new InvalidOperationException(u))
+        .ToList();
+    try
     {
-        throw new AggregateException(unknown.Select(u => new InvalidOperationException(u)));
+        app.Services.GetService<IStartupValidator>()?.Validate();
+    }
+    catch (Exception e) when (e is OptionsValidationException or AggregateException)
+    {
+        problems.Add(e);
     }
 
-    // Every option at once, before the hosted services are constructed (they read some options in constructors).
-    app.Services.GetService<IStartupValidator>()?.Validate();
+    if (problems.Count > 0)
+    {
+        throw new AggregateException(problems);
+    }
+
     app.Start();
 }
 catch (Exception e) when (e is not HostAbortedException && app?.Services.GetService<IServer>()?.GetType().Name != "TestServer")

@@ -51,6 +51,15 @@ public sealed class StartupTests
     }
 
     [Test]
+    public async Task AMisspeltKeyIsReportedWithTheMissingSettings()
+    {
+        var settings = Bare();
+        settings["Gsp__ClockSkw"] = "00:00:30";
+        var stderr = await RefusedAsync(ServerRun.Dll(settings));
+        Assert.That(stderr, Does.Contain("Gsp:ClockSkw is not a setting").And.Contain("Gsp:PaymentIntegratorAccountIds").And.Contain("Google:BaseUrl"));
+    }
+
+    [Test]
     public async Task AMissingKeyFileIsNamed()
     {
         var stderr = await RefusedAsync(ServerRun.Dll(Production(new() { ["MessageSecurity__Pgp__PrivateKeyFiles__0"] = "/nowhere/ours.sec.asc" })));
