@@ -1,3 +1,4 @@
+using Integrator.Core;
 using Integrator.Core.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -6,7 +7,7 @@ namespace Integrator.Api.Support;
 /// <summary>The one place a support outcome becomes an HTTP answer: the value, or RFC 9457 problem details.</summary>
 internal static class SupportProblems
 {
-    public static ActionResult<T> ToActionResult<T>(this ControllerBase controller, SupportResult<T> result)
+    public static ActionResult<T> ToActionResult<T>(this ControllerBase controller, Result<T, SupportError> result)
         where T : class =>
         result.Error is not { } error
             ? controller.Ok(result.Value)

@@ -14,8 +14,9 @@ namespace Integrator.Core.Cancellation;
 /// cancelFundsReservationResultNotification in the same transaction. A captured one cannot be cancelled.
 /// </summary>
 public sealed class CancelFundsHandler(ReservationStore reservations, ILedger ledger, NotificationOutbox outbox)
+    : IGspMethod<CancelFundsReservationRequest, CancelFundsReservationResponse>
 {
-    public async Task<Outcome<CancelFundsReservationResponse>> ExecuteAsync(
+    public async Task<Result<CancelFundsReservationResponse, GspError>> ExecuteAsync(
         CancelFundsReservationRequest request, DbTx tx, long nowMillis, CancellationToken ct)
     {
         var accountId = request.PaymentIntegratorAccountId;

@@ -67,8 +67,8 @@ public static class GspJson
     }
 
     /// <summary>Parses a body we produced ourselves (a stored response); it is trusted to be well-formed.</summary>
-    public static T ParseTrusted<T>(string json)
-        where T : IMessage, new() => Parser.Parse<T>(json);
+    public static IMessage ParseTrusted(string json, Google.Protobuf.Reflection.MessageDescriptor descriptor) =>
+        Parser.Parse(json, descriptor);
 
     public static string Format(IMessage message) => Formatter.Format(message);
 }

@@ -11,6 +11,9 @@ namespace Integrator.Core.Gsp
         /// <summary>The paymentIntegratorAccountId, or null for a method that has none (echo).</summary>
         string? AccountId { get; }
 
+        /// <summary>The reserveFundsRequestId of the reservation the call is about (journal and support look-ups), if any.</summary>
+        string? ReservationRequestId { get; }
+
         /// <summary>The first required body field (besides the header) that is absent.</summary>
         GspError? FindMissingField();
 
@@ -26,6 +29,8 @@ namespace Integrator.Core.Gsp.V1
     {
         public string? AccountId => null;
 
+        public string? ReservationRequestId => null;
+
         public GspError? FindMissingField() => HasClientMessage ? null : GspError.MissingField("clientMessage");
 
         public GspError? FindInvalidField() => null;
@@ -34,6 +39,8 @@ namespace Integrator.Core.Gsp.V1
     public sealed partial class ReserveFundsRequest : IGspRequest
     {
         public string? AccountId => PaymentIntegratorAccountId;
+
+        public string? ReservationRequestId => RequestHeader?.RequestId;
 
         public GspError? FindMissingField() =>
             !HasPaymentIntegratorAccountId ? GspError.MissingField("paymentIntegratorAccountId")
@@ -54,6 +61,8 @@ namespace Integrator.Core.Gsp.V1
     {
         public string? AccountId => PaymentIntegratorAccountId;
 
+        public string? ReservationRequestId => HasReserveFundsRequestId ? ReserveFundsRequestId : null;
+
         public GspError? FindMissingField() =>
             !HasPaymentIntegratorAccountId ? GspError.MissingField("paymentIntegratorAccountId")
             : !HasReserveFundsRequestId ? GspError.MissingField("reserveFundsRequestId")
@@ -69,6 +78,8 @@ namespace Integrator.Core.Gsp.V1
     public sealed partial class CancelFundsReservationRequest : IGspRequest
     {
         public string? AccountId => PaymentIntegratorAccountId;
+
+        public string? ReservationRequestId => HasReserveFundsRequestId ? ReserveFundsRequestId : null;
 
         public GspError? FindMissingField() =>
             !HasPaymentIntegratorAccountId ? GspError.MissingField("paymentIntegratorAccountId")

@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using Integrator.Core.Gsp;
+using Integrator.Core.Gsp.V1;
 using Integrator.Core.Journal;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,7 @@ public enum ExecutionKind
     /// <summary>The work ran and committed with its 200 body, journal entry and side effects.</summary>
     FirstExecution,
 
-    /// <summary>The key was completed before with the same request: the stored body is answered again.</summary>
+    /// <summary>The key was completed before with the same request: the stored body is answered again, freshly stamped.</summary>
     Replay,
 
     /// <summary>Nothing was committed; the error is answered and not remembered.</summary>
@@ -20,15 +22,16 @@ public enum ExecutionKind
 public readonly record struct Execution(ExecutionKind Kind, string? Body, GspError? Error);
 
 /// <summary>
-/// A Google call about to be run at most once; <see cref="Journal"/> makes its journal entry, needed (and completed)
-/// only when it executes.
+/// A Google call about to be run at most once. <see cref="Journal"/> is its journal entry, completed with the 200 body
+/// and written only when the call executes.
 /// </summary>
-public sealed record IdempotentCall(IdempotencyKey Key, string Method, string Fingerprint, Func<JournalEntry> Journal);
+public sealed record IdempotentCall(IdempotencyKey Key, string Method, string Fingerprint, JournalEntry Journal);
 
 /// <summary>
 /// Runs a Google method at most once per idempotency key (docs/gsp-rules.md §3): replays the stored 200 body for the same
 /// request, refuses a different request under the same key (412), lets a concurrent duplicate wait for the first
-/// and then replay it, and never remembers an error, so a retry after one is processed afresh.
+/// and then replay it, and never remembers an error, so a retry after one is processed afresh. In one transaction it
+/// claims the key, runs the method, stores the body and writes the journal entry.
 /// </summary>
 public sealed class IdempotentExecutor(
     Database database,
@@ -41,11 +44,10 @@ public sealed class IdempotentExecutor(
 {
     private readonly TimeSpan _inFlightWait = options.Value.InFlightWait;
 
-    /// <param name="work">
-    /// The method's effect inside the transaction, given the request time; returns the exact 200 body or an error.
-    /// </param>
-    public async Task<Execution> ExecuteAsync(
-        IdempotentCall call, Func<DbTx, long, CancellationToken, Task<Outcome<string>>> work, CancellationToken ct)
+    public async Task<Execution> ExecuteAsync<TRequest, TResponse>(
+        IdempotentCall call, TRequest request, IGspMethod<TRequest, TResponse> method, CancellationToken ct)
+        where TRequest : class, IGspRequest
+        where TResponse : class, IGspResponse, IMessage<TResponse>, new()
     {
         if (recent.Find(call.Key) is { } answered)
         {
@@ -70,15 +72,16 @@ public sealed class IdempotentExecutor(
                 {
                     var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                     await store.ClaimAsync(tx, call.Key, call.Method, call.Fingerprint, now, token);
-                    var outcome = await work(tx, now, token);
+                    var outcome = await method.ExecuteAsync(request, tx, now, token);
                     if (outcome.Error is { } error)
                     {
                         return Write.RollBack(new Execution(ExecutionKind.Refused, null, error));
                     }
 
-                    var body = outcome.Value!;
+                    outcome.Value!.ResponseHeader = new ResponseHeader { ResponseTimestamp = now };
+                    var body = GspJson.Format(outcome.Value);
                     await store.CompleteAsync(tx, call.Key, body, token);
-                    await journal.RecordExecutedAsync(tx, call.Journal() with { HttpStatus = 200, ResponseBody = body }, token);
+                    await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, token);
                     return Write.Commit(new Execution(ExecutionKind.FirstExecution, body, null));
                 },
                 ct);
@@ -110,6 +113,7 @@ public sealed class IdempotentExecutor(
         }
 
         journal.CountReplay(call.Key);
-        return new Execution(ExecutionKind.Replay, completed.ResponseBody, null);
+        var body = StoredResponses.Refreshed(completed.Method, completed.ResponseBody, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return new Execution(ExecutionKind.Replay, body, null);
     }
 }

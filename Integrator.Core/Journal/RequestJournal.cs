@@ -155,11 +155,14 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
         {
             try
             {
-                await using var tx = await database.BeginAsync(CancellationToken.None);
                 // A list runs one prepared statement for every row.
-                await tx.ExecuteAsync(Insert, rejected, CancellationToken.None);
-                await tx.ExecuteAsync(CountReplays(database.Dialect.Provider), counts, CancellationToken.None);
-                await tx.CommitAsync(CancellationToken.None);
+                await database.WriteAsync(
+                    async (tx, ct) =>
+                    {
+                        await tx.ExecuteAsync(Insert, rejected, ct);
+                        await tx.ExecuteAsync(CountReplays(database.Dialect.Provider), counts, ct);
+                    },
+                    CancellationToken.None);
                 return;
             }
             catch (Exception e) when (attempt < 3 && database.Classify(e) is StorageFault.Unavailable or StorageFault.Conflict)

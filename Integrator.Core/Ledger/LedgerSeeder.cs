@@ -109,53 +109,53 @@ public sealed partial class LedgerSeeder(Database database, TimeProvider time, I
         return null;
     }
 
-    private async Task ApplyAsync(SeedDocument seed, string path, CancellationToken ct)
-    {
-        await using var tx = await database.BeginAsync(ct);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var account in seed.Accounts)
-        {
-            var row = new
+    private Task ApplyAsync(SeedDocument seed, string path, CancellationToken ct) =>
+        database.WriteAsync(
+            async (tx, token) =>
             {
-                account.AccountId,
-                account.CurrencyCode,
-                account.Status,
-                account.BalanceMicros,
-                account.TransactionLimitMicros,
-                Now = now,
-            };
-            if (await tx.ExecuteAsync(UpdateAccount, row, ct) == 1)
-            {
-                continue;
-            }
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var account in seed.Accounts)
+                {
+                    var row = new
+                    {
+                        account.AccountId,
+                        account.CurrencyCode,
+                        account.Status,
+                        account.BalanceMicros,
+                        account.TransactionLimitMicros,
+                        Now = now,
+                    };
+                    if (await tx.ExecuteAsync(UpdateAccount, row, token) == 1)
+                    {
+                        continue;
+                    }
 
-            var currency = await tx.QuerySingleOrDefaultAsync<string>(FindAccountCurrency, row, ct);
-            if (currency is not null)
-            {
-                throw new InvalidOperationException(
-                    $"Ledger:SeedFile '{path}': account {account.AccountId} is held in {currency}; its currency cannot change.");
-            }
+                    var currency = await tx.QuerySingleOrDefaultAsync<string>(FindAccountCurrency, row, token);
+                    if (currency is not null)
+                    {
+                        throw new InvalidOperationException(
+                            $"Ledger:SeedFile '{path}': account {account.AccountId} is held in {currency}; its currency cannot change.");
+                    }
 
-            await tx.ExecuteAsync(InsertAccount, row, ct);
-        }
+                    await tx.ExecuteAsync(InsertAccount, row, token);
+                }
 
-        foreach (var token in seed.PaymentTokens)
-        {
-            if (await tx.ExecuteScalarAsync<long>(AccountExists, new { token.AccountId }, ct) == 0)
-            {
-                throw new InvalidOperationException(
-                    $"Ledger:SeedFile '{path}': a payment token refers to unknown account {token.AccountId}.");
-            }
+                foreach (var paymentToken in seed.PaymentTokens)
+                {
+                    if (await tx.ExecuteScalarAsync<long>(AccountExists, new { paymentToken.AccountId }, token) == 0)
+                    {
+                        throw new InvalidOperationException(
+                            $"Ledger:SeedFile '{path}': a payment token refers to unknown account {paymentToken.AccountId}.");
+                    }
 
-            var row = new { TokenSha256 = SqlLedger.TokenHash(token.GooglePaymentToken!), token.AccountId };
-            if (await tx.ExecuteAsync(UpdateToken, row, ct) == 0)
-            {
-                await tx.ExecuteAsync(InsertToken, row, ct);
-            }
-        }
-
-        await tx.CommitAsync(ct);
-    }
+                    var row = new { TokenSha256 = SqlLedger.TokenHash(paymentToken.GooglePaymentToken!), paymentToken.AccountId };
+                    if (await tx.ExecuteAsync(UpdateToken, row, token) == 0)
+                    {
+                        await tx.ExecuteAsync(InsertToken, row, token);
+                    }
+                }
+            },
+            ct);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Seeded {Accounts} accounts and {Tokens} payment tokens from {Path}")]
     private static partial void LogSeeded(ILogger logger, int accounts, int tokens, string path);

@@ -102,36 +102,29 @@ public sealed class NotificationStore(Database database)
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
-    public async Task<IReadOnlyList<ClaimedNotification>> ClaimDueAsync(
-        string owner, int batch, long nowMillis, long leaseUntilMillis, CancellationToken ct)
-    {
-        await using var tx = await database.BeginAsync(ct);
-        var claimed = await tx.QueryAsync<ClaimedNotification>(
-            ClaimSql(database.Dialect.Provider),
-            new { Owner = owner, Batch = batch, Now = nowMillis, LeaseUntil = leaseUntilMillis },
+    public Task<IReadOnlyList<ClaimedNotification>> ClaimDueAsync(
+        string owner, int batch, long nowMillis, long leaseUntilMillis, CancellationToken ct) =>
+        database.WriteAsync(
+            async (tx, token) => Write.Commit(await tx.QueryAsync<ClaimedNotification>(
+                ClaimSql(database.Dialect.Provider),
+                new { Owner = owner, Batch = batch, Now = nowMillis, LeaseUntil = leaseUntilMillis },
+                token)),
             ct);
-        await tx.CommitAsync(ct);
-        return claimed;
-    }
 
     /// <summary>Records the attempt and its consequence for the row in one transaction.</summary>
-    public async Task RecordAttemptAsync(DeliveryAttempt attempt, CancellationToken ct)
+    public Task RecordAttemptAsync(DeliveryAttempt attempt, CancellationToken ct)
     {
-        await using var tx = await database.BeginAsync(ct);
-        await tx.ExecuteAsync(
-            InsertAttempt,
-            new
-            {
-                AttemptId = Ids.New(),
-                attempt.NotificationId,
-                AttemptedAt = attempt.AttemptedAt,
-                attempt.Dispatcher,
-                attempt.HttpStatus,
-                attempt.LatencyMs,
-                Outcome = attempt.Delivered ? "DELIVERED" : "FAILED",
-                attempt.Error,
-            },
-            ct);
+        var row = new
+        {
+            AttemptId = Ids.New(),
+            attempt.NotificationId,
+            attempt.AttemptedAt,
+            attempt.Dispatcher,
+            attempt.HttpStatus,
+            attempt.LatencyMs,
+            Outcome = attempt.Delivered ? "DELIVERED" : "FAILED",
+            attempt.Error,
+        };
         var args = new
         {
             attempt.NotificationId,
@@ -141,8 +134,13 @@ public sealed class NotificationStore(Database database)
             attempt.Error,
         };
         var sql = attempt.Delivered ? MarkDelivered : attempt.NextAttemptAt is null ? MarkDead : Reschedule;
-        await tx.ExecuteAsync(sql, args, ct);
-        await tx.CommitAsync(ct);
+        return database.WriteAsync(
+            async (tx, token) =>
+            {
+                await tx.ExecuteAsync(InsertAttempt, row, token);
+                await tx.ExecuteAsync(sql, args, token);
+            },
+            ct);
     }
 
     public Task<int> ReleaseLeasesAsync(string owner, CancellationToken ct) =>

@@ -15,9 +15,6 @@ namespace Integrator.Core.Pipeline;
 /// <summary>What goes back to Google: status, Content-Type and the (sealed) body.</summary>
 public sealed record GspReply(int StatusCode, string ContentType, byte[] Body);
 
-/// <summary>A completed request's stored answer, as a retry of it would get it now.</summary>
-public sealed record StoredReplay(string Method, string ResponseJson);
-
 /// <summary>
 /// The Google-facing entry point. Each call is opened by the message codec, parsed, checked in docs/gsp-rules.md §2 order,
 /// run at most once per idempotency key, journaled, and answered through the codec. Errors are answered as
@@ -27,7 +24,6 @@ public sealed partial class GspGateway(
     IMessageCodec codec,
     RequestChecks checks,
     IdempotentExecutor executor,
-    IdempotencyStore idempotencyStore,
     RequestJournal journal,
     ReserveFundsHandler reserveFunds,
     CaptureFundsHandler captureFunds,
@@ -56,44 +52,22 @@ public sealed partial class GspGateway(
 
     public Task<GspReply> ReserveFundsAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
         ExecuteAsync<ReserveFundsRequest, ReserveFundsResponse>(
-            GspMethods.ReserveFunds, body, contentType, reserveFunds.ExecuteAsync, r => r.RequestHeader.RequestId, ct);
+            GspMethods.ReserveFunds, body, contentType, reserveFunds, ct);
 
     public Task<GspReply> CaptureFundsReservationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
         ExecuteAsync<CaptureFundsReservationRequest, CaptureFundsReservationResponse>(
-            GspMethods.CaptureFundsReservation, body, contentType, captureFunds.ExecuteAsync, r => r.ReserveFundsRequestId, ct);
+            GspMethods.CaptureFundsReservation, body, contentType, captureFunds, ct);
 
     public Task<GspReply> CancelFundsReservationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
         ExecuteAsync<CancelFundsReservationRequest, CancelFundsReservationResponse>(
-            GspMethods.CancelFundsReservation, body, contentType, cancelFunds.ExecuteAsync, r => r.ReserveFundsRequestId, ct);
+            GspMethods.CancelFundsReservation, body, contentType, cancelFunds, ct);
 
     /// <summary>A call refused before its body is opened (too large, wrong credentials), journaled like any refusal.</summary>
     public Task<GspReply> RefuseAsync(string method, GspError error, CancellationToken ct) =>
         HandleAsync(method, call => Task.FromResult(Reject(call, error)), ct);
 
-    /// <summary>
-    /// The answer a retry of a completed request gets: the stored 200 body from the idempotency store with a fresh
-    /// responseTimestamp (plaintext JSON, for support). Nothing executes; null if the key holds no completed request.
-    /// </summary>
-    public async Task<StoredReplay?> ReplayStoredAsync(IdempotencyKey key, CancellationToken ct)
-    {
-        var record = await idempotencyStore.FindAsync(key, ct);
-        return record?.Method switch
-        {
-            null => null,
-            GspMethods.ReserveFunds => new StoredReplay(record.Method, Refreshed<ReserveFundsResponse>(record.ResponseBody)),
-            GspMethods.CaptureFundsReservation => new StoredReplay(record.Method, Refreshed<CaptureFundsReservationResponse>(record.ResponseBody)),
-            GspMethods.CancelFundsReservation => new StoredReplay(record.Method, Refreshed<CancelFundsReservationResponse>(record.ResponseBody)),
-            _ => throw new InvalidOperationException($"Idempotency record of unknown method {record.Method}."),
-        };
-    }
-
     private Task<GspReply> ExecuteAsync<TRequest, TResponse>(
-        string method,
-        ReadOnlyMemory<byte> body,
-        string? contentType,
-        Func<TRequest, DbTx, long, CancellationToken, Task<Outcome<TResponse>>> work,
-        Func<TRequest, string> reservationRequestId,
-        CancellationToken ct)
+        string method, ReadOnlyMemory<byte> body, string? contentType, IGspMethod<TRequest, TResponse> effect, CancellationToken ct)
         where TRequest : class, IGspRequest, IMessage<TRequest>, new()
         where TResponse : class, IGspResponse, IMessage<TResponse>, new() =>
         HandleAsync(method, async call =>
@@ -105,27 +79,11 @@ public sealed partial class GspGateway(
             }
 
             var key = new IdempotencyKey(request!.AccountId!, request.RequestHeader.RequestId);
-            var idempotentCall = new IdempotentCall(
-                key, method, Fingerprint.Of(method, request), () => JournalEntryOf(call) with { ReserveFundsRequestId = reservationRequestId(request) });
-            var execution = await executor.ExecuteAsync(
-                idempotentCall,
-                async (tx, now, token) =>
-                {
-                    var outcome = await work(request, tx, now, token);
-                    if (outcome.Error is { } refusal)
-                    {
-                        return refusal;
-                    }
-
-                    outcome.Value!.ResponseHeader = new ResponseHeader { ResponseTimestamp = now };
-                    return GspJson.Format(outcome.Value);
-                },
-                ct);
-
+            var idempotentCall = new IdempotentCall(key, method, Fingerprint.Of(method, request), JournalEntryOf(call, 200, null, null));
+            var execution = await executor.ExecuteAsync(idempotentCall, request, effect, ct);
             return execution.Kind switch
             {
-                ExecutionKind.FirstExecution => Answer(call, execution.Body!),
-                ExecutionKind.Replay => Answer(call, Refreshed<TResponse>(execution.Body!)),
+                ExecutionKind.FirstExecution or ExecutionKind.Replay => Answer(call, execution.Body!),
                 ExecutionKind.Refused => Reject(call, execution.Error!),
                 _ => throw new InvalidOperationException($"Unknown execution kind {execution.Kind}."),
             };
@@ -176,20 +134,8 @@ public sealed partial class GspGateway(
     {
         var reply = Reply(call, error);
         LogRejected(logger, call.Method, call.CallId, error.HttpStatus, error.CodeName ?? "-");
-        journal.RecordRejected(
-            JournalEntryOf(call) with
-            {
-                HttpStatus = error.HttpStatus,
-                ResponseBody = GspJson.Format(error.ToResponse(call.CallId, call.ReceivedAt)),
-                ErrorCode = error.CodeName,
-                ReserveFundsRequestId = call.Request switch
-                {
-                    CaptureFundsReservationRequest capture => capture.ReserveFundsRequestId,
-                    CancelFundsReservationRequest cancel => cancel.ReserveFundsRequestId,
-                    ReserveFundsRequest reserve => reserve.RequestHeader?.RequestId,
-                    _ => null,
-                },
-            });
+        journal.RecordRejected(JournalEntryOf(
+            call, error.HttpStatus, GspJson.Format(error.ToResponse(call.CallId, call.ReceivedAt)), error.CodeName));
         return reply;
     }
 
@@ -225,26 +171,18 @@ public sealed partial class GspGateway(
         return new GspReply(200, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));
     }
 
-    /// <summary>A stored 200 body with a fresh responseTimestamp; every other byte is as first answered.</summary>
-    private string Refreshed<TResponse>(string storedBody)
-        where TResponse : class, IGspResponse, IMessage<TResponse>, new()
-    {
-        var response = GspJson.ParseTrusted<TResponse>(storedBody);
-        response.ResponseHeader = new ResponseHeader { ResponseTimestamp = Now() };
-        return GspJson.Format(response);
-    }
-
-    private static JournalEntry JournalEntryOf(Call call) => new(
+    /// <summary>The one place a journal entry is made; an executed call's body is filled in by the executor.</summary>
+    private static JournalEntry JournalEntryOf(Call call, int httpStatus, string? responseBody, string? errorCode) => new(
         CallId: call.CallId,
         ReceivedAt: call.ReceivedAt,
         Method: call.Method,
         AccountId: call.Request?.AccountId,
         RequestId: call.Request?.RequestHeader?.HasRequestId == true ? call.Request.RequestHeader.RequestId : null,
-        ReserveFundsRequestId: null,
+        ReserveFundsRequestId: call.Request?.ReservationRequestId,
         RequestJson: call.Request is null ? null : RequestMasking.ForJournal(call.Request),
-        HttpStatus: 200,
-        ResponseBody: null,
-        ErrorCode: null);
+        HttpStatus: httpStatus,
+        ResponseBody: responseBody,
+        ErrorCode: errorCode);
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -11,8 +11,9 @@ namespace Integrator.Core.Reservations;
 /// captured amount debited. Anything else is 400 PRECONDITION_VIOLATION.
 /// </summary>
 public sealed class CaptureFundsHandler(ILedger ledger, ReservationStore reservations)
+    : IGspMethod<CaptureFundsReservationRequest, CaptureFundsReservationResponse>
 {
-    public async Task<Outcome<CaptureFundsReservationResponse>> ExecuteAsync(
+    public async Task<Result<CaptureFundsReservationResponse, GspError>> ExecuteAsync(
         CaptureFundsReservationRequest request, DbTx tx, long nowMillis, CancellationToken ct)
     {
         var requestId = request.RequestHeader.RequestId;

@@ -47,20 +47,26 @@ public sealed partial class ExpirySweeper(
         var expired = 0;
         while (true)
         {
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            await using var tx = await database.BeginAsync(ct);
-            var due = await tx.QueryAsync<Reservation>(sql, new { Now = now, Batch = batch }, ct);
-            foreach (var reservation in due)
-            {
-                if (await reservations.TryTransitionAsync(tx, reservation, ReservationState.Expired, new Cause(TransitionCauses.ExpirySweeper), now, ct))
+            var (due, moved) = await database.WriteAsync(
+                async (tx, token) =>
                 {
-                    await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, ct);
-                    expired++;
-                }
-            }
+                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    var due = await tx.QueryAsync<Reservation>(sql, new { Now = now, Batch = batch }, token);
+                    var moved = 0;
+                    foreach (var reservation in due)
+                    {
+                        if (await reservations.TryTransitionAsync(tx, reservation, ReservationState.Expired, new Cause(TransitionCauses.ExpirySweeper), now, token))
+                        {
+                            await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, token);
+                            moved++;
+                        }
+                    }
 
-            await tx.CommitAsync(ct);
-            if (due.Count < batch)
+                    return Write.Commit((due.Count, moved));
+                },
+                ct);
+            expired += moved;
+            if (due < batch)
             {
                 break;
             }

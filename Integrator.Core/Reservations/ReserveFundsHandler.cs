@@ -12,10 +12,11 @@ namespace Integrator.Core.Reservations;
 /// success); an unknown token (404) or a currency the account does not hold (400) are errors.
 /// </summary>
 public sealed class ReserveFundsHandler(ILedger ledger, ReservationStore reservations, IOptions<ReservationOptions> options)
+    : IGspMethod<ReserveFundsRequest, ReserveFundsResponse>
 {
     private readonly long _lifetimeMillis = (long)options.Value.Lifetime.TotalMilliseconds;
 
-    public async Task<Outcome<ReserveFundsResponse>> ExecuteAsync(
+    public async Task<Result<ReserveFundsResponse, GspError>> ExecuteAsync(
         ReserveFundsRequest request, DbTx tx, long nowMillis, CancellationToken ct)
     {
         var account = await ledger.FindByPaymentTokenAsync(tx, request.GooglePaymentToken, ct);

@@ -4,11 +4,15 @@ using Dapper;
 namespace Integrator.Core.Storage;
 
 /// <summary>
-/// Opens connections and transactions for the configured engine. Reads outside a transaction use the helpers here;
-/// every write goes through <see cref="BeginAsync"/> so that it is explicit, short and cancellable.
+/// The one way to the database. Reads outside a transaction use the query helpers; every write, on every engine, is
+/// <see cref="WriteAsync"/>: one explicit, short, cancellable transaction whose value comes back once its changes are
+/// durable. A change and its audit or journal row are written in the same transaction, so nothing is ordered by hand.
+/// On SQLite, concurrent writes share a commit (<see cref="SqliteWriter"/>); server engines commit each on its own.
 /// </summary>
-public sealed class Database(SqlDialect dialect)
+public sealed class Database(SqlDialect dialect) : IAsyncDisposable
 {
+    private SqliteWriter? _groupCommit;
+
     static Database()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -32,7 +36,67 @@ public sealed class Database(SqlDialect dialect)
         }
     }
 
-    public async Task<DbTx> BeginAsync(CancellationToken ct)
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return (await connection.QueryAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction; its value is returned once its changes are durable, or at
+    /// once if it rolls them back. A fault rolls everything back and is thrown to the caller.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
+    {
+        if (dialect.Provider != StorageProvider.Sqlite)
+        {
+            return WriteAloneAsync(work, ct);
+        }
+
+        var writer = Volatile.Read(ref _groupCommit);
+        if (writer is null)
+        {
+            var created = new SqliteWriter(dialect);
+            writer = Interlocked.CompareExchange(ref _groupCommit, created, null) ?? created;
+        }
+
+        return writer.WriteAsync(work, ct);
+    }
+
+    /// <summary>Writes that need nothing back: every change in <paramref name="work"/> is kept.</summary>
+    public Task WriteAsync(Func<DbTx, CancellationToken, Task> work, CancellationToken ct) =>
+        WriteAsync(
+            async (tx, token) =>
+            {
+                await work(tx, token);
+                return Write.Commit(true);
+            },
+            ct);
+
+    /// <summary>One statement in a write of its own; returns the rows it changed.</summary>
+    public Task<int> ExecuteAsync(string sql, object? param, CancellationToken ct) =>
+        WriteAsync(async (tx, token) => Write.Commit(await tx.ExecuteAsync(sql, param, token)), ct);
+
+    public StorageFault Classify(Exception exception) => dialect.Classify(exception);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_groupCommit is { } writer)
+        {
+            await writer.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A transaction outside the group commit: migrations, which run before any write, and server engines' writes.
+    /// </summary>
+    internal async Task<DbTx> BeginAsync(CancellationToken ct)
     {
         var gate = await dialect.EnterWriteAsync(ct);
         DbConnection? connection = null;
@@ -56,33 +120,15 @@ public sealed class Database(SqlDialect dialect)
         }
     }
 
-    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
-    }
-
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        return (await connection.QueryAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct))).AsList();
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in a write transaction; its value is returned once its changes are durable, or at
-    /// once if it rolls them back. On SQLite, concurrent writes share a commit (group commit).
-    /// </summary>
-    public Task<T> WriteAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct) =>
-        dialect.WriteAsync(this, work, ct);
-
-    /// <summary>One statement in its own short transaction.</summary>
-    public async Task<int> ExecuteAsync(string sql, object? param, CancellationToken ct)
+    private async Task<T> WriteAloneAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
     {
         await using var tx = await BeginAsync(ct);
-        var rows = await tx.ExecuteAsync(sql, param, ct);
-        await tx.CommitAsync(ct);
-        return rows;
-    }
+        var result = await work(tx, ct);
+        if (result.Commit)
+        {
+            await tx.CommitAsync(ct);
+        }
 
-    public StorageFault Classify(Exception exception) => dialect.Classify(exception);
+        return result.Value;
+    }
 }

@@ -45,22 +45,6 @@ public abstract class SqlDialect
 
     public abstract StorageFault Classify(Exception exception);
 
-    /// <summary>
-    /// Runs <paramref name="work"/> in a write transaction and returns its value once its changes are durable (or at
-    /// once, if it rolls them back). Server engines commit each write on its own; SQLite commits them in groups.
-    /// </summary>
-    public virtual async Task<T> WriteAsync<T>(Database database, Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
-    {
-        await using var tx = await database.BeginAsync(ct);
-        var result = await work(tx, ct);
-        if (result.Commit)
-        {
-            await tx.CommitAsync(ct);
-        }
-
-        return result.Value;
-    }
-
     /// <summary>Ends an ordered SELECT after the number of rows in <paramref name="parameter"/> (SQL Server has no LIMIT).</summary>
     public virtual string Limit(string parameter) => $"LIMIT {parameter}";
 

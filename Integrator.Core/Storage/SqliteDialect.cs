@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Integrator.Core.Storage;
 
-public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
+public sealed class SqliteDialect : SqlDialect, IDisposable
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -17,7 +17,6 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
     private readonly string _connectionString;
     private readonly string _onOpenSql;
     private readonly string _baseDirectory;
-    private SqliteWriter? _writer;
 
     /// <param name="baseDirectory">A relative Data Source is resolved against this folder (the content root).</param>
     public SqliteDialect(string connectionString, TimeSpan lockTimeout, string baseDirectory)
@@ -90,18 +89,6 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
         return new GateRelease(_writeGate);
     }
 
-    public override Task<T> WriteAsync<T>(Database database, Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
-    {
-        var writer = Volatile.Read(ref _writer);
-        if (writer is null)
-        {
-            var created = new SqliteWriter(this);
-            writer = Interlocked.CompareExchange(ref _writer, created, null) ?? created;
-        }
-
-        return writer.WriteAsync(work, ct);
-    }
-
     public override StorageFault Classify(Exception exception) => exception switch
     {
         SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey }
@@ -122,15 +109,7 @@ public sealed class SqliteDialect : SqlDialect, IAsyncDisposable
         );
         """;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_writer is { } writer)
-        {
-            await writer.DisposeAsync();
-        }
-
-        _writeGate.Dispose();
-    }
+    public void Dispose() => _writeGate.Dispose();
 
     private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
     {

@@ -15,12 +15,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
 {
     private const int MaxBatch = 32;
 
-    private readonly SqliteDialect _dialect;
+    private readonly SqlDialect _dialect;
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private PreparedStatements? _connection;
 
-    public SqliteWriter(SqliteDialect dialect)
+    public SqliteWriter(SqlDialect dialect)
     {
         _dialect = dialect;
         _loop = Task.Run(RunAsync);

@@ -69,7 +69,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         WHERE status = 'DEAD' AND created_at >= @Since AND created_at < @Until
         """;
 
-    public async Task<SupportResult<NotificationPage>> ListAsync(
+    public async Task<Result<NotificationPage, SupportError>> ListAsync(
         string? status, DateTimeOffset? since, DateTimeOffset? until, int limit, string? after, CancellationToken ct)
     {
         if (status is not (null or "PENDING" or "DELIVERED" or "DEAD"))
@@ -104,7 +104,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         return new NotificationPage(page, next);
     }
 
-    public async Task<SupportResult<NotificationView>> GetAsync(string notificationId, CancellationToken ct)
+    public async Task<Result<NotificationView, SupportError>> GetAsync(string notificationId, CancellationToken ct)
     {
         var row = await database.QuerySingleOrDefaultAsync<Row>(One, new { NotificationId = notificationId }, ct);
         if (row is null)
@@ -117,7 +117,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
             DateTimeOffset.FromUnixTimeMilliseconds(a.AttemptedAt), a.Dispatcher, a.HttpStatus, a.LatencyMs, a.Outcome, a.Error)).ToList());
     }
 
-    public async Task<SupportResult<ResendReport>> ResendAsync(
+    public async Task<Result<ResendReport, SupportError>> ResendAsync(
         string notificationId, bool force, SupportActor actor, string? reason, CancellationToken ct)
     {
         if (Reasons.Check(reason, required: force) is { } invalid)
@@ -127,31 +127,34 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
 
         var target = $"notification {notificationId}";
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using (var tx = await database.BeginAsync(ct))
-        {
-            var before = await tx.QuerySingleOrDefaultAsync<Row>(One, new { NotificationId = notificationId }, ct);
-            if (before is null)
+        var outcome = await database.WriteAsync(
+            async (tx, token) =>
             {
-                return NotFound(notificationId);
-            }
+                var before = await tx.QuerySingleOrDefaultAsync<Row>(One, new { NotificationId = notificationId }, token);
+                if (before is null)
+                {
+                    return Write.RollBack<Result<string, SupportError>>(NotFound(notificationId));
+                }
 
-            if (await tx.ExecuteAsync(Rearm, new { NotificationId = notificationId, Now = now, Force = force ? 1 : 0 }, ct) == 1)
-            {
-                await audit.RecordAsync(tx, new SupportAudit.Entry(actor, force ? "resend (forced)" : "resend", target, reason, "re-armed", new { PreviousStatus = before.Status }), ct);
-                await tx.CommitAsync(ct);
-                return new ResendReport((await GetAsync(notificationId, ct)).Value!, before.Status);
-            }
+                if (await tx.ExecuteAsync(Rearm, new { NotificationId = notificationId, Now = now, Force = force ? 1 : 0 }, token) == 1)
+                {
+                    await audit.RecordAsync(tx, new SupportAudit.Entry(actor, force ? "resend (forced)" : "resend", target, reason, "re-armed", new { PreviousStatus = before.Status }), token);
+                    return Write.Commit<Result<string, SupportError>>(before.Status);
+                }
 
-            var refusal = before.LeaseOwner is not null && before.LeaseExpiresAt > now
-                ? $"Notification {notificationId} is being sent by {before.LeaseOwner} until {DateTimeOffset.FromUnixTimeMilliseconds(before.LeaseExpiresAt.Value):O}; try again after that."
-                : $"Notification {notificationId} was delivered; send it again only with \"force\": true and a reason.";
-            await tx.DisposeAsync();
-            await audit.RecordAsync(new SupportAudit.Entry(actor, "resend", target, reason, "refused: " + (before.LeaseOwner is not null && before.LeaseExpiresAt > now ? "leased" : "delivered")), ct);
-            return SupportError.Conflict(refusal);
-        }
+                var leased = before.LeaseOwner is not null && before.LeaseExpiresAt > now;
+                await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "resend", target, reason, "refused: " + (leased ? "leased" : "delivered")), token);
+                return Write.Commit<Result<string, SupportError>>(SupportError.Conflict(leased
+                    ? $"Notification {notificationId} is being sent by {before.LeaseOwner} until {DateTimeOffset.FromUnixTimeMilliseconds(before.LeaseExpiresAt!.Value):O}; try again after that."
+                    : $"Notification {notificationId} was delivered; send it again only with \"force\": true and a reason."));
+            },
+            ct);
+        return outcome.Error is { } refused
+            ? refused
+            : new ResendReport((await GetAsync(notificationId, ct)).Value!, outcome.Value!);
     }
 
-    public async Task<SupportResult<RecoverReport>> RecoverAsync(
+    public async Task<Result<RecoverReport, SupportError>> RecoverAsync(
         DateTimeOffset? since, DateTimeOffset? until, SupportActor actor, string? reason, CancellationToken ct)
     {
         if (since is null || until is null || since >= until)
@@ -164,15 +167,18 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
             return invalid;
         }
 
-        await using var tx = await database.BeginAsync(ct);
-        var rearmed = await tx.ExecuteAsync(
-            RecoverDead,
-            new { Now = time.GetUtcNow().ToUnixTimeMilliseconds(), Since = since.Value.ToUnixTimeMilliseconds(), Until = until.Value.ToUnixTimeMilliseconds() },
+        return await database.WriteAsync(
+            async (tx, token) =>
+            {
+                var rearmed = await tx.ExecuteAsync(
+                    RecoverDead,
+                    new { Now = time.GetUtcNow().ToUnixTimeMilliseconds(), Since = since.Value.ToUnixTimeMilliseconds(), Until = until.Value.ToUnixTimeMilliseconds() },
+                    token);
+                var report = new RecoverReport(rearmed, since.Value, until.Value);
+                await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "recover", $"DEAD notifications created in [{since:O}, {until:O})", reason, $"re-armed {rearmed}", report), token);
+                return Write.Commit(report);
+            },
             ct);
-        var report = new RecoverReport(rearmed, since.Value, until.Value);
-        await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "recover", $"DEAD notifications created in [{since:O}, {until:O})", reason, $"re-armed {rearmed}", report), ct);
-        await tx.CommitAsync(ct);
-        return report;
     }
 
     private static SupportError NotFound(string notificationId) => SupportError.NotFound($"No notification '{notificationId}'.");

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Integrator.Core.Gsp;
-using Integrator.Core.Pipeline;
+using Integrator.Core.Idempotency;
 using Integrator.Core.Storage;
 
 namespace Integrator.Core.Support;
@@ -24,7 +24,7 @@ public sealed record JournalView(
 public sealed record ReplayReport(string Method, bool ServedFromIdempotencyStore, int HttpStatus, JsonNode Response);
 
 /// <summary>The request journal and replay, for support (README "Support API").</summary>
-public sealed class RequestSupport(Database database, GspGateway gateway, SupportAudit audit)
+public sealed class RequestSupport(Database database, IdempotencyStore idempotency, SupportAudit audit, TimeProvider time)
 {
     // Replays count against the execution, not against refusals of the same key.
     private const string Select = """
@@ -44,7 +44,7 @@ public sealed class RequestSupport(Database database, GspGateway gateway, Suppor
     private const string ByIdentifier = $"{Select} WHERE j.call_id = @CallId";
 
     /// <summary>Every journal entry of (paymentIntegratorAccountId, requestId): refusals, then the execution, if any.</summary>
-    public async Task<SupportResult<IReadOnlyList<JournalView>>> GetAsync(string accountId, string requestId, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<JournalView>, SupportError>> GetAsync(string accountId, string requestId, CancellationToken ct)
     {
         var rows = await database.QueryAsync<Row>(ByKey, new { AccountId = accountId, RequestId = requestId }, ct);
         return rows.Count > 0
@@ -53,7 +53,7 @@ public sealed class RequestSupport(Database database, GspGateway gateway, Suppor
     }
 
     /// <summary>The call behind a paymentIntegratorErrorIdentifier that Google's support quotes.</summary>
-    public async Task<SupportResult<JournalView>> GetByErrorIdentifierAsync(string identifier, CancellationToken ct) =>
+    public async Task<Result<JournalView, SupportError>> GetByErrorIdentifierAsync(string identifier, CancellationToken ct) =>
         await database.QuerySingleOrDefaultAsync<Row>(ByIdentifier, new { CallId = identifier }, ct) is { } row
             ? View(row)
             : SupportError.NotFound($"The journal holds no call '{identifier}'.");
@@ -63,7 +63,7 @@ public sealed class RequestSupport(Database database, GspGateway gateway, Suppor
     /// idempotency store (same body, fresh responseTimestamp) and never causes a second side effect. A request that
     /// never completed has no stored answer and is not executed from here (Google's own retry processes it).
     /// </summary>
-    public async Task<SupportResult<ReplayReport>> ReplayAsync(
+    public async Task<Result<ReplayReport, SupportError>> ReplayAsync(
         string accountId, string requestId, SupportActor actor, string? reason, CancellationToken ct)
     {
         if (Reasons.Check(reason, required: false) is { } invalid)
@@ -72,8 +72,8 @@ public sealed class RequestSupport(Database database, GspGateway gateway, Suppor
         }
 
         var target = $"request {accountId}/{requestId}";
-        var replay = await gateway.ReplayStoredAsync(new IdempotencyKey(accountId, requestId), ct);
-        if (replay is null)
+        var completed = await idempotency.FindAsync(new IdempotencyKey(accountId, requestId), ct);
+        if (completed is null)
         {
             await audit.RecordAsync(new SupportAudit.Entry(actor, "replay", target, reason, "refused: not completed"), ct);
             return SupportError.Conflict(
@@ -81,7 +81,8 @@ public sealed class RequestSupport(Database database, GspGateway gateway, Suppor
         }
 
         await audit.RecordAsync(new SupportAudit.Entry(actor, "replay", target, reason, "served from the idempotency store"), ct);
-        return new ReplayReport(replay.Method, ServedFromIdempotencyStore: true, 200, JsonNode.Parse(replay.ResponseJson)!);
+        var body = StoredResponses.Refreshed(completed.Method, completed.ResponseBody, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return new ReplayReport(completed.Method, ServedFromIdempotencyStore: true, 200, JsonNode.Parse(body)!);
     }
 
     private static JournalView View(Row row) => new(

@@ -60,7 +60,7 @@ public sealed class ReservationSupport(
         WHERE reservation_id = @ReservationId ORDER BY created_at, notification_id
         """;
 
-    public async Task<SupportResult<ReservationView>> GetAsync(string accountId, string reserveRequestId, CancellationToken ct) =>
+    public async Task<Result<ReservationView, SupportError>> GetAsync(string accountId, string reserveRequestId, CancellationToken ct) =>
         await reservations.FindAsync(accountId, reserveRequestId, ct) is { } reservation
             ? await ViewAsync(reservation, ct)
             : NotFound(accountId, reserveRequestId);
@@ -71,7 +71,7 @@ public sealed class ReservationSupport(
     /// notification is sent: there is no Google cancel request to report; Google's own later cancel answers SUCCESS
     /// and gets its notification then.
     /// </summary>
-    public async Task<SupportResult<ReleaseReport>> ReleaseAsync(
+    public async Task<Result<ReleaseReport, SupportError>> ReleaseAsync(
         string accountId, string reserveRequestId, SupportActor actor, string? reason, CancellationToken ct)
     {
         if (Reasons.Check(reason, required: true) is { } invalid)
@@ -80,50 +80,58 @@ public sealed class ReservationSupport(
         }
 
         var target = $"reservation {accountId}/{reserveRequestId}";
-        while (true)
-        {
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            await using var tx = await database.BeginAsync(ct);
-            var reservation = await reservations.FindAsync(tx, accountId, reserveRequestId, ct);
-            if (reservation is null)
+        var outcome = await database.WriteAsync(
+            async (tx, token) =>
             {
-                return NotFound(accountId, reserveRequestId);
-            }
-
-            if (reservation.State == ReservationState.Captured)
-            {
-                await tx.DisposeAsync();
-                await audit.RecordAsync(new SupportAudit.Entry(actor, "release", target, reason, "refused: captured"), ct);
-                return SupportError.Conflict("The reservation was captured: the money has moved and there is no hold to release.");
-            }
-
-            var released = false;
-            if (reservation.State == ReservationState.Reserved)
-            {
-                var to = reservation.IsExpiredAt(now) ? ReservationState.Expired : ReservationState.Cancelled;
-                var cause = new Cause(TransitionCauses.SupportRelease, Actor: actor.Name, Reason: reason);
-                if (!await reservations.TryTransitionAsync(tx, reservation, to, cause, now, ct))
+                while (true)
                 {
-                    continue; // moved by a concurrent writer: judge its new state
+                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    var reservation = await reservations.FindAsync(tx, accountId, reserveRequestId, token);
+                    if (reservation is null)
+                    {
+                        return Write.RollBack<Result<ReleaseImpact, SupportError>>(NotFound(accountId, reserveRequestId));
+                    }
+
+                    if (reservation.State == ReservationState.Captured)
+                    {
+                        await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, "refused: captured"), token);
+                        return Write.Commit<Result<ReleaseImpact, SupportError>>(
+                            SupportError.Conflict("The reservation was captured: the money has moved and there is no hold to release."));
+                    }
+
+                    var released = false;
+                    if (reservation.State == ReservationState.Reserved)
+                    {
+                        var to = reservation.IsExpiredAt(now) ? ReservationState.Expired : ReservationState.Cancelled;
+                        var cause = new Cause(TransitionCauses.SupportRelease, Actor: actor.Name, Reason: reason);
+                        if (!await reservations.TryTransitionAsync(tx, reservation, to, cause, now, token))
+                        {
+                            continue; // moved by a concurrent writer: judge its new state
+                        }
+
+                        await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, token);
+                        released = true;
+                    }
+
+                    var impact = new ReleaseImpact(
+                        released,
+                        ReservationStore.Text(reservation.State),
+                        released ? MoneyView.Of(reservation.AmountMicros, reservation.CurrencyCode) : null,
+                        reservation.AccountId,
+                        "SUCCESS",
+                        NotificationSent: false);
+                    await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, released ? "released" : "already released", impact), token);
+                    return Write.Commit<Result<ReleaseImpact, SupportError>>(impact);
                 }
-
-                await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, ct);
-                released = true;
-            }
-
-            var impact = new ReleaseImpact(
-                released,
-                ReservationStore.Text(reservation.State),
-                released ? MoneyView.Of(reservation.AmountMicros, reservation.CurrencyCode) : null,
-                reservation.AccountId,
-                "SUCCESS",
-                NotificationSent: false);
-            await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, released ? "released" : "already released", impact), ct);
-            await tx.CommitAsync(ct);
-
-            var current = await reservations.FindAsync(accountId, reserveRequestId, ct);
-            return new ReleaseReport(await ViewAsync(current!, ct), impact);
+            },
+            ct);
+        if (outcome.Error is { } refused)
+        {
+            return refused;
         }
+
+        var current = await reservations.FindAsync(accountId, reserveRequestId, ct);
+        return new ReleaseReport(await ViewAsync(current!, ct), outcome.Value!);
     }
 
     private async Task<ReservationView> ViewAsync(Reservation reservation, CancellationToken ct)

@@ -47,6 +47,7 @@ public sealed class MultiInstanceTests(StorageTarget target)
         await _first.DisposeAsync();
         await _second.DisposeAsync();
         await _google.DisposeAsync();
+        await _db.DisposeAsync();
         await _database.Drop();
         Directory.Delete(_folder, recursive: true);
     }

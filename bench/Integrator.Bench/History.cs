@@ -22,7 +22,8 @@ internal static class History
     {
         var path = Path.Combine(folder, $"history-{count}.db");
         var dialect = new SqliteDialect($"Data Source={path}", TimeSpan.FromSeconds(5), folder);
-        await new Migrator(new Database(dialect), Options.Create(new StorageOptions()), TimeProvider.System, NullLogger<Migrator>.Instance)
+        await using var database = new Database(dialect);
+        await new Migrator(database, Options.Create(new StorageOptions()), TimeProvider.System, NullLogger<Migrator>.Instance)
             .MigrateAsync(CancellationToken.None);
 
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
