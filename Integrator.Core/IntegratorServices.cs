@@ -4,7 +4,10 @@ using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
 using Integrator.Core.Ledger;
 using Integrator.Core.Notifications;
+using Integrator.Core.DevGoogle;
 using Integrator.Core.Pipeline;
+using Integrator.Core.Refunds;
+using Integrator.Core.Remittance;
 using Integrator.Core.Reservations;
 using Integrator.Core.Security;
 using Integrator.Core.Security.Pgp;
@@ -32,6 +35,7 @@ public static class IntegratorServices
         (MessageSecurityOptions.Section, typeof(MessageSecurityOptions)),
         (NotificationOptions.Section, typeof(NotificationOptions)),
         (GoogleOptions.Section, typeof(GoogleOptions)),
+        (RemittanceOptions.Section, typeof(RemittanceOptions)),
     ];
 
     /// <summary>Everything behind the HTTP surface: options (validated at startup), storage, protocol and jobs.</summary>
@@ -46,6 +50,7 @@ public static class IntegratorServices
         AddValidatedOptions<LedgerOptions>(services, LedgerOptions.Section);
         AddValidatedOptions<MessageSecurityOptions>(services, MessageSecurityOptions.Section);
         AddValidatedOptions<NotificationOptions>(services, NotificationOptions.Section);
+        AddValidatedOptions<RemittanceOptions>(services, RemittanceOptions.Section);
         AddValidatedOptions<GoogleOptions>(services, GoogleOptions.Section);
         services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
         services.AddOptions<StorageOptions>().PostConfigure<IHostEnvironment>((storage, environment) =>
@@ -87,6 +92,13 @@ public static class IntegratorServices
         services.AddSingleton<ReserveFundsHandler>();
         services.AddSingleton<CaptureFundsHandler>();
         services.AddSingleton<CancelFundsHandler>();
+        services.AddSingleton<RefundStore>();
+        services.AddSingleton<RefundHandler>();
+        services.AddSingleton<StatementStore>();
+        services.AddSingleton<StatementNotificationHandler>();
+        services.AddSingleton<OurRecords>();
+        services.AddSingleton<GoogleRemittanceClient>();
+        services.AddSingleton<RemittanceMetrics>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<GoogleNotificationSender>();
@@ -132,6 +144,7 @@ public static class IntegratorServices
         services.AddSingleton<ReservationSupport>();
         services.AddSingleton<RequestSupport>();
         services.AddSingleton<NotificationSupport>();
+        services.AddSingleton<StatementSupport>();
         services.AddSingleton<RequestChecks>();
         services.AddSingleton<GspGateway>();
 
@@ -140,6 +153,7 @@ public static class IntegratorServices
         AddBackgroundService<RetentionPurger>(services);
         AddBackgroundService<ExpirySweeper>(services);
         AddBackgroundService<NotificationDispatcher>(services);
+        AddBackgroundService<RemittanceReconciler>(services);
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Integrator.Core.DevGoogle;
 using Integrator.Core.Notifications;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

@@ -28,11 +28,20 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, IOptions<
     public Task<IActionResult> CancelFundsReservation(CancellationToken ct) =>
         RespondAsync(GspMethods.CancelFundsReservation, gateway.CancelFundsReservationAsync, ct);
 
+    [HttpPost(GspMethods.Refund)]
+    public Task<IActionResult> Refund(CancellationToken ct) => RespondAsync(GspMethods.Refund, gateway.RefundAsync, ct);
+
+    [HttpPost(GspMethods.RemittanceStatementNotification)]
+    public Task<IActionResult> RemittanceStatementNotification(CancellationToken ct) =>
+        RespondAsync(GspMethods.RemittanceStatementNotification, gateway.RemittanceStatementNotificationAsync, ct);
+
     /// <summary>Any other HTTP method on a GSP method's path: a GSP 405, not MVC's empty one.</summary>
     [NotPost(GspMethods.Echo)]
     [NotPost(GspMethods.ReserveFunds)]
     [NotPost(GspMethods.CaptureFundsReservation)]
     [NotPost(GspMethods.CancelFundsReservation)]
+    [NotPost(GspMethods.Refund)]
+    [NotPost(GspMethods.RemittanceStatementNotification)]
     public async Task<IActionResult> NotPost(CancellationToken ct)
     {
         var path = Request.Path.Value!;

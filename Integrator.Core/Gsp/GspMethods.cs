@@ -7,4 +7,10 @@ public static class GspMethods
     public const string ReserveFunds = "reserveFunds";
     public const string CaptureFundsReservation = "captureFundsReservation";
     public const string CancelFundsReservation = "cancelFundsReservation";
+    public const string Refund = "refund";
+    public const string RemittanceStatementNotification = "remittanceStatementNotification";
+
+    // Ours to Google.
+    public const string RemittanceStatementDetails = "remittanceStatementDetails";
+    public const string AcceptRemittanceStatement = "acceptRemittanceStatement";
 }

@@ -20,6 +20,13 @@ namespace Integrator.Core.Gsp
         /// <summary>The first body field (besides the header) whose value is outside what GSP allows.</summary>
         GspError? FindInvalidField();
     }
+
+    /// <summary>A request whose fields we do not know are kept as received (a remittance summary), not dropped.</summary>
+    public interface IKeepsReceivedJson
+    {
+        /// <summary>The decrypted JSON as Google sent it; set by the pipeline after parsing.</summary>
+        string? ReceivedJson { get; set; }
+    }
 }
 
 // Each method's field rules sit next to its generated message.
@@ -89,5 +96,53 @@ namespace Integrator.Core.Gsp.V1
         public GspError? FindInvalidField() =>
             FieldRules.NotEmpty(PaymentIntegratorAccountId, "paymentIntegratorAccountId")
             ?? FieldRules.RequestId(ReserveFundsRequestId, "reserveFundsRequestId");
+    }
+
+    public sealed partial class RefundRequest : IGspRequest
+    {
+        public string? AccountId => PaymentIntegratorAccountId;
+
+        public string? ReservationRequestId => null;
+
+        public GspError? FindMissingField() =>
+            !HasPaymentIntegratorAccountId ? GspError.MissingField("paymentIntegratorAccountId")
+            : !HasCaptureRequestId ? GspError.MissingField("captureRequestId")
+            : !HasCurrencyCode ? GspError.MissingField("currencyCode")
+            : !HasRefundAmount ? GspError.MissingField("refundAmount")
+            : null;
+
+        public GspError? FindInvalidField() =>
+            FieldRules.NotEmpty(PaymentIntegratorAccountId, "paymentIntegratorAccountId")
+            ?? FieldRules.RequestId(CaptureRequestId, "captureRequestId")
+            ?? FieldRules.Currency(CurrencyCode, "currencyCode")
+            ?? FieldRules.PositiveMicros(RefundAmount, "refundAmount");
+    }
+
+    public sealed partial class RemittanceStatementNotificationRequest : IGspRequest, IKeepsReceivedJson
+    {
+        public string? AccountId => PaymentIntegratorAccountId;
+
+        public string? ReservationRequestId => null;
+
+        public string? ReceivedJson { get; set; }
+
+        public GspError? FindMissingField()
+        {
+            var summary = RemittanceStatementSummary;
+            return !HasPaymentIntegratorAccountId ? GspError.MissingField("paymentIntegratorAccountId")
+                : summary is null ? GspError.MissingField("remittanceStatementSummary")
+                : summary.BillingPeriod is not { HasStartDate: true } ? GspError.MissingField("remittanceStatementSummary.billingPeriod.startDate")
+                : !summary.BillingPeriod.HasEndDate ? GspError.MissingField("remittanceStatementSummary.billingPeriod.endDate")
+                : !summary.HasCurrencyCode ? GspError.MissingField("remittanceStatementSummary.currencyCode")
+                : !summary.HasTotalDueByIntegrator ? GspError.MissingField("remittanceStatementSummary.totalDueByIntegrator")
+                : null;
+        }
+
+        public GspError? FindInvalidField() =>
+            FieldRules.NotEmpty(PaymentIntegratorAccountId, "paymentIntegratorAccountId")
+            ?? FieldRules.Currency(RemittanceStatementSummary.CurrencyCode, "remittanceStatementSummary.currencyCode")
+            ?? (RemittanceStatementSummary.BillingPeriod.StartDate > RemittanceStatementSummary.BillingPeriod.EndDate
+                ? GspError.InvalidField("remittanceStatementSummary.billingPeriod", "startDate must not be after endDate")
+                : null);
     }
 }

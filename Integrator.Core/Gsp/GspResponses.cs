@@ -19,4 +19,8 @@ namespace Integrator.Core.Gsp.V1
     public sealed partial class CaptureFundsReservationResponse : IGspResponse;
 
     public sealed partial class CancelFundsReservationResponse : IGspResponse;
+
+    public sealed partial class RefundResponse : IGspResponse;
+
+    public sealed partial class RemittanceStatementNotificationResponse : IGspResponse;
 }

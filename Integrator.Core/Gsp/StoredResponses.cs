@@ -14,6 +14,8 @@ public static class StoredResponses
         [GspMethods.ReserveFunds] = ReserveFundsResponse.Descriptor,
         [GspMethods.CaptureFundsReservation] = CaptureFundsReservationResponse.Descriptor,
         [GspMethods.CancelFundsReservation] = CancelFundsReservationResponse.Descriptor,
+        [GspMethods.Refund] = RefundResponse.Descriptor,
+        [GspMethods.RemittanceStatementNotification] = RemittanceStatementNotificationResponse.Descriptor,
     };
 
     public static string Refreshed(string method, string storedBody, long nowMillis)

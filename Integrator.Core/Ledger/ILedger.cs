@@ -18,7 +18,7 @@ public sealed record LedgerAccount(
     long AvailableMicros);
 
 /// <summary>
-/// The customer ledger behind reserve, capture and cancel. The embedded <see cref="SqlLedger"/> keeps accounts and holds
+/// The customer ledger behind reserve, capture, cancel and refund. The embedded <see cref="SqlLedger"/> keeps accounts and holds
 /// in Integrator's own database; an integrator can put its core banking system here instead. Every call runs inside
 /// the caller's transaction, so a hold changes exactly when the reservation does.
 /// </summary>
@@ -33,4 +33,9 @@ public interface ILedger
 
     /// <summary>Releases the whole hold and debits the (possibly smaller) captured amount.</summary>
     Task CaptureAsync(DbTx tx, string accountId, long heldMicros, long capturedMicros, long nowMillis, CancellationToken ct);
+
+    Task<LedgerAccount?> FindAsync(DbTx tx, string accountId, CancellationToken ct);
+
+    /// <summary>Credits a refund of a capture back to the account.</summary>
+    Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct);
 }

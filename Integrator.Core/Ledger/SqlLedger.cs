@@ -6,13 +6,19 @@ namespace Integrator.Core.Ledger;
 
 public sealed class SqlLedger : ILedger
 {
-    private const string FindByToken = """
-        SELECT a.account_id, a.currency_code, a.status, a.transaction_limit_micros,
-               a.opening_balance_micros - a.captured_micros - a.held_micros AS available_micros
+    private const string AccountColumns = """
+        a.account_id, a.currency_code, a.status, a.transaction_limit_micros,
+        a.opening_balance_micros - a.captured_micros - a.held_micros AS available_micros
+        """;
+
+    private const string FindByToken = $"""
+        SELECT {AccountColumns}
         FROM payment_tokens t
         JOIN accounts a ON a.account_id = t.account_id
         WHERE t.token_sha256 = @TokenSha256
         """;
+
+    private const string FindById = $"SELECT {AccountColumns} FROM accounts a WHERE a.account_id = @AccountId";
 
     // The availability check and the hold are one statement, so two reservations can never both take the last funds.
     private const string PlaceHold = """
@@ -34,13 +40,21 @@ public sealed class SqlLedger : ILedger
         WHERE account_id = @AccountId
         """;
 
-    public async Task<LedgerAccount?> FindByPaymentTokenAsync(DbTx tx, string googlePaymentToken, CancellationToken ct)
-    {
-        var row = await tx.QuerySingleOrDefaultAsync<AccountRow>(FindByToken, new { TokenSha256 = TokenHash(googlePaymentToken) }, ct);
-        return row is null
-            ? null
-            : new LedgerAccount(row.AccountId, row.CurrencyCode, ParseStatus(row.Status), row.TransactionLimitMicros, row.AvailableMicros);
-    }
+    // captured_micros is what was captured, net of refunds (db/*/0007_refunds.sql).
+    private const string CreditRefund = """
+        UPDATE accounts
+        SET captured_micros = captured_micros - @Amount, updated_at = @Now
+        WHERE account_id = @AccountId AND captured_micros >= @Amount
+        """;
+
+    public async Task<LedgerAccount?> FindByPaymentTokenAsync(DbTx tx, string googlePaymentToken, CancellationToken ct) =>
+        Account(await tx.QuerySingleOrDefaultAsync<AccountRow>(FindByToken, new { TokenSha256 = TokenHash(googlePaymentToken) }, ct));
+
+    public async Task<LedgerAccount?> FindAsync(DbTx tx, string accountId, CancellationToken ct) =>
+        Account(await tx.QuerySingleOrDefaultAsync<AccountRow>(FindById, new { AccountId = accountId }, ct));
+
+    public async Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
+        ExpectOneRow(await tx.ExecuteAsync(CreditRefund, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct), accountId);
 
     public async Task<bool> TryPlaceHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
         await tx.ExecuteAsync(PlaceHold, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct) == 1;
@@ -65,11 +79,15 @@ public sealed class SqlLedger : ILedger
         _ => throw new InvalidOperationException($"Unknown account status '{status}'."),
     };
 
+    private static LedgerAccount? Account(AccountRow? row) => row is null
+        ? null
+        : new LedgerAccount(row.AccountId, row.CurrencyCode, ParseStatus(row.Status), row.TransactionLimitMicros, row.AvailableMicros);
+
     private static void ExpectOneRow(int rows, string accountId)
     {
         if (rows != 1)
         {
-            throw new InvalidOperationException($"Ledger account {accountId} vanished while it held funds.");
+            throw new InvalidOperationException($"Ledger account {accountId} vanished, or holds less than it should.");
         }
     }
 

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrator.Core.Notifications;
 
-/// <summary>Where Google's notification endpoint is.</summary>
+/// <summary>Where Google's endpoints for our calls (notifications, remittance) are.</summary>
 public sealed class GoogleOptions
 {
     public const string Section = "Google";
@@ -18,8 +18,15 @@ public sealed class GoogleOptions
     public string CancelNotificationPath { get; set; } = "/redirect-payment-token-v1/cancelFundsReservationResultNotification";
 
     /// <summary>
+    /// Appended to <see cref="BaseUrl"/>, then <c>/{method}/{paymentIntegratorAccountId}</c>, for the remittance calls
+    /// (remittanceStatementDetails, acceptRemittanceStatement).
+    /// </summary>
+    [Required]
+    public string RemittancePath { get; set; } = "/redirect-payment-token-v1";
+
+    /// <summary>
     /// Development only: while no <see cref="BaseUrl"/> is set and messages are plaintext, notifications are answered
-    /// in-process by <see cref="GoogleStandIn"/>.
+    /// in-process by the Development stand-in (DevGoogle/GoogleStandIn.cs).
     /// </summary>
     public bool StandIn { get; set; }
 }

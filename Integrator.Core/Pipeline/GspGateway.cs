@@ -5,6 +5,8 @@ using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
+using Integrator.Core.Refunds;
+using Integrator.Core.Remittance;
 using Integrator.Core.Reservations;
 using Integrator.Core.Security;
 using Integrator.Core.Storage;
@@ -28,6 +30,8 @@ public sealed partial class GspGateway(
     ReserveFundsHandler reserveFunds,
     CaptureFundsHandler captureFunds,
     CancelFundsHandler cancelFunds,
+    RefundHandler refund,
+    StatementNotificationHandler statementNotification,
     Database database,
     TimeProvider time,
     ILogger<GspGateway> logger)
@@ -61,6 +65,13 @@ public sealed partial class GspGateway(
     public Task<GspReply> CancelFundsReservationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
         ExecuteAsync<CancelFundsReservationRequest, CancelFundsReservationResponse>(
             GspMethods.CancelFundsReservation, body, contentType, cancelFunds, ct);
+
+    public Task<GspReply> RefundAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        ExecuteAsync<RefundRequest, RefundResponse>(GspMethods.Refund, body, contentType, refund, ct);
+
+    public Task<GspReply> RemittanceStatementNotificationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        ExecuteAsync<RemittanceStatementNotificationRequest, RemittanceStatementNotificationResponse>(
+            GspMethods.RemittanceStatementNotification, body, contentType, statementNotification, ct);
 
     /// <summary>A call refused before its body is opened (too large, wrong credentials), journaled like any refusal.</summary>
     public Task<GspReply> RefuseAsync(string method, GspError error, CancellationToken ct) =>
@@ -124,6 +135,11 @@ public sealed partial class GspGateway(
         if (!GspJson.TryParse<TRequest>(opened.Json, out var request))
         {
             return (null, GspError.InvalidDecryptedRequest());
+        }
+
+        if (request is IKeepsReceivedJson keeper)
+        {
+            keeper.ReceivedJson = Encoding.UTF8.GetString(opened.Json!);
         }
 
         call.Request = request;

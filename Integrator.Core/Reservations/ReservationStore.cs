@@ -27,11 +27,24 @@ public sealed class ReservationStore(Database database)
         WHERE reservation_id = @ReservationId AND state = @From
         """;
 
-    private const string Capture = """
+    private const string MarkCaptured = """
         UPDATE reservations
         SET state = 'CAPTURED', capture_id = @CaptureId, captured_amount_micros = @Amount, updated_at = @Now
         WHERE reservation_id = @ReservationId AND state = 'RESERVED'
         """;
+
+    public const string CaptureColumns = """
+        capture_id, payment_integrator_account_id, capture_request_id, reservation_id, account_id, currency_code,
+        amount_micros, refunded_micros, captured_at
+        """;
+
+    private const string InsertCapture = """
+        INSERT INTO captures (capture_id, payment_integrator_account_id, capture_request_id, reservation_id, account_id,
+                              currency_code, amount_micros, captured_at)
+        VALUES (@CaptureId, @PaymentIntegratorAccountId, @CaptureRequestId, @ReservationId, @AccountId, @CurrencyCode, @Amount, @Now)
+        """;
+
+    private const string CaptureOf = $"SELECT {CaptureColumns} FROM captures WHERE reservation_id = @ReservationId";
 
     private const string InsertEvent = """
         INSERT INTO reservation_events (event_id, reservation_id, occurred_at, from_state, to_state, cause, request_id, actor, reason)
@@ -70,16 +83,34 @@ public sealed class ReservationStore(Database database)
         DbTx tx, Reservation reservation, string captureId, long amountMicros, Cause cause, long nowMillis, CancellationToken ct)
     {
         var captured = await tx.ExecuteAsync(
-            Capture,
+            MarkCaptured,
             new { reservation.ReservationId, CaptureId = captureId, Amount = amountMicros, Now = nowMillis },
             ct) == 1;
         if (captured)
         {
+            await tx.ExecuteAsync(
+                InsertCapture,
+                new
+                {
+                    CaptureId = captureId,
+                    reservation.PaymentIntegratorAccountId,
+                    CaptureRequestId = cause.RequestId,
+                    reservation.ReservationId,
+                    reservation.AccountId,
+                    reservation.CurrencyCode,
+                    Amount = amountMicros,
+                    Now = nowMillis,
+                },
+                ct);
             await RecordAsync(tx, reservation.ReservationId, ReservationState.Reserved, ReservationState.Captured, cause, nowMillis, ct);
         }
 
         return captured;
     }
+
+    /// <summary>The reservation's capture, if it was captured (support lookups).</summary>
+    public Task<Capture?> FindCaptureAsync(string reservationId, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<Capture>(CaptureOf, new { ReservationId = reservationId }, ct);
 
     public static string Text(ReservationState state) => state switch
     {

@@ -16,6 +16,7 @@ public sealed class Database(SqlDialect dialect) : IAsyncDisposable
     static Database()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new UnixMillisecondsHandler());
     }
 
     public SqlDialect Dialect => dialect;

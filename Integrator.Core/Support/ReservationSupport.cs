@@ -1,16 +1,75 @@
 using Integrator.Core.Ledger;
+using Integrator.Core.Refunds;
 using Integrator.Core.Reservations;
 using Integrator.Core.Storage;
 
 namespace Integrator.Core.Support;
 
-public sealed record TransitionView(DateTimeOffset At, string? From, string To, string Cause, string? RequestId, string? Actor, string? Reason);
+public sealed record TransitionView
+{
+    public DateTimeOffset At { get; init; }
 
-public sealed record RequestSummary(
-    string CallId, DateTimeOffset ReceivedAt, string Method, string? RequestId, string Outcome, int HttpStatus, string? ErrorCode, long ReplayCount);
+    public string? From { get; init; }
 
-public sealed record NotificationSummary(
-    string NotificationId, string CancelRequestId, string Status, long AttemptCount, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, string? LastError);
+    public required string To { get; init; }
+
+    public required string Cause { get; init; }
+
+    public string? RequestId { get; init; }
+
+    public string? Actor { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+public sealed record RequestSummary
+{
+    public required string CallId { get; init; }
+
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    public required string Method { get; init; }
+
+    public string? RequestId { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public int HttpStatus { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public long ReplayCount { get; init; }
+}
+
+public sealed record NotificationSummary
+{
+    public required string NotificationId { get; init; }
+
+    public required string CancelRequestId { get; init; }
+
+    public required string Status { get; init; }
+
+    public long AttemptCount { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? DeliveredAt { get; init; }
+
+    public string? LastError { get; init; }
+}
+
+/// <summary>A successful refund of the reservation's capture.</summary>
+public sealed record RefundView(string PaymentIntegratorRefundId, string RefundRequestId, MoneyView Amount, DateTimeOffset CreatedAt);
+
+/// <summary>The capture (what refunds name as captureRequestId), its refunds and what is left to refund.</summary>
+public sealed record CaptureView(
+    string CaptureRequestId,
+    string PaymentIntegratorCaptureId,
+    MoneyView Amount,
+    DateTimeOffset CapturedAt,
+    MoneyView Refunded,
+    MoneyView Refundable,
+    IReadOnlyList<RefundView> Refunds);
 
 /// <summary>A reservation as support sees it (Caibo's "get payment request"): what it is, what happened to it, and why.</summary>
 public sealed record ReservationView(
@@ -23,6 +82,7 @@ public sealed record ReservationView(
     MoneyView Amount,
     MoneyView? CapturedAmount,
     string? CaptureId,
+    CaptureView? Capture,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset UpdatedAt,
@@ -38,10 +98,10 @@ public sealed record ReleaseReport(ReservationView Reservation, ReleaseImpact Im
 
 /// <summary>Reservation lookup and manual release for support (README "Support API").</summary>
 public sealed class ReservationSupport(
-    Database database, ReservationStore reservations, ILedger ledger, SupportAudit audit, TimeProvider time)
+    Database database, ReservationStore reservations, RefundStore refunds, ILedger ledger, SupportAudit audit, TimeProvider time)
 {
     private const string History = """
-        SELECT occurred_at, from_state, to_state, cause, request_id, actor, reason FROM reservation_events
+        SELECT occurred_at AS at, from_state AS "from", to_state AS "to", cause, request_id, actor, reason FROM reservation_events
         WHERE reservation_id = @ReservationId ORDER BY occurred_at, event_id
         """;
 
@@ -51,7 +111,10 @@ public sealed class ReservationSupport(
         FROM request_journal j
         LEFT JOIN request_replays r ON j.outcome = 'EXECUTED'
             AND r.payment_integrator_account_id = j.payment_integrator_account_id AND r.request_id = j.request_id
-        WHERE j.payment_integrator_account_id = @AccountId AND j.reserve_funds_request_id = @ReserveRequestId
+        WHERE j.payment_integrator_account_id = @AccountId
+          AND (j.reserve_funds_request_id = @ReserveRequestId
+               OR j.request_id IN (SELECT f.refund_request_id FROM refunds f JOIN captures c ON c.capture_id = f.capture_id
+                                   WHERE c.reservation_id = @ReservationId))
         ORDER BY j.received_at, j.call_id
         """;
 
@@ -136,10 +199,22 @@ public sealed class ReservationSupport(
 
     private async Task<ReservationView> ViewAsync(Reservation reservation, CancellationToken ct)
     {
-        var history = await database.QueryAsync<HistoryRow>(History, new { reservation.ReservationId }, ct);
-        var requests = await database.QueryAsync<RequestRow>(
-            Requests, new { AccountId = reservation.PaymentIntegratorAccountId, ReserveRequestId = reservation.ReserveRequestId }, ct);
-        var notifications = await database.QueryAsync<NotificationRow>(Notifications, new { reservation.ReservationId }, ct);
+        var history = await database.QueryAsync<TransitionView>(History, new { reservation.ReservationId }, ct);
+        var requests = await database.QueryAsync<RequestSummary>(
+            Requests, new { AccountId = reservation.PaymentIntegratorAccountId, reservation.ReserveRequestId, reservation.ReservationId }, ct);
+        var notifications = await database.QueryAsync<NotificationSummary>(Notifications, new { reservation.ReservationId }, ct);
+        var currency = reservation.CurrencyCode;
+        var capture = await reservations.FindCaptureAsync(reservation.ReservationId, ct) is { } captured
+            ? new CaptureView(
+                captured.CaptureRequestId,
+                captured.CaptureId,
+                MoneyView.Of(captured.AmountMicros, currency),
+                Time(captured.CapturedAt),
+                MoneyView.Of(captured.RefundedMicros, currency),
+                MoneyView.Of(captured.RefundableMicros, currency),
+                (await refunds.ListAsync(captured.CaptureId, ct))
+                    .Select(r => new RefundView(r.RefundId, r.RefundRequestId, MoneyView.Of(r.AmountMicros, currency), Time(r.CreatedAt))).ToList())
+            : null;
         return new ReservationView(
             reservation.PaymentIntegratorAccountId,
             reservation.ReserveRequestId,
@@ -147,73 +222,20 @@ public sealed class ReservationSupport(
             ReservationStore.Text(reservation.State),
             reservation.IsExpiredAt(time.GetUtcNow().ToUnixTimeMilliseconds()),
             reservation.AccountId,
-            MoneyView.Of(reservation.AmountMicros, reservation.CurrencyCode),
-            reservation.CapturedAmountMicros is { } captured ? MoneyView.Of(captured, reservation.CurrencyCode) : null,
+            MoneyView.Of(reservation.AmountMicros, currency),
+            reservation.CapturedAmountMicros is { } amount ? MoneyView.Of(amount, currency) : null,
             reservation.CaptureId,
+            capture,
             Time(reservation.CreatedAt),
             Time(reservation.ExpiresAt),
             Time(reservation.UpdatedAt),
-            history.Select(h => new TransitionView(Time(h.OccurredAt), h.FromState, h.ToState, h.Cause, h.RequestId, h.Actor, h.Reason)).ToList(),
-            requests.Select(r => new RequestSummary(r.CallId, Time(r.ReceivedAt), r.Method, r.RequestId, r.Outcome, r.HttpStatus, r.ErrorCode, r.ReplayCount)).ToList(),
-            notifications.Select(n => new NotificationSummary(
-                n.NotificationId, n.CancelRequestId, n.Status, n.AttemptCount, Time(n.CreatedAt), n.DeliveredAt is { } d ? Time(d) : null, n.LastError)).ToList());
+            history,
+            requests,
+            notifications);
     }
 
     private static SupportError NotFound(string accountId, string reserveRequestId) =>
         SupportError.NotFound($"No reservation was made with reserveFundsRequestId '{reserveRequestId}' for '{accountId}'.");
 
     private static DateTimeOffset Time(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);
-
-    private sealed record HistoryRow
-    {
-        public long OccurredAt { get; init; }
-
-        public string? FromState { get; init; }
-
-        public required string ToState { get; init; }
-
-        public required string Cause { get; init; }
-
-        public string? RequestId { get; init; }
-
-        public string? Actor { get; init; }
-
-        public string? Reason { get; init; }
-    }
-
-    private sealed record RequestRow
-    {
-        public required string CallId { get; init; }
-
-        public long ReceivedAt { get; init; }
-
-        public required string Method { get; init; }
-
-        public string? RequestId { get; init; }
-
-        public required string Outcome { get; init; }
-
-        public int HttpStatus { get; init; }
-
-        public string? ErrorCode { get; init; }
-
-        public long ReplayCount { get; init; }
-    }
-
-    private sealed record NotificationRow
-    {
-        public required string NotificationId { get; init; }
-
-        public required string CancelRequestId { get; init; }
-
-        public required string Status { get; init; }
-
-        public long AttemptCount { get; init; }
-
-        public long CreatedAt { get; init; }
-
-        public long? DeliveredAt { get; init; }
-
-        public string? LastError { get; init; }
-    }
 }

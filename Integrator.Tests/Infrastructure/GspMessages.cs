@@ -47,5 +47,39 @@ public static class GspMessages
         ["reserveFundsRequestId"] = reserveRequestId,
     };
 
+    public static JsonObject Refund(string requestId, long now, string captureRequestId, long amountMicros, string currency = "USD") => new()
+    {
+        ["requestHeader"] = Header(requestId, now),
+        ["paymentIntegratorAccountId"] = AccountId,
+        ["captureRequestId"] = captureRequestId,
+        ["currencyCode"] = currency,
+        ["refundAmount"] = amountMicros.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A remittanceStatementNotification; its requestId is the statementId.</summary>
+    public static JsonObject Statement(string statementId, long now, long periodStart, long periodEnd, long totalDueMicros, string currency = "USD") => new()
+    {
+        ["requestHeader"] = Header(statementId, now),
+        ["paymentIntegratorAccountId"] = AccountId,
+        ["remittanceStatementSummary"] = new JsonObject
+        {
+            ["statementDate"] = now.ToString(CultureInfo.InvariantCulture),
+            ["billingPeriod"] = new JsonObject
+            {
+                ["startDate"] = periodStart.ToString(CultureInfo.InvariantCulture),
+                ["endDate"] = periodEnd.ToString(CultureInfo.InvariantCulture),
+            },
+            ["dateDue"] = (now + 7 * 86_400_000L).ToString(CultureInfo.InvariantCulture),
+            ["currencyCode"] = currency,
+            ["totalDueByIntegrator"] = totalDueMicros.ToString(CultureInfo.InvariantCulture),
+            ["totalPresentmentAmounts"] = new JsonArray(new JsonObject
+            {
+                ["amountMicros"] = totalDueMicros.ToString(CultureInfo.InvariantCulture),
+                ["currencyCode"] = currency,
+            }),
+            ["remittanceInstructions"] = new JsonObject { ["memoLineId"] = "stmt-memo-" + statementId },
+        },
+    };
+
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 }

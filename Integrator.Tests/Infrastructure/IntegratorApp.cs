@@ -175,6 +175,16 @@ public sealed class IntegratorApp : IAsyncDisposable
         return requestId;
     }
 
+    /// <summary>Reserves and captures <paramref name="amountMicros"/>; returns the capture's requestId (what a refund names).</summary>
+    public async Task<string> CaptureAsync(long amountMicros = 10_000_000, string token = "tok-rich")
+    {
+        var reservation = await ReserveAsync(amountMicros, token);
+        var captureId = GspMessages.NewId("capture");
+        var result = await PostAsync("captureFundsReservation", GspMessages.Capture(captureId, Clock.NowMillis, reservation, amountMicros));
+        result.AssertStatus(200);
+        return captureId;
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, object? param = null)
     {
         await using var connection = await Database.OpenAsync(CancellationToken.None);
@@ -192,7 +202,10 @@ public sealed class IntegratorApp : IAsyncDisposable
             SELECT COUNT(*) FROM reservations UNION ALL
             SELECT COUNT(*) FROM reservation_events UNION ALL
             SELECT COUNT(*) FROM idempotency_records UNION ALL
-            SELECT COUNT(*) FROM notifications
+            SELECT COUNT(*) FROM notifications UNION ALL
+            SELECT COUNT(*) FROM refunds UNION ALL
+            SELECT COUNT(*) FROM remittance_statements UNION ALL
+            SELECT COALESCE(SUM(refunded_micros), 0) FROM captures
             """);
         var reservations = await QueryAsync<(string Id, string State)>("SELECT reservation_id, state FROM reservations ORDER BY reservation_id");
         var accounts = await QueryAsync<(string Id, long Held, long Captured)>("SELECT account_id, held_micros, captured_micros FROM accounts ORDER BY account_id");

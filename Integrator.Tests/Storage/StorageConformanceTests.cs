@@ -111,6 +111,27 @@ public sealed class StorageConformanceTests(StorageTarget target)
     }
 
     [Test]
+    public async Task TwentyRacingPartialRefundsOfOneCaptureTakeExactlyWhatItHad()
+    {
+        await using var second = IntegratorApp.Start(shareWith: _app);
+        var capture = await _app.CaptureAsync(10_000_000);
+        var capturedBefore = await _app.ScalarAsync<long>("SELECT captured_micros FROM accounts WHERE account_id = 'acct-rich'");
+
+        // 20 × 0.7 = 14 units against a capture of 10: exactly 14 fit.
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? _app : second).PostAsync(
+            "refund", GspMessages.Refund(GspMessages.NewId("refund"), _app.Clock.NowMillis, capture, 700_000))));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(results.Count(r => r.Status == 200 && r.Field("result") == "SUCCESS"), Is.EqualTo(14), string.Join("\n", results.Select(r => r.Raw).Distinct()));
+            Assert.That(results.Where(r => r.Status != 200).Select(r => r.ErrorCode).ToList(), Has.Count.EqualTo(6).And.All.EqualTo("PRECONDITION_VIOLATION"));
+            Assert.That(await _app.ScalarAsync<long>("SELECT refunded_micros FROM captures WHERE capture_request_id = @capture", new { capture }), Is.EqualTo(9_800_000));
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM refunds f JOIN captures c ON c.capture_id = f.capture_id WHERE c.capture_request_id = @capture", new { capture }), Is.EqualTo(14));
+            Assert.That(await _app.ScalarAsync<long>("SELECT captured_micros FROM accounts WHERE account_id = 'acct-rich'"), Is.EqualTo(capturedBefore - 9_800_000));
+        });
+    }
+
+    [Test]
     public async Task ConcurrentReservesOnTwoInstancesNeverOverdraw()
     {
         await using var app = IntegratorApp.Start(storage: target);

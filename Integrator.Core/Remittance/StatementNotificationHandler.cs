@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Integrator.Core.Gsp;
+using Integrator.Core.Gsp.V1;
+using Integrator.Core.Storage;
+using ResultCode = Integrator.Core.Gsp.V1.RemittanceStatementNotificationResponse.Types.StatementNotificationResultCode;
+
+namespace Integrator.Core.Remittance;
+
+/// <summary>
+/// remittanceStatementNotification (product.md §8): the statement is stored once per (PIAID, statementId) with its
+/// summary as Google sent it (unknown fields kept), queued for reconciliation, and acknowledged ACCEPTED — a receipt,
+/// not an acceptance. The header's requestId is the statementId.
+/// </summary>
+public sealed class StatementNotificationHandler(StatementStore statements)
+    : IGspMethod<RemittanceStatementNotificationRequest, RemittanceStatementNotificationResponse>
+{
+    public async Task<Result<RemittanceStatementNotificationResponse, GspError>> ExecuteAsync(
+        RemittanceStatementNotificationRequest request, DbTx tx, long nowMillis, CancellationToken ct)
+    {
+        var summary = request.RemittanceStatementSummary;
+        var received = request.ReceivedJson is { } json ? JsonNode.Parse(json)?["remittanceStatementSummary"] : null;
+        var statement = new NewStatement(
+            StatementRowId: Ids.New(),
+            PaymentIntegratorAccountId: request.PaymentIntegratorAccountId,
+            StatementId: request.RequestHeader.RequestId,
+            SummaryJson: received?.ToJsonString() ?? GspJson.Format(summary),
+            CurrencyCode: summary.CurrencyCode,
+            TotalDueMicros: summary.TotalDueByIntegrator,
+            BillingStart: summary.BillingPeriod.StartDate,
+            BillingEnd: summary.BillingPeriod.EndDate,
+            DateDue: summary.HasDateDue ? summary.DateDue : null,
+            ReceivedAt: nowMillis);
+
+        // A statement notified again after its idempotency record was purged keeps its first row and id.
+        var rowId = await statements.InsertOnceAsync(tx, statement, ct);
+        return new RemittanceStatementNotificationResponse { PaymentIntegratorStatementId = rowId, Result = ResultCode.Accepted };
+    }
+}

@@ -1,0 +1,280 @@
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Remittance;
+
+/// <summary>A statement as its notification brought it.</summary>
+public sealed record NewStatement(
+    string StatementRowId,
+    string PaymentIntegratorAccountId,
+    string StatementId,
+    string SummaryJson,
+    string CurrencyCode,
+    long TotalDueMicros,
+    long BillingStart,
+    long BillingEnd,
+    long? DateDue,
+    long ReceivedAt);
+
+/// <summary>A statement claimed by the reconciliation job: what it needs to do the next step.</summary>
+public sealed record ClaimedStatement
+{
+    public required string StatementRowId { get; init; }
+
+    public required string PaymentIntegratorAccountId { get; init; }
+
+    public required string StatementId { get; init; }
+
+    public required string Status { get; init; }
+
+    public long TotalDueMicros { get; init; }
+
+    public long BillingStart { get; init; }
+
+    public long BillingEnd { get; init; }
+
+    public string? AcceptRequestId { get; init; }
+
+    public long AttemptCount { get; init; }
+}
+
+/// <summary>One event of a statement as Google listed it.</summary>
+public sealed record StatementEventRow(int Position, string Kind, string EventRequestId, string? PaymentIntegratorEventId, long ChargeMicros, long FeeMicros);
+
+/// <summary>A difference reconciliation found between Google's statement and our records.</summary>
+public sealed record StatementDifference(string Kind, string? RequestId, long? OursMicros, long? GoogleMicros, string Detail);
+
+/// <summary>One call to Google for a statement, recorded like a notification attempt.</summary>
+public sealed record StatementCall(
+    string StatementRowId, string Method, string RequestId, long AttemptedAt, string Dispatcher, int? HttpStatus, long LatencyMs, bool Ok, string? Error);
+
+public sealed record StatementStats
+{
+    public long Received { get; init; }
+
+    public long Matched { get; init; }
+
+    public long Discrepancy { get; init; }
+
+    public long Accepted { get; init; }
+
+    /// <summary>received_at of the oldest statement not yet reconciled and accepted (a discrepancy counts until support acts).</summary>
+    public long? OldestUnreconciledReceivedAt { get; init; }
+}
+
+/// <summary>
+/// Statements and the durable reconciliation job over them. A statement is due while next_attempt_at is set; it is
+/// claimed with a lease (compare-and-set on one row, so instances never work one statement together and a crashed
+/// instance's claim runs out), and only the lease owner may record the step's result.
+/// </summary>
+public sealed class StatementStore(Database database)
+{
+    public const string Columns = """
+        statement_row_id, payment_integrator_account_id, statement_id, status, total_due_micros, billing_start, billing_end,
+        accept_request_id, attempt_count
+        """;
+
+    private const string FindRowId = """
+        SELECT statement_row_id FROM remittance_statements WHERE payment_integrator_account_id = @PaymentIntegratorAccountId AND statement_id = @StatementId
+        """;
+
+    private const string Insert = """
+        INSERT INTO remittance_statements (statement_row_id, payment_integrator_account_id, statement_id, summary_json, currency_code,
+            total_due_micros, billing_start, billing_end, date_due, status, received_at, updated_at, next_attempt_at)
+        VALUES (@StatementRowId, @PaymentIntegratorAccountId, @StatementId, @SummaryJson, @CurrencyCode,
+            @TotalDueMicros, @BillingStart, @BillingEnd, @DateDue, 'RECEIVED', @ReceivedAt, @ReceivedAt, @ReceivedAt)
+        """;
+
+    private const string Due = "next_attempt_at <= @Now AND (lease_expires_at IS NULL OR lease_expires_at <= @Now)";
+
+    private const string FindDue = $"SELECT statement_row_id FROM remittance_statements WHERE {Due} ORDER BY next_attempt_at";
+
+    private const string Claim = $"""
+        UPDATE remittance_statements SET lease_owner = @Owner, lease_expires_at = @LeaseUntil
+        WHERE statement_row_id = @StatementRowId AND {Due}
+        """;
+
+    private const string ClaimedRow = $"SELECT {Columns} FROM remittance_statements WHERE statement_row_id = @StatementRowId";
+
+    private const string InsertCall = """
+        INSERT INTO remittance_calls (call_id, statement_row_id, method, request_id, attempted_at, dispatcher, http_status, latency_ms, outcome, error)
+        VALUES (@CallId, @StatementRowId, @Method, @RequestId, @AttemptedAt, @Dispatcher, @HttpStatus, @LatencyMs, @Outcome, @Error)
+        """;
+
+    private const string Reschedule = """
+        UPDATE remittance_statements
+        SET attempt_count = attempt_count + 1, next_attempt_at = @NextAttemptAt, last_error = @Error, updated_at = @Now,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE statement_row_id = @StatementRowId AND lease_owner = @Owner
+        """;
+
+    private const string Reconciled = """
+        UPDATE remittance_statements
+        SET status = @Status, event_count = @EventCount, accept_request_id = @AcceptRequestId, next_attempt_at = @NextAttemptAt,
+            attempt_count = 0, last_error = NULL, updated_at = @Now, lease_owner = NULL, lease_expires_at = NULL
+        WHERE statement_row_id = @StatementRowId AND lease_owner = @Owner AND status = 'RECEIVED'
+        """;
+
+    private const string InsertEvent = """
+        INSERT INTO remittance_events (event_row_id, statement_row_id, position, kind, event_request_id, payment_integrator_event_id, charge_micros, fee_micros)
+        VALUES (@EventRowId, @StatementRowId, @Position, @Kind, @EventRequestId, @PaymentIntegratorEventId, @ChargeMicros, @FeeMicros)
+        """;
+
+    private const string InsertDifference = """
+        INSERT INTO remittance_differences (difference_id, statement_row_id, kind, request_id, ours_micros, google_micros, detail)
+        VALUES (@DifferenceId, @StatementRowId, @Kind, @RequestId, @OursMicros, @GoogleMicros, @Detail)
+        """;
+
+    private const string Accepted = """
+        UPDATE remittance_statements
+        SET status = 'ACCEPTED', accepted_at = @Now, next_attempt_at = NULL, attempt_count = 0, last_error = NULL, updated_at = @Now,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE statement_row_id = @StatementRowId AND lease_owner = @Owner AND status IN ('MATCHED', 'DISCREPANCY')
+        """;
+
+    private const string Renew = """
+        UPDATE remittance_statements SET lease_expires_at = @LeaseUntil WHERE statement_row_id = @StatementRowId AND lease_owner = @Owner
+        """;
+
+    private const string ReleaseLeases = """
+        UPDATE remittance_statements SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @Owner
+        """;
+
+    private const string Stats = """
+        SELECT (SELECT COUNT(*) FROM remittance_statements WHERE status = 'RECEIVED') AS received,
+               (SELECT COUNT(*) FROM remittance_statements WHERE status = 'MATCHED') AS matched,
+               (SELECT COUNT(*) FROM remittance_statements WHERE status = 'DISCREPANCY') AS discrepancy,
+               (SELECT COUNT(*) FROM remittance_statements WHERE status = 'ACCEPTED') AS accepted,
+               (SELECT MIN(received_at) FROM remittance_statements WHERE status <> 'ACCEPTED') AS oldest_unreconciled_received_at
+        """;
+
+    /// <returns>The statement's row id: the new one, or the one stored when this statement first arrived.</returns>
+    public async Task<string> InsertOnceAsync(DbTx tx, NewStatement statement, CancellationToken ct)
+    {
+        if (await tx.QuerySingleOrDefaultAsync<string>(FindRowId, statement, ct) is { } existing)
+        {
+            return existing;
+        }
+
+        await tx.ExecuteAsync(Insert, statement, ct);
+        return statement.StatementRowId;
+    }
+
+    /// <summary>Claims the statement that has been due longest, if any.</summary>
+    public Task<ClaimedStatement?> ClaimNextAsync(string owner, long nowMillis, long leaseUntilMillis, CancellationToken ct) =>
+        database.WriteAsync(
+            async (tx, token) =>
+            {
+                var candidates = await tx.QueryAsync<string>($"{FindDue} {database.Dialect.Limit("@Batch")}", new { Now = nowMillis, Batch = 4 }, token);
+                foreach (var id in candidates)
+                {
+                    var args = new { StatementRowId = id, Owner = owner, Now = nowMillis, LeaseUntil = leaseUntilMillis };
+                    if (await tx.ExecuteAsync(Claim, args, token) == 1)
+                    {
+                        return Write.Commit(await tx.QuerySingleOrDefaultAsync<ClaimedStatement>(ClaimedRow, args, token));
+                    }
+                }
+
+                return Write.Commit<ClaimedStatement?>(null);
+            },
+            ct);
+
+    public Task RecordCallAsync(StatementCall call, CancellationToken ct) =>
+        database.ExecuteAsync(
+            InsertCall,
+            new
+            {
+                CallId = Ids.New(),
+                call.StatementRowId,
+                call.Method,
+                call.RequestId,
+                call.AttemptedAt,
+                call.Dispatcher,
+                call.HttpStatus,
+                call.LatencyMs,
+                Outcome = call.Ok ? "OK" : "FAILED",
+                call.Error,
+            },
+            ct);
+
+    /// <summary>Extends this job's claim during a long step; false if the claim was lost (taken over after it ran out).</summary>
+    public async Task<bool> RenewLeaseAsync(string statementRowId, string owner, long leaseUntilMillis, CancellationToken ct) =>
+        await database.ExecuteAsync(Renew, new { StatementRowId = statementRowId, Owner = owner, LeaseUntil = leaseUntilMillis }, ct) == 1;
+
+    /// <summary>A failed step: tried again at <paramref name="nextAttemptAt"/> (never, if null), the lease given up.</summary>
+    public Task RescheduleAsync(string statementRowId, string owner, string error, long nowMillis, long? nextAttemptAt, CancellationToken ct) =>
+        database.ExecuteAsync(
+            Reschedule,
+            new { StatementRowId = statementRowId, Owner = owner, Error = error, Now = nowMillis, NextAttemptAt = nextAttemptAt },
+            ct);
+
+    /// <summary>
+    /// Stores the events Google listed, the differences found and the verdict, in one transaction; false (and nothing
+    /// stored) if this job no longer holds the statement.
+    /// </summary>
+    public Task<bool> SaveReconciliationAsync(
+        string statementRowId,
+        string owner,
+        IReadOnlyList<StatementEventRow> events,
+        IReadOnlyList<StatementDifference> differences,
+        string? acceptRequestId,
+        long nowMillis,
+        CancellationToken ct) =>
+        database.WriteAsync(
+            async (tx, token) =>
+            {
+                var verdict = new
+                {
+                    StatementRowId = statementRowId,
+                    Owner = owner,
+                    Status = differences.Count == 0 ? StatementStatus.Matched : StatementStatus.Discrepancy,
+                    EventCount = events.Count,
+                    AcceptRequestId = acceptRequestId,
+                    NextAttemptAt = acceptRequestId is null ? (long?)null : nowMillis,
+                    Now = nowMillis,
+                };
+                if (await tx.ExecuteAsync(Reconciled, verdict, token) != 1)
+                {
+                    return Write.RollBack(false);
+                }
+
+                await tx.ExecuteAsync(
+                    InsertEvent,
+                    events.Select(e => new
+                    {
+                        EventRowId = Ids.New(),
+                        StatementRowId = statementRowId,
+                        e.Position,
+                        e.Kind,
+                        e.EventRequestId,
+                        e.PaymentIntegratorEventId,
+                        e.ChargeMicros,
+                        e.FeeMicros,
+                    }).ToList(),
+                    token);
+                await tx.ExecuteAsync(
+                    InsertDifference,
+                    differences.Select(d => new
+                    {
+                        DifferenceId = Ids.New(),
+                        StatementRowId = statementRowId,
+                        d.Kind,
+                        d.RequestId,
+                        d.OursMicros,
+                        d.GoogleMicros,
+                        d.Detail,
+                    }).ToList(),
+                    token);
+                return Write.Commit(true);
+            },
+            ct);
+
+    /// <summary>Google confirmed acceptRemittanceStatement: the statement is done.</summary>
+    public Task MarkAcceptedAsync(string statementRowId, string owner, long nowMillis, CancellationToken ct) =>
+        database.ExecuteAsync(Accepted, new { StatementRowId = statementRowId, Owner = owner, Now = nowMillis }, ct);
+
+    public Task<int> ReleaseLeasesAsync(string owner, CancellationToken ct) =>
+        database.ExecuteAsync(ReleaseLeases, new { Owner = owner }, ct);
+
+    public async Task<StatementStats> StatsAsync(CancellationToken ct) =>
+        await database.QuerySingleOrDefaultAsync<StatementStats>(Stats, null, ct) ?? new StatementStats();
+}

@@ -1,0 +1,269 @@
+using System.Text.Json.Nodes;
+using Integrator.Core.Remittance;
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Support;
+
+/// <summary>A remittance statement in a list: where it stands and what is due.</summary>
+public sealed record StatementSummaryView(
+    string PaymentIntegratorAccountId,
+    string StatementId,
+    string PaymentIntegratorStatementId,
+    string Status,
+    MoneyView TotalDueByIntegrator,
+    DateTimeOffset BillingPeriodStart,
+    DateTimeOffset BillingPeriodEnd,
+    DateTimeOffset? DateDue,
+    DateTimeOffset ReceivedAt,
+    long? EventCount,
+    bool AcceptancePending,
+    DateTimeOffset? AcceptedAt,
+    string? AcceptedBy,
+    long AttemptCount,
+    DateTimeOffset? NextAttemptAt,
+    string? LastError);
+
+public sealed record StatementEventView(long Position, string Kind, string EventRequestId, string? PaymentIntegratorEventId, MoneyView Charge, MoneyView Fee);
+
+public sealed record StatementDifferenceView(string Kind, string? RequestId, MoneyView? Ours, MoneyView? Google, string Detail);
+
+public sealed record StatementCallView
+{
+    public DateTimeOffset AttemptedAt { get; init; }
+
+    public required string Method { get; init; }
+
+    public required string RequestId { get; init; }
+
+    public required string Dispatcher { get; init; }
+
+    public int? HttpStatus { get; init; }
+
+    public long LatencyMs { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public string? Error { get; init; }
+}
+
+/// <summary>One statement with everything reconciliation saw: Google's summary as sent, events, differences, calls.</summary>
+public sealed record StatementView(
+    StatementSummaryView Statement,
+    JsonNode? Summary,
+    IReadOnlyList<StatementEventView> Events,
+    IReadOnlyList<StatementDifferenceView> Differences,
+    IReadOnlyList<StatementCallView> Calls);
+
+/// <summary>Remittance statements for support (README "Remittance"): list, inspect, and accept a discrepancy by hand.</summary>
+public sealed class StatementSupport(Database database, SupportAudit audit, TimeProvider time)
+{
+    public const int MaxPageSize = 500;
+
+    private const string Columns = """
+        statement_row_id, payment_integrator_account_id, statement_id, summary_json, currency_code, total_due_micros,
+        billing_start, billing_end, date_due, status, event_count, accept_request_id, accepted_by, accepted_at,
+        received_at, attempt_count, next_attempt_at, last_error
+        """;
+
+    private const string List = $"""
+        SELECT {Columns} FROM remittance_statements WHERE (@Status IS NULL OR status = @Status)
+        ORDER BY received_at DESC, statement_row_id DESC
+        """;
+
+    private const string One = $"""
+        SELECT {Columns} FROM remittance_statements WHERE payment_integrator_account_id = @AccountId AND statement_id = @StatementId
+        """;
+
+    private const string Events = """
+        SELECT position, kind, event_request_id, payment_integrator_event_id, charge_micros, fee_micros FROM remittance_events
+        WHERE statement_row_id = @StatementRowId ORDER BY position
+        """;
+
+    private const string Differences = """
+        SELECT kind, request_id, ours_micros, google_micros, detail FROM remittance_differences
+        WHERE statement_row_id = @StatementRowId ORDER BY kind, request_id
+        """;
+
+    private const string Calls = """
+        SELECT attempted_at, method, request_id, dispatcher, http_status, latency_ms, outcome, error FROM remittance_calls
+        WHERE statement_row_id = @StatementRowId ORDER BY attempted_at, call_id
+        """;
+
+    // The guard is the WHERE clause: acceptance is asked for once, of a reconciled statement not yet accepted.
+    private const string RequestAcceptance = """
+        UPDATE remittance_statements
+        SET accept_request_id = @AcceptRequestId, accepted_by = @Actor, accept_reason = @Reason, next_attempt_at = @Now,
+            attempt_count = 0, last_error = NULL, updated_at = @Now
+        WHERE statement_row_id = @StatementRowId AND status IN ('MATCHED', 'DISCREPANCY') AND accept_request_id IS NULL
+        """;
+
+    public async Task<Result<IReadOnlyList<StatementSummaryView>, SupportError>> ListAsync(string? status, int limit, CancellationToken ct)
+    {
+        if (status is not null && !StatementStatus.All.Contains(status))
+        {
+            return SupportError.Invalid($"status must be one of {string.Join(", ", StatementStatus.All.Order())}.");
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return SupportError.Invalid($"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        var rows = await database.QueryAsync<Row>($"{List} {database.Dialect.Limit("@Limit")}", new { Status = status, Limit = limit }, ct);
+        return rows.Select(Summary).ToList();
+    }
+
+    public async Task<Result<StatementView, SupportError>> GetAsync(string accountId, string statementId, CancellationToken ct)
+    {
+        var row = await database.QuerySingleOrDefaultAsync<Row>(One, new { AccountId = accountId, StatementId = statementId }, ct);
+        if (row is null)
+        {
+            return NotFound(accountId, statementId);
+        }
+
+        var key = new { row.StatementRowId };
+        var events = await database.QueryAsync<EventRow>(Events, key, ct);
+        var differences = await database.QueryAsync<DifferenceRow>(Differences, key, ct);
+        var calls = await database.QueryAsync<StatementCallView>(Calls, key, ct);
+        return new StatementView(
+            Summary(row),
+            JsonNode.Parse(row.SummaryJson),
+            events.Select(e => new StatementEventView(
+                e.Position, e.Kind, e.EventRequestId, e.PaymentIntegratorEventId, MoneyView.Of(e.ChargeMicros, row.CurrencyCode), MoneyView.Of(e.FeeMicros, row.CurrencyCode))).ToList(),
+            differences.Select(d => new StatementDifferenceView(
+                d.Kind, d.RequestId, d.OursMicros is { } o ? MoneyView.Of(o, row.CurrencyCode) : null, d.GoogleMicros is { } g ? MoneyView.Of(g, row.CurrencyCode) : null, d.Detail)).ToList(),
+            calls);
+    }
+
+    /// <summary>
+    /// Support accepts a reconciled statement by hand (a DISCREPANCY, or a MATCHED one when AutoAccept is off): the job
+    /// then calls acceptRemittanceStatement. Audited with the reason, which is required.
+    /// </summary>
+    public async Task<Result<StatementView, SupportError>> AcceptAsync(
+        string accountId, string statementId, SupportActor actor, string? reason, CancellationToken ct)
+    {
+        if (Reasons.Check(reason, required: true) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var target = $"statement {accountId}/{statementId}";
+        var refusal = await database.WriteAsync(
+            async (tx, token) =>
+            {
+                var row = await tx.QuerySingleOrDefaultAsync<Row>(One, new { AccountId = accountId, StatementId = statementId }, token);
+                if (row is null)
+                {
+                    return Write.RollBack<SupportError?>(NotFound(accountId, statementId));
+                }
+
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var args = new { row.StatementRowId, AcceptRequestId = Ids.New(), Actor = actor.Name, Reason = reason, Now = now };
+                if (await tx.ExecuteAsync(RequestAcceptance, args, token) == 1)
+                {
+                    await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "accept statement", target, reason, "acceptance requested", new { PreviousStatus = row.Status }), token);
+                    return Write.Commit<SupportError?>(null);
+                }
+
+                var why = row.Status switch
+                {
+                    StatementStatus.Received => "it is not reconciled yet",
+                    StatementStatus.Accepted => "it was accepted already",
+                    _ => "its acceptance was requested already",
+                };
+                await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "accept statement", target, reason, "refused: " + why), token);
+                return Write.Commit<SupportError?>(SupportError.Conflict($"Statement {statementId} cannot be accepted: {why}."));
+            },
+            ct);
+        return refusal is not null ? refusal : await GetAsync(accountId, statementId, ct);
+    }
+
+    private static SupportError NotFound(string accountId, string statementId) =>
+        SupportError.NotFound($"No remittance statement '{statementId}' for '{accountId}'.");
+
+    private static StatementSummaryView Summary(Row row) => new(
+        row.PaymentIntegratorAccountId,
+        row.StatementId,
+        row.StatementRowId,
+        row.Status,
+        MoneyView.Of(row.TotalDueMicros, row.CurrencyCode),
+        row.BillingStart,
+        row.BillingEnd,
+        row.DateDue,
+        row.ReceivedAt,
+        row.EventCount,
+        row.AcceptRequestId is not null && row.AcceptedAt is null,
+        row.AcceptedAt,
+        row.AcceptedBy,
+        row.AttemptCount,
+        row.NextAttemptAt,
+        row.LastError);
+
+    // Money needs the statement's currency to become a MoneyView; these carry the columns until then.
+    private sealed record Row
+    {
+        public required string StatementRowId { get; init; }
+
+        public required string PaymentIntegratorAccountId { get; init; }
+
+        public required string StatementId { get; init; }
+
+        public required string SummaryJson { get; init; }
+
+        public required string CurrencyCode { get; init; }
+
+        public long TotalDueMicros { get; init; }
+
+        public DateTimeOffset BillingStart { get; init; }
+
+        public DateTimeOffset BillingEnd { get; init; }
+
+        public DateTimeOffset? DateDue { get; init; }
+
+        public required string Status { get; init; }
+
+        public long? EventCount { get; init; }
+
+        public string? AcceptRequestId { get; init; }
+
+        public string? AcceptedBy { get; init; }
+
+        public DateTimeOffset? AcceptedAt { get; init; }
+
+        public DateTimeOffset ReceivedAt { get; init; }
+
+        public long AttemptCount { get; init; }
+
+        public DateTimeOffset? NextAttemptAt { get; init; }
+
+        public string? LastError { get; init; }
+    }
+
+    private sealed record EventRow
+    {
+        public long Position { get; init; }
+
+        public required string Kind { get; init; }
+
+        public required string EventRequestId { get; init; }
+
+        public string? PaymentIntegratorEventId { get; init; }
+
+        public long ChargeMicros { get; init; }
+
+        public long FeeMicros { get; init; }
+    }
+
+    private sealed record DifferenceRow
+    {
+        public required string Kind { get; init; }
+
+        public string? RequestId { get; init; }
+
+        public long? OursMicros { get; init; }
+
+        public long? GoogleMicros { get; init; }
+
+        public required string Detail { get; init; }
+    }
+}
