@@ -70,6 +70,7 @@ public static class IntegratorServices
         });
         services.AddSingleton<IValidateOptions<MessageSecurityOptions>, MessageSecurityOptionsValidator>();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RemittanceOptions>, RemittanceOptionsValidator>();
 
         services.AddSingleton<SqlDialect>(sp =>
         {

@@ -7,7 +7,7 @@ using ResultCode = Integrator.Core.Gsp.V1.RefundResponse.Types.RefundResultCode;
 namespace Integrator.Core.Refunds;
 
 /// <summary>
-/// refund (product.md §7): credits part or all of a successful capture back to the customer's account, at any time
+/// refund (docs/gsp-rules.md §7, README "refund"): credits part or all of a successful capture back to the customer's account, at any time
 /// after it (no refund window; the reservation's expiry does not matter). Several partial refunds of one capture may
 /// arrive, each with its own requestId; together they never exceed the captured amount. The only declines are a
 /// closed or held account; everything else wrong is an error, which Google may retry.

@@ -1,7 +1,7 @@
 namespace Integrator.Core.Remittance;
 
 /// <summary>
-/// Compares a statement with our records (product.md §8). Every capture and refund event must name one of ours
+/// Compares a statement with our records (docs/gsp-rules.md §7, README "Remittance"). Every capture and refund event must name one of ours
 /// (by Google's requestId of it) with the same amount (|eventCharge|; Google signs it, positive when we owe); every
 /// capture and refund we made in the billing period must be listed; the events must add up (eventCharge + eventFee)
 /// to totalDueByIntegrator, and be as many as Google said. No difference: MATCHED.

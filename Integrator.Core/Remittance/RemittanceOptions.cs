@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrator.Core.Remittance;
 
-/// <summary>The reconciliation job over remittance statements (product.md §8).</summary>
+/// <summary>The reconciliation job over remittance statements (docs/gsp-rules.md §7, README "Remittance").</summary>
 public sealed class RemittanceOptions : IValidatableObject
 {
     public const string Section = "Remittance";
@@ -33,7 +33,7 @@ public sealed class RemittanceOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -8,7 +8,7 @@ using AcceptResult = Integrator.Core.Gsp.V1.AcceptRemittanceStatementResponse.Ty
 namespace Integrator.Core.Remittance;
 
 /// <summary>
-/// The reconciliation job (product.md §8). For each due statement, under a lease: a RECEIVED one has its events fetched
+/// The reconciliation job (docs/gsp-rules.md §7, README "Remittance"). For each due statement, under a lease: a RECEIVED one has its events fetched
 /// from Google page by page (remittanceStatementDetails), compared with our captures and refunds, and stored as
 /// MATCHED or DISCREPANCY with every difference; a MATCHED one is accepted when <c>Remittance:AutoAccept</c> (a
 /// DISCREPANCY only once support accepts it). acceptRemittanceStatement keeps one requestId, fixed when acceptance was

@@ -7,7 +7,7 @@ using ResultCode = Integrator.Core.Gsp.V1.RemittanceStatementNotificationRespons
 namespace Integrator.Core.Remittance;
 
 /// <summary>
-/// remittanceStatementNotification (product.md §8): the statement is stored once per (PIAID, statementId) with its
+/// remittanceStatementNotification (docs/gsp-rules.md §7, README "Remittance"): the statement is stored once per (PIAID, statementId) with its
 /// summary as Google sent it (unknown fields kept), queued for reconciliation, and acknowledged ACCEPTED — a receipt,
 /// not an acceptance. The header's requestId is the statementId.
 /// </summary>

@@ -159,12 +159,18 @@ public sealed class StatementStore(Database database)
         return statement.StatementRowId;
     }
 
-    /// <summary>Claims the statement that has been due longest, if any.</summary>
-    public Task<ClaimedStatement?> ClaimNextAsync(string owner, long nowMillis, long leaseUntilMillis, CancellationToken ct) =>
-        database.WriteAsync(
+    /// <summary>Claims the statement that has been due longest, if any. An idle poll only reads.</summary>
+    public async Task<ClaimedStatement?> ClaimNextAsync(string owner, long nowMillis, long leaseUntilMillis, CancellationToken ct)
+    {
+        var candidates = await database.QueryAsync<string>($"{FindDue} {database.Dialect.Limit("@Batch")}", new { Now = nowMillis, Batch = 4 }, ct);
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        return await database.WriteAsync(
             async (tx, token) =>
             {
-                var candidates = await tx.QueryAsync<string>($"{FindDue} {database.Dialect.Limit("@Batch")}", new { Now = nowMillis, Batch = 4 }, token);
                 foreach (var id in candidates)
                 {
                     var args = new { StatementRowId = id, Owner = owner, Now = nowMillis, LeaseUntil = leaseUntilMillis };
@@ -177,6 +183,7 @@ public sealed class StatementStore(Database database)
                 return Write.Commit<ClaimedStatement?>(null);
             },
             ct);
+    }
 
     public Task RecordCallAsync(StatementCall call, CancellationToken ct) =>
         database.ExecuteAsync(

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Google.Protobuf;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Integrator.Core.Security;
@@ -39,6 +40,13 @@ public sealed class FakeGoogle : IAsyncDisposable
     public Func<int, int> Respond { get; set; } = _ => 200;
 
     public IReadOnlyList<ReceivedNotification> Received => [.. _received];
+
+    /// <summary>The remittance statements Google "holds", by statementId: what remittanceStatementDetails lists, in pages.</summary>
+    public ConcurrentDictionary<string, FakeStatement> Statements { get; } = new();
+
+    /// <summary>The calls to one method (the path's segment after the API family), in arrival order.</summary>
+    public IReadOnlyList<ReceivedNotification> CallsTo(string method) =>
+        [.. _received.Where(r => r.Path.Contains($"/{method}/", StringComparison.Ordinal))];
 
     /// <summary>A free port on 127.0.0.1 that nothing listens on (yet): connections to it are refused.</summary>
     public static int FreePort()
@@ -79,10 +87,11 @@ public sealed class FakeGoogle : IAsyncDisposable
                      && GspJson.TryParse<CancelFundsReservationResultNotificationRequest>(json, out var request)
             ? request
             : null;
-        _received.Enqueue(new ReceivedNotification(
-            context.Request.Url!.AbsolutePath, context.Request.ContentType, parsed, opened.Error?.CodeName, DateTimeOffset.UtcNow)
+        var path = context.Request.Url!.AbsolutePath;
+        _received.Enqueue(new ReceivedNotification(path, context.Request.ContentType, parsed, opened.Error?.CodeName, DateTimeOffset.UtcNow)
         {
             RawBody = buffer.ToArray(),
+            Json = opened.Json is { } opened1 ? Encoding.UTF8.GetString(opened1) : null,
         });
 
         var status = Respond(call);
@@ -96,11 +105,20 @@ public sealed class FakeGoogle : IAsyncDisposable
             context.Response.StatusCode = status;
             if (status == 200)
             {
-                var response = new CancelFundsReservationResultNotificationResponse
-                {
-                    ResponseHeader = new ResponseHeader { ResponseTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
-                    Result = CancelFundsReservationResultNotificationResponse.Types.CancelFundsReservationResultNotificationResultCode.Success,
-                };
+                var header = new ResponseHeader { ResponseTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+                IMessage response = path.Contains("/remittanceStatementDetails/", StringComparison.Ordinal)
+                    ? Details(opened.Json, header)
+                    : path.Contains("/acceptRemittanceStatement/", StringComparison.Ordinal)
+                        ? new AcceptRemittanceStatementResponse
+                        {
+                            ResponseHeader = header,
+                            AcceptRemittanceStatementResultCode = AcceptRemittanceStatementResponse.Types.AcceptRemittanceStatementResultCode.Success,
+                        }
+                        : new CancelFundsReservationResultNotificationResponse
+                        {
+                            ResponseHeader = header,
+                            Result = CancelFundsReservationResultNotificationResponse.Types.CancelFundsReservationResultNotificationResultCode.Success,
+                        };
                 var body = _codec.Seal(Encoding.UTF8.GetBytes(GspJson.Format(response)));
                 context.Response.ContentType = _codec.ContentType;
                 await context.Response.OutputStream.WriteAsync(body);
@@ -112,6 +130,34 @@ public sealed class FakeGoogle : IAsyncDisposable
         {
             context.Response.Abort();
         }
+    }
+
+    /// <summary>One page of the statement the request names, as Google pages it (eventOffset, numberOfEvents ≤ 1000).</summary>
+    private RemittanceStatementDetailsResponse Details(byte[]? json, ResponseHeader header)
+    {
+        var request = json is not null && GspJson.TryParse<RemittanceStatementDetailsRequest>(json, out var parsed) ? parsed : new();
+        var events = Statements.TryGetValue(request.StatementId, out var statement) ? statement.Events : [];
+        var offset = Math.Clamp(request.EventOffset, 0, events.Count);
+        var count = request.NumberOfEvents is > 0 and <= 1000 ? request.NumberOfEvents : 1000;
+        var page = events.Skip(offset).Take(count).ToList();
+        var response = new RemittanceStatementDetailsResponse
+        {
+            ResponseHeader = header,
+            EventOffset = offset,
+            TotalEvents = statement?.ReportedTotal ?? events.Count,
+        };
+        if (offset + page.Count < events.Count)
+        {
+            response.NextEventOffset = offset + page.Count;
+        }
+
+        foreach (var e in page)
+        {
+            var item = new StatementEvent { EventRequestId = e.RequestId, PaymentIntegratorEventId = e.RequestId + "-ours", EventCharge = e.ChargeMicros, EventFee = e.FeeMicros };
+            (e.IsRefund ? response.RefundEvents : response.CaptureEvents).Add(item);
+        }
+
+        return response;
     }
 
     public async ValueTask DisposeAsync()
@@ -130,4 +176,16 @@ public sealed record ReceivedNotification(
     public byte[] RawBody { get; init; } = [];
 
     public string RequestId => Notification?.RequestHeader.RequestId ?? "?";
+
+    /// <summary>The decrypted body, if it could be opened.</summary>
+    public string? Json { get; init; }
+
+    /// <summary>The request header's requestId, whatever the method.</summary>
+    public string? AnyRequestId => Json is null ? null : System.Text.Json.Nodes.JsonNode.Parse(Json)?["requestHeader"]?["requestId"]?.GetValue<string>();
 }
+
+/// <summary>A capture (<see cref="IsRefund"/> false) or refund event of a fake statement; Google's sign: refunds negative.</summary>
+public sealed record FakeEvent(string RequestId, long ChargeMicros, bool IsRefund = false, long FeeMicros = 0);
+
+/// <summary>What Google lists for one statement; <see cref="ReportedTotal"/> overrides totalEvents.</summary>
+public sealed record FakeStatement(IReadOnlyList<FakeEvent> Events, int? ReportedTotal = null);

@@ -4,7 +4,7 @@ using Integrator.Tests.Infrastructure;
 namespace Integrator.Tests.Refunds;
 
 /// <summary>
-/// refund over real HTTP on a real SQLite file (product.md §7): full and partial refunds of a capture credit the account
+/// refund over real HTTP on a real SQLite file (docs/gsp-rules.md §7, README "refund"): full and partial refunds of a capture credit the account
 /// once each and never more than was captured; successes and declines replay, errors do not; declines are only a
 /// closed or held account; no time limit. The per-engine race of partial refunds is in StorageConformanceTests.
 /// </summary>

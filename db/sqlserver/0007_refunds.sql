@@ -1,4 +1,4 @@
--- Refunds (product.md §7). A capture is its own row, found by Google's captureRequestId; what remains refundable is
+-- Refunds (docs/gsp-rules.md §7, README "refund"). A capture is its own row, found by Google's captureRequestId; what remains refundable is
 -- amount_micros - refunded_micros, checked and taken in one UPDATE so two partial refunds can never both pass.
 -- A refund credits the account by lowering accounts.captured_micros (captured, net of refunds).
 IF OBJECT_ID(N'captures', N'U') IS NULL

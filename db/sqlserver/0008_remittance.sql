@@ -1,4 +1,4 @@
--- Remittance statements Google raises (product.md §8), each stored once per (PIAID, statementId), and the durable
+-- Remittance statements Google raises (docs/gsp-rules.md §7, README "Remittance"), each stored once per (PIAID, statementId), and the durable
 -- reconciliation job over them: a row is due while next_attempt_at is set, and is worked under a lease like the
 -- notification outbox. statement_row_id is our paymentIntegratorStatementId.
 IF OBJECT_ID(N'remittance_statements', N'U') IS NULL
