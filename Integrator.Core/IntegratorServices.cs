@@ -1,10 +1,10 @@
 using Integrator.Core.Cancellation;
+using Integrator.Core.DevGoogle;
 using Integrator.Core.Gsp;
 using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
 using Integrator.Core.Ledger;
 using Integrator.Core.Notifications;
-using Integrator.Core.DevGoogle;
 using Integrator.Core.Pipeline;
 using Integrator.Core.Refunds;
 using Integrator.Core.Remittance;

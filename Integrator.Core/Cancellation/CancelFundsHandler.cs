@@ -1,6 +1,5 @@
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
-using Integrator.Core.Ledger;
 using Integrator.Core.Notifications;
 using Integrator.Core.Reservations;
 using Integrator.Core.Storage;
@@ -13,7 +12,7 @@ namespace Integrator.Core.Cancellation;
 /// and one already cancelled or expired needs nothing: all three answer SUCCESS and queue one
 /// cancelFundsReservationResultNotification in the same transaction. A captured one cannot be cancelled.
 /// </summary>
-public sealed class CancelFundsHandler(ReservationStore reservations, ILedger ledger, NotificationOutbox outbox)
+public sealed class CancelFundsHandler(ReservationStore reservations, NotificationOutbox outbox)
     : IGspMethod<CancelFundsReservationRequest, CancelFundsReservationResponse>
 {
     public async Task<Result<CancelFundsReservationResponse, GspError>> ExecuteAsync(
@@ -37,12 +36,10 @@ public sealed class CancelFundsHandler(ReservationStore reservations, ILedger le
             if (reservation.State == ReservationState.Reserved)
             {
                 var to = reservation.IsExpiredAt(nowMillis) ? ReservationState.Expired : ReservationState.Cancelled;
-                if (!await reservations.TryTransitionAsync(tx, reservation, to, new Cause(TransitionCauses.CancelFunds, requestId), nowMillis, ct))
+                if (!await reservations.TryReleaseAsync(tx, reservation, to, new Cause(TransitionCauses.CancelFunds, requestId), nowMillis, ct))
                 {
                     continue; // moved by a concurrent writer (sweeper, capture, support): judge its new state
                 }
-
-                await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, nowMillis, ct);
             }
 
             await outbox.EnqueueCancelResultAsync(tx, accountId, requestId, reservation.ReservationId, nowMillis, ct);

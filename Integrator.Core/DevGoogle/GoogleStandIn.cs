@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using Google.Protobuf;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Integrator.Core.Security;
 using Integrator.Core.Storage;
-using Google.Protobuf;
 using AcceptResult = Integrator.Core.Gsp.V1.AcceptRemittanceStatementResponse.Types.AcceptRemittanceStatementResultCode;
 using ResponseResult = Integrator.Core.Gsp.V1.CancelFundsReservationResultNotificationResponse.Types.CancelFundsReservationResultNotificationResultCode;
 

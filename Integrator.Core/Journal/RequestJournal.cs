@@ -44,6 +44,16 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
                 @ReserveFundsRequestId, @Outcome, @RequestJson, @HttpStatus, @ResponseBody, @ErrorCode)
         """;
 
+    /// <summary>
+    /// The journal (alias <c>j</c>) with each executed entry's replays (alias <c>r</c>): replays count against the
+    /// execution, not against refusals of the same key. For support's reads.
+    /// </summary>
+    public const string WithReplays = """
+        request_journal j
+        LEFT JOIN request_replays r ON j.outcome = 'EXECUTED'
+            AND r.payment_integrator_account_id = j.payment_integrator_account_id AND r.request_id = j.request_id
+        """;
+
     // Adds an interval's replays of one key to its row in request_replays (see db/*/0003_idempotency.sql).
     private static string CountReplays(StorageProvider provider) => provider switch
     {

@@ -1,4 +1,3 @@
-using Integrator.Core.Ledger;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +13,6 @@ namespace Integrator.Core.Reservations;
 public sealed partial class ExpirySweeper(
     Database database,
     ReservationStore reservations,
-    ILedger ledger,
     IOptions<ReservationOptions> options,
     TimeProvider time,
     ILogger<ExpirySweeper> logger) : BackgroundService
@@ -55,9 +53,8 @@ public sealed partial class ExpirySweeper(
                     var moved = 0;
                     foreach (var reservation in due)
                     {
-                        if (await reservations.TryTransitionAsync(tx, reservation, ReservationState.Expired, new Cause(TransitionCauses.ExpirySweeper), now, token))
+                        if (await reservations.TryReleaseAsync(tx, reservation, ReservationState.Expired, new Cause(TransitionCauses.ExpirySweeper), now, token))
                         {
-                            await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, token);
                             moved++;
                         }
                     }

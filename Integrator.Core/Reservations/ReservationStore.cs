@@ -1,9 +1,10 @@
+using Integrator.Core.Ledger;
 using Integrator.Core.Storage;
 
 namespace Integrator.Core.Reservations;
 
 /// <summary>Reservations and their state history. Transitions are compare-and-set on the current state.</summary>
-public sealed class ReservationStore(Database database)
+public sealed class ReservationStore(Database database, ILedger ledger)
 {
     public const string Columns = """
         reservation_id, payment_integrator_account_id, reserve_request_id, account_id, currency_code, amount_micros,
@@ -65,7 +66,7 @@ public sealed class ReservationStore(Database database)
     }
 
     /// <summary>Moves the reservation from its current state; false if someone else moved it first.</summary>
-    public async Task<bool> TryTransitionAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, long nowMillis, CancellationToken ct)
+    private async Task<bool> TryTransitionAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, long nowMillis, CancellationToken ct)
     {
         var moved = await tx.ExecuteAsync(
             Transition,
@@ -77,6 +78,21 @@ public sealed class ReservationStore(Database database)
         }
 
         return moved;
+    }
+
+    /// <summary>
+    /// Ends a live reservation (CANCELLED or EXPIRED) and releases its hold on the account, together; false if someone
+    /// else moved it first. The one way a hold is released without a capture: Google's cancel, the sweeper, support.
+    /// </summary>
+    public async Task<bool> TryReleaseAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, long nowMillis, CancellationToken ct)
+    {
+        if (!await TryTransitionAsync(tx, reservation, to, cause, nowMillis, ct))
+        {
+            return false;
+        }
+
+        await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, nowMillis, ct);
+        return true;
     }
 
     public async Task<bool> TryCaptureAsync(

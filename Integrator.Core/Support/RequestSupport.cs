@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Integrator.Core.Gsp;
 using Integrator.Core.Idempotency;
+using Integrator.Core.Journal;
 using Integrator.Core.Storage;
 
 namespace Integrator.Core.Support;
@@ -26,14 +27,11 @@ public sealed record ReplayReport(string Method, bool ServedFromIdempotencyStore
 /// <summary>The request journal and replay, for support (README "Support API").</summary>
 public sealed class RequestSupport(Database database, IdempotencyStore idempotency, SupportAudit audit, TimeProvider time)
 {
-    // Replays count against the execution, not against refusals of the same key.
-    private const string Select = """
+    private const string Select = $"""
         SELECT j.call_id, j.received_at, j.method, j.payment_integrator_account_id, j.request_id, j.reserve_funds_request_id,
                j.outcome, j.request_json, j.http_status, j.response_body, j.error_code,
                COALESCE(r.replay_count, 0) AS replay_count, r.last_replayed_at
-        FROM request_journal j
-        LEFT JOIN request_replays r ON j.outcome = 'EXECUTED'
-            AND r.payment_integrator_account_id = j.payment_integrator_account_id AND r.request_id = j.request_id
+        FROM {RequestJournal.WithReplays}
         """;
 
     private const string ByKey = $"""

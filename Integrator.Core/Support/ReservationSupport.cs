@@ -1,4 +1,4 @@
-using Integrator.Core.Ledger;
+using Integrator.Core.Journal;
 using Integrator.Core.Refunds;
 using Integrator.Core.Reservations;
 using Integrator.Core.Storage;
@@ -98,19 +98,17 @@ public sealed record ReleaseReport(ReservationView Reservation, ReleaseImpact Im
 
 /// <summary>Reservation lookup and manual release for support (README "Support API").</summary>
 public sealed class ReservationSupport(
-    Database database, ReservationStore reservations, RefundStore refunds, ILedger ledger, SupportAudit audit, TimeProvider time)
+    Database database, ReservationStore reservations, RefundStore refunds, SupportAudit audit, TimeProvider time)
 {
     private const string History = """
         SELECT occurred_at AS at, from_state AS "from", to_state AS "to", cause, request_id, actor, reason FROM reservation_events
         WHERE reservation_id = @ReservationId ORDER BY occurred_at, event_id
         """;
 
-    private const string Requests = """
+    private const string Requests = $"""
         SELECT j.call_id, j.received_at, j.method, j.request_id, j.outcome, j.http_status, j.error_code,
                COALESCE(r.replay_count, 0) AS replay_count
-        FROM request_journal j
-        LEFT JOIN request_replays r ON j.outcome = 'EXECUTED'
-            AND r.payment_integrator_account_id = j.payment_integrator_account_id AND r.request_id = j.request_id
+        FROM {RequestJournal.WithReplays}
         WHERE j.payment_integrator_account_id = @AccountId
           AND (j.reserve_funds_request_id = @ReserveRequestId
                OR j.request_id IN (SELECT f.refund_request_id FROM refunds f JOIN captures c ON c.capture_id = f.capture_id
@@ -167,12 +165,10 @@ public sealed class ReservationSupport(
                     {
                         var to = reservation.IsExpiredAt(now) ? ReservationState.Expired : ReservationState.Cancelled;
                         var cause = new Cause(TransitionCauses.SupportRelease, Actor: actor.Name, Reason: reason);
-                        if (!await reservations.TryTransitionAsync(tx, reservation, to, cause, now, token))
+                        if (!await reservations.TryReleaseAsync(tx, reservation, to, cause, now, token))
                         {
                             continue; // moved by a concurrent writer: judge its new state
                         }
-
-                        await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, token);
                         released = true;
                     }
 

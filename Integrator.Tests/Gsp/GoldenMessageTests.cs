@@ -67,6 +67,71 @@ public sealed class GoldenMessageTests
           "cancelFundsReservationResult": "SUCCESS" }
         """;
 
+    // refund (docs/gsp-rules.md §7).
+    private const string RefundExample = """
+        { "requestHeader": { "protocolVersion": { "major": 1, "minor": 0, "revision": 0 },
+            "requestId": "liUrreQY233839dfFFb24gaQM", "requestTimestamp": "1502220434778" },
+          "paymentIntegratorAccountId": "InvisiCashUSA_USD", "captureRequestId": "bWVyY2hhbnQgdHJhbnNhY3Rpb24gaWQ",
+          "currencyCode": "INR", "refundAmount": "208000000" }
+        """;
+
+    private const string RefundAnswer = """
+        { "responseHeader": { "responseTimestamp": "1481900013178" }, "result": "SUCCESS", "paymentIntegratorRefundId": "cmVmdW5kIGlkZW50aWZpZXINCg" }
+        """;
+
+    // remittanceStatementNotification and its answer (docs/gsp-rules.md §7).
+    private const string StatementExample = """
+        { "requestHeader": { "protocolVersion": { "major": 1, "minor": 0, "revision": 0 },
+            "requestId": "0123434-statement-abc", "requestTimestamp": "1502632800000" },
+          "paymentIntegratorAccountId": "InvisiCashUSA_USD",
+          "remittanceStatementSummary": { "statementDate": "1502607600000",
+            "billingPeriod": { "startDate": "1502434800000", "endDate": "1502521199000" },
+            "dateDue": "1503212400000", "currencyCode": "INR", "totalDueByIntegrator": "1076000000",
+            "totalPresentmentAmounts": [ { "amountMicros": "1076000000", "currencyCode": "INR" } ],
+            "remittanceInstructions": { "memoLineId": "stmt-1AB-pp0-invisi" } } }
+        """;
+
+    private const string StatementAnswer = """
+        { "responseHeader": { "responseTimestamp": "1502632802000" }, "paymentIntegratorStatementId": "334a", "result": "ACCEPTED" }
+        """;
+
+    [Test]
+    public void RefundAndStatementExamplesParse()
+    {
+        var refund = Parse<RefundRequest>(RefundExample);
+        var statement = Parse<RemittanceStatementNotificationRequest>(StatementExample).RemittanceStatementSummary;
+        Assert.Multiple(() =>
+        {
+            Assert.That(refund.CaptureRequestId, Is.EqualTo("bWVyY2hhbnQgdHJhbnNhY3Rpb24gaWQ"));
+            Assert.That(refund.RefundAmount, Is.EqualTo(208_000_000));
+            Assert.That(statement.TotalDueByIntegrator, Is.EqualTo(1_076_000_000));
+            Assert.That(statement.BillingPeriod.EndDate, Is.EqualTo(1502521199000));
+            Assert.That(statement.TotalPresentmentAmounts.Single().AmountMicros, Is.EqualTo(1_076_000_000));
+            Assert.That(statement.RemittanceInstructions.MemoLineId, Is.EqualTo("stmt-1AB-pp0-invisi"));
+        });
+    }
+
+    [Test]
+    public void RefundAndStatementResponsesFormatLikeTheExamples()
+    {
+        AssertSameJson(
+            new RefundResponse
+            {
+                ResponseHeader = new ResponseHeader { ResponseTimestamp = 1481900013178 },
+                Result = RefundResponse.Types.RefundResultCode.Success,
+                PaymentIntegratorRefundId = "cmVmdW5kIGlkZW50aWZpZXINCg",
+            },
+            RefundAnswer);
+        AssertSameJson(
+            new RemittanceStatementNotificationResponse
+            {
+                ResponseHeader = new ResponseHeader { ResponseTimestamp = 1502632802000 },
+                PaymentIntegratorStatementId = "334a",
+                Result = RemittanceStatementNotificationResponse.Types.StatementNotificationResultCode.Accepted,
+            },
+            StatementAnswer);
+    }
+
     [Test]
     public void CancelExampleParses()
     {

@@ -155,7 +155,7 @@ public sealed class RequestCheckTests
     [Test]
     public async Task UnknownMethodPathIsAPlain404()
     {
-        var result = await _app.PostRawAsync("refund", Encoding.UTF8.GetBytes("{}"), "application/json");
+        var result = await _app.PostRawAsync("refundEverything", Encoding.UTF8.GetBytes("{}"), "application/json");
         Assert.That(result.Status, Is.EqualTo(404));
     }
 

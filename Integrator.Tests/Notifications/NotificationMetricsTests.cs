@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Integrator.Core.Notifications;
 using Integrator.Tests.Infrastructure;
@@ -15,7 +14,7 @@ public sealed class NotificationMetricsTests
         await using var google = await FakeGoogle.StartAsync();
         google.Respond = _ => 500;
         await using var app = IntegratorApp.Start(NotificationDeliveryTests.Delivering(google));
-        using var metrics = new Recorder(app.Services.GetRequiredService<IMeterFactory>());
+        using var metrics = new MeterRecorder(app.Services.GetRequiredService<IMeterFactory>(), NotificationMetrics.MeterName);
 
         var first = await app.ReserveAndCancelAsync();
         var second = await app.ReserveAndCancelAsync();
@@ -31,37 +30,5 @@ public sealed class NotificationMetricsTests
         app.Clock.Advance(TimeSpan.FromHours(73));
         await Eventually.TrueAsync(() => Task.FromResult(metrics.Read("integrator.notifications.dead") == 2), "dead = 2");
         Assert.That(metrics.Read("integrator.notifications.pending"), Is.Zero);
-    }
-
-    /// <summary>Listens to this app's Integrator.Notifications meter only (other apps run in parallel).</summary>
-    private sealed class Recorder : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, double> _values = new();
-
-        public Recorder(IMeterFactory factory)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == NotificationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Record(instrument, value));
-            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Record(instrument, value));
-            _listener.Start();
-        }
-
-        public double Read(string name)
-        {
-            _listener.RecordObservableInstruments();
-            return _values.GetValueOrDefault(name);
-        }
-
-        public void Dispose() => _listener.Dispose();
-
-        private void Record(Instrument instrument, double value) =>
-            _values.AddOrUpdate(instrument.Name, value, (_, old) => instrument is Counter<long> ? old + value : value);
     }
 }

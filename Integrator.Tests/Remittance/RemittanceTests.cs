@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using System.Diagnostics.Metrics;
+using Integrator.Core.Remittance;
 using Integrator.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrator.Tests.Remittance;
 
@@ -66,6 +69,9 @@ public sealed class RemittanceTests
         again.AssertStatus(200);
         Assert.That(again.Field("paymentIntegratorStatementId"), Is.EqualTo(first.Field("paymentIntegratorStatementId")));
         Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM remittance_statements WHERE statement_id = @statementId", new { statementId }), Is.EqualTo(1));
+        var changed = body.DeepClone();
+        changed["remittanceStatementSummary"]!["totalDueByIntegrator"] = "999";
+        (await app.PostAsync("remittanceStatementNotification", changed)).AssertError(412, "IDEMPOTENCY_VIOLATION");
         var summary = (await app.SupportAsync(HttpMethod.Get, $"statements/{GspMessages.AccountId}/{statementId}")).Json["summary"]!;
         Assert.That(summary["totalWithholdingTaxes"]!.GetValue<string>(), Is.EqualTo("1234"));
         Assert.That(summary["someFutureField"]!["nested"]!.GetValue<bool>(), Is.True);
@@ -201,6 +207,45 @@ public sealed class RemittanceTests
             Assert.That(calls.Take(3).Select(c => c!["httpStatus"]!.GetValue<int>()), Is.All.EqualTo(503));
             Assert.That(google.CallsTo("acceptRemittanceStatement"), Has.Count.EqualTo(1));
         });
+    }
+
+    [Test]
+    public async Task TheJobReportsStatementsByStatusTheOldestUnreconciledAgeAndItsCalls()
+    {
+        await using var google = await FakeGoogle.StartAsync();
+        await using var app = Start(google);
+        using var metrics = new MeterRecorder(app.Services.GetRequiredService<IMeterFactory>(), RemittanceMetrics.MeterName);
+        var statementId = GspMessages.NewId("statement");
+        google.Statements[statementId] = new FakeStatement([new(GspMessages.NewId("capture"), 1_000_000)]);
+
+        (await app.PostAsync("remittanceStatementNotification", GspMessages.Statement(statementId, app.Clock.NowMillis, 0, app.Clock.NowMillis, 1_000_000)))
+            .AssertStatus(200);
+        await Eventually.TrueAsync(async () => await StatusAsync(app, statementId) == "DISCREPANCY", "the statement is a discrepancy", Wait);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(metrics.Read("integrator.remittance.statements{status=DISCREPANCY}") == 1), "one discrepancy reported", Wait);
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.Read("integrator.remittance.oldest_unreconciled_age"), Is.EqualTo(60).Within(1));
+            Assert.That(metrics.Read("integrator.remittance.calls{method=remittanceStatementDetails}"), Is.EqualTo(1));
+            Assert.That(metrics.Read("integrator.remittance.statements{status=ACCEPTED}"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task InDevelopmentTheStandInListsThisDatabasesCapturesAndTheStatementIsAccepted()
+    {
+        await using var app = IntegratorApp.Start(new Dictionary<string, string?> { ["Remittance:PollInterval"] = "00:00:00.050" });
+        var periodStart = app.Clock.NowMillis - 1;
+        var capture = await app.CaptureAsync(7_000_000);
+        (await app.PostAsync("refund", GspMessages.Refund(GspMessages.NewId("refund"), app.Clock.NowMillis, capture, 2_000_000))).AssertStatus(200);
+        var statementId = GspMessages.NewId("statement");
+
+        (await app.PostAsync("remittanceStatementNotification", GspMessages.Statement(statementId, app.Clock.NowMillis, periodStart, app.Clock.NowMillis, 5_000_000)))
+            .AssertStatus(200);
+
+        await Eventually.TrueAsync(async () => await StatusAsync(app, statementId) == "ACCEPTED", "the statement is matched and accepted", Wait);
     }
 
     private static IntegratorApp Start(FakeGoogle google) => IntegratorApp.Start(new Dictionary<string, string?>

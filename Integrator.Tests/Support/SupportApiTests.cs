@@ -27,6 +27,9 @@ public sealed partial class SupportApiTests
         yield return new TestCaseData("GET", "notifications/n-1", null);
         yield return new TestCaseData("POST", "notifications/n-1/resend", new { force = true, reason = "why" });
         yield return new TestCaseData("POST", "notifications/recover", new { since = "2020-01-01T00:00:00Z", until = "2030-01-01T00:00:00Z" });
+        yield return new TestCaseData("GET", "statements", null);
+        yield return new TestCaseData("GET", "statements/InvisiCashUSA_USD/s-1", null);
+        yield return new TestCaseData("POST", "statements/InvisiCashUSA_USD/s-1/accept", new { reason = "why" });
         yield return new TestCaseData("GET", "audit", null);
         yield return new TestCaseData("GET", "openapi.json", null);
     }
@@ -248,6 +251,7 @@ public sealed partial class SupportApiTests
         Assert.That(paths, Has.All.StartWith("/support/v1/"));
         Assert.That(paths, Does.Contain("/support/v1/reservations/{paymentIntegratorAccountId}/{reserveFundsRequestId}/release"));
         Assert.That(paths, Does.Contain("/support/v1/notifications/recover"));
+        Assert.That(paths, Does.Contain("/support/v1/statements/{paymentIntegratorAccountId}/{statementId}/accept"));
         Assert.That(document.Raw, Does.Contain("X-API-Key"));
     }
 
