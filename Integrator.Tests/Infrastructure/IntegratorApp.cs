@@ -113,8 +113,9 @@ public sealed class IntegratorApp : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Microsoft"] = "Warning",
             ["Logging:LogLevel:System"] = "Warning",
-            // Suites that test delivery turn the dispatcher on and point it at a FakeGoogle.
+            // Suites that test delivery or reconciliation turn their job on and point it at a FakeGoogle.
             ["Notifications:Enabled"] = "false",
+            ["Remittance:Enabled"] = "false",
             ["Support:ApiKeys:0:Name"] = SupportKeyName,
             ["Support:ApiKeys:0:Key"] = SupportKey,
         };

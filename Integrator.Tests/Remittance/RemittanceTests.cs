@@ -236,7 +236,7 @@ public sealed class RemittanceTests
     [Test]
     public async Task InDevelopmentTheStandInListsThisDatabasesCapturesAndTheStatementIsAccepted()
     {
-        await using var app = IntegratorApp.Start(new Dictionary<string, string?> { ["Remittance:PollInterval"] = "00:00:00.050" });
+        await using var app = IntegratorApp.Start(new Dictionary<string, string?> { ["Remittance:Enabled"] = "true", ["Remittance:PollInterval"] = "00:00:00.050" });
         var periodStart = app.Clock.NowMillis - 1;
         var capture = await app.CaptureAsync(7_000_000);
         (await app.PostAsync("refund", GspMessages.Refund(GspMessages.NewId("refund"), app.Clock.NowMillis, capture, 2_000_000))).AssertStatus(200);
@@ -251,6 +251,7 @@ public sealed class RemittanceTests
     private static IntegratorApp Start(FakeGoogle google) => IntegratorApp.Start(new Dictionary<string, string?>
     {
         ["Google:BaseUrl"] = google.BaseUrl.ToString(),
+        ["Remittance:Enabled"] = "true",
         ["Remittance:PollInterval"] = "00:00:00.050",
         ["Remittance:FirstRetryDelay"] = "00:00:00.100",
         ["Remittance:MaxRetryDelay"] = "00:00:00.400",
