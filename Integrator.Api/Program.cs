@@ -48,7 +48,8 @@ builder.Services.AddOptions<SupportOptions>().BindConfiguration(SupportOptions.S
 AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
 builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SupportApiKey>(SupportApiKey.SchemeName, null);
 builder.Services.AddAuthorizationBuilder()
-    .AddPolicy(SupportApiKey.Policy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireAuthenticatedUser());
+    .AddPolicy(SupportApiKey.Policy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireAuthenticatedUser())
+    .AddPolicy(SupportApiKey.OperatorPolicy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireRole(nameof(SupportRole.Operator)));
 builder.Services.AddSupportOpenApi();
 
 // The in-memory test host reports a failed start to the test; a real process reports it on stderr and exits.

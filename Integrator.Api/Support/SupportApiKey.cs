@@ -10,7 +10,7 @@ namespace Integrator.Api.Support;
 /// <summary>
 /// Authenticates the support API by the <c>X-API-Key</c> header against <c>Support:ApiKeys</c>. The presented key is
 /// hashed and compared with every configured key's hash in constant time, without stopping at a match, so response
-/// time says nothing about how close a guess was. The principal's name is the key's name.
+/// time says nothing about how close a guess was. The principal's name is the key's name, its role the key's role.
 /// </summary>
 public sealed partial class SupportApiKey(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -21,9 +21,12 @@ public sealed partial class SupportApiKey(
 {
     public const string SchemeName = "SupportApiKey";
     public const string Policy = "Support";
+
+    /// <summary>The actions: only keys with the Operator role.</summary>
+    public const string OperatorPolicy = "SupportOperator";
     public const string Header = "X-API-Key";
 
-    private readonly (string Name, byte[] Hash)[] _keys = support.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key))).ToArray();
+    private readonly (string Name, SupportRole Role, byte[] Hash)[] _keys = support.Value.ApiKeys.Select(k => (k.Name, k.Role, Hash(k.Key))).ToArray();
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,22 +36,22 @@ public sealed partial class SupportApiKey(
         }
 
         var presented = Hash(values[0]!);
-        string? name = null;
+        (string Name, SupportRole Role)? match = null;
         foreach (var key in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(presented, key.Hash))
             {
-                name = key.Name;
+                match = (key.Name, key.Role);
             }
         }
 
-        if (name is null)
+        if (match is not { } found)
         {
             LogRefused(Logger, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "-");
             return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, found.Name), new Claim(ClaimTypes.Role, found.Role.ToString())], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

@@ -27,6 +27,8 @@ public sealed class SupportNotificationsController(NotificationSupport notificat
 
     /// <summary>Re-arms one row (same GSP requestId); not while a dispatcher holds it; a delivered one only with force and a reason.</summary>
     [HttpPost("{notificationId}/resend")]
+    [Authorize(Policy = SupportApiKey.OperatorPolicy)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ResendReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -36,6 +38,8 @@ public sealed class SupportNotificationsController(NotificationSupport notificat
 
     /// <summary>Re-arms every DEAD row created in [since, until).</summary>
     [HttpPost("recover")]
+    [Authorize(Policy = SupportApiKey.OperatorPolicy)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [Consumes("application/json")]
     [ProducesResponseType<RecoverReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

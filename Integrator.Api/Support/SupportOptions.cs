@@ -2,12 +2,21 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrator.Api.Support;
 
+/// <summary>What a support key may do: a Viewer reads; an Operator also acts (release, replay, resend, recover, accept).</summary>
+public enum SupportRole
+{
+    Viewer,
+    Operator,
+}
+
 public sealed class SupportApiKeyOptions
 {
     /// <summary>Who acts with this key; recorded in the audit trail and in reservation history.</summary>
     public string Name { get; set; } = string.Empty;
 
     public string Key { get; set; } = string.Empty;
+
+    public SupportRole Role { get; set; } = SupportRole.Operator;
 }
 
 /// <summary>Support API keys (<c>Support:ApiKeys</c>). With none, the support API refuses everyone.</summary>

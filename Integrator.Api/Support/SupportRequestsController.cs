@@ -26,6 +26,8 @@ public sealed class SupportRequestsController(RequestSupport requests) : Control
 
     /// <summary>Answers a completed request again from the idempotency store, as Google's retry would get it; never executes.</summary>
     [HttpPost("requests/{paymentIntegratorAccountId}/{requestId}/replay")]
+    [Authorize(Policy = SupportApiKey.OperatorPolicy)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ReplayReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<ActionResult<ReplayReport>> Replay(

@@ -18,6 +18,8 @@ public sealed class SupportReservationsController(ReservationSupport reservation
 
     /// <summary>Releases the hold (RESERVED → CANCELLED) with a required reason; already released: 200; captured: 409.</summary>
     [HttpPost("release")]
+    [Authorize(Policy = SupportApiKey.OperatorPolicy)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [Consumes("application/json")]
     [ProducesResponseType<ReleaseReport>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -26,6 +26,8 @@ public sealed class SupportStatementsController(StatementSupport statements) : C
 
     /// <summary>Accepts a reconciled statement by hand, with a required reason; the job then tells Google.</summary>
     [HttpPost("{paymentIntegratorAccountId}/{statementId}/accept")]
+    [Authorize(Policy = SupportApiKey.OperatorPolicy)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [Consumes("application/json")]
     [ProducesResponseType<StatementView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -10,8 +10,15 @@ public sealed partial class SupportApiTests
 {
     private IntegratorApp _app = null!;
 
+    private const string ViewerKey = "viewer-key-0123456789abcdefghij";
+
     [OneTimeSetUp]
-    public void Start() => _app = IntegratorApp.Start();
+    public void Start() => _app = IntegratorApp.Start(new Dictionary<string, string?>
+    {
+        ["Support:ApiKeys:1:Name"] = "viewer",
+        ["Support:ApiKeys:1:Key"] = ViewerKey,
+        ["Support:ApiKeys:1:Role"] = "Viewer",
+    });
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _app.DisposeAsync();
@@ -49,6 +56,29 @@ public sealed partial class SupportApiTests
         none.AssertProblem(401);
         wrong.AssertProblem(401);
         almost.AssertProblem(401);
+        Assert.That(await _app.StateAsync(), Is.EqualTo(state));
+        Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM support_audit"), Is.EqualTo(audited));
+    }
+
+    [TestCaseSource(nameof(Endpoints))]
+    public async Task AViewerReadsEverythingButEveryActionIs403AndChangesNothing(string method, string path, object? body)
+    {
+        var reservation = await _app.ReserveAsync();
+        var state = await _app.StateAsync();
+        var audited = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM support_audit");
+        path = path.Replace("r-1", reservation, StringComparison.Ordinal);
+
+        var answer = await _app.SupportAsync(new HttpMethod(method), path, body, apiKey: ViewerKey);
+
+        if (method == "POST")
+        {
+            answer.AssertProblem(403);
+        }
+        else
+        {
+            Assert.That(answer.Status, Is.Not.EqualTo(401).And.Not.EqualTo(403), answer.Raw);
+        }
+
         Assert.That(await _app.StateAsync(), Is.EqualTo(state));
         Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM support_audit"), Is.EqualTo(audited));
     }
