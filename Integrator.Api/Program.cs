@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Integrator.Api.Cli;
+using Integrator.Api.SupportConsole;
 using Integrator.Api.Gsp;
 using Integrator.Api.Hosting;
 using Integrator.Api.Support;
@@ -46,10 +47,24 @@ builder.Services.AddOptions<SupportOptions>().BindConfiguration(SupportOptions.S
 // With one scheme registered, ASP.NET Core would make it the default and run it on every request (WebApplication adds
 // the authentication middleware by itself); only the support policy, which names the scheme, is to use it.
 AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
-builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, SupportApiKey>(SupportApiKey.SchemeName, null);
+builder.Services.AddSingleton<SupportKeys>();
+builder.Services.AddAuthentication()
+    .AddScheme<AuthenticationSchemeOptions, SupportApiKey>(SupportApiKey.SchemeName, null)
+    .AddConsoleCookie();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(SupportApiKey.Policy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireAuthenticatedUser())
-    .AddPolicy(SupportApiKey.OperatorPolicy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireRole(nameof(SupportRole.Operator)));
+    .AddPolicy(SupportApiKey.OperatorPolicy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireRole(nameof(SupportRole.Operator)))
+    .AddPolicy(ConsoleAuth.Policy, policy => policy.AddAuthenticationSchemes(ConsoleAuth.Scheme).RequireAuthenticatedUser())
+    .AddPolicy(ConsoleAuth.OperatorPolicy, policy => policy.AddAuthenticationSchemes(ConsoleAuth.Scheme).RequireRole(nameof(SupportRole.Operator)));
+builder.Services.AddRazorPages(pages =>
+{
+    // The console's pages live in SupportConsole/, each with its route under /console; all but sign-in need a session.
+    pages.RootDirectory = "/SupportConsole";
+    pages.Conventions.AuthorizeFolder("/", ConsoleAuth.Policy);
+    pages.Conventions.AllowAnonymousToPage("/SignIn");
+    pages.Conventions.AllowAnonymousToPage("/Denied");
+});
+builder.Services.AddConsoleRateLimits();
 builder.Services.AddSupportOpenApi();
 
 // The in-memory test host reports a failed start to the test; a real process reports it on stderr and exits.
@@ -63,8 +78,12 @@ try
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/support"), support => support.UseStatusCodePages());
     // The support policy names its scheme, so only support endpoints authenticate; Google's calls, authenticated by
     // their signed payload, skip it.
+    app.UseConsoleHeaders();
+    app.UseStaticFiles();
+    app.UseRateLimiter();
     app.UseAuthorization();
     app.MapControllers();
+    app.MapRazorPages();
     app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
 
     // Every problem at once: unknown keys and every option, validated before the hosted services are constructed

@@ -146,6 +146,8 @@ public static class IntegratorServices
         services.AddSingleton<RequestSupport>();
         services.AddSingleton<NotificationSupport>();
         services.AddSingleton<StatementSupport>();
+        services.AddSingleton<SearchSupport>();
+        services.AddSingleton<OverviewSupport>();
         services.AddSingleton<RequestChecks>();
         services.AddSingleton<GspGateway>();
 

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -8,15 +6,14 @@ using Microsoft.Extensions.Options;
 namespace Integrator.Api.Support;
 
 /// <summary>
-/// Authenticates the support API by the <c>X-API-Key</c> header against <c>Support:ApiKeys</c>. The presented key is
-/// hashed and compared with every configured key's hash in constant time, without stopping at a match, so response
-/// time says nothing about how close a guess was. The principal's name is the key's name, its role the key's role.
+/// Authenticates the support API by the <c>X-API-Key</c> header against <c>Support:ApiKeys</c> (<see cref="SupportKeys"/>).
+/// The principal's name is the key's name, its role the key's role.
 /// </summary>
 public sealed partial class SupportApiKey(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<SupportOptions> support,
+    SupportKeys keys,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "SupportApiKey";
@@ -26,8 +23,6 @@ public sealed partial class SupportApiKey(
     public const string OperatorPolicy = "SupportOperator";
     public const string Header = "X-API-Key";
 
-    private readonly (string Name, SupportRole Role, byte[] Hash)[] _keys = support.Value.ApiKeys.Select(k => (k.Name, k.Role, Hash(k.Key))).ToArray();
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
@@ -35,17 +30,7 @@ public sealed partial class SupportApiKey(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var presented = Hash(values[0]!);
-        (string Name, SupportRole Role)? match = null;
-        foreach (var key in _keys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(presented, key.Hash))
-            {
-                match = (key.Name, key.Role);
-            }
-        }
-
-        if (match is not { } found)
+        if (keys.Find(values[0]!) is not { } found)
         {
             LogRefused(Logger, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "-");
             return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
@@ -69,8 +54,6 @@ public sealed partial class SupportApiKey(
             },
         });
     }
-
-    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "Support API call to {Path} from {Remote} refused: unknown API key")]
     private static partial void LogRefused(ILogger logger, string path, string remote);

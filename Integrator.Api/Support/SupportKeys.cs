@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Api.Support;
+
+/// <summary>A support key's holder: the name that acts, and what it may do.</summary>
+public sealed record SupportKeyHolder(string Name, SupportRole Role);
+
+/// <summary>
+/// The configured support keys, for the API's header and the console's sign-in alike. A presented key is hashed and
+/// compared with every key's hash in constant time, without stopping at a match, so response time says nothing about
+/// how close a guess was.
+/// </summary>
+public sealed class SupportKeys(IOptions<SupportOptions> support)
+{
+    private readonly (SupportKeyHolder Holder, byte[] Hash)[] _keys =
+        support.Value.ApiKeys.Select(k => (new SupportKeyHolder(k.Name, k.Role), Hash(k.Key))).ToArray();
+
+    public SupportKeyHolder? Find(string presented)
+    {
+        var hash = Hash(presented);
+        SupportKeyHolder? found = null;
+        foreach (var key in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, key.Hash))
+            {
+                found = key.Holder;
+            }
+        }
+
+        return found;
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

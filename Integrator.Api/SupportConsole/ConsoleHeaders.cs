@@ -1,0 +1,19 @@
+namespace Integrator.Api.SupportConsole;
+
+/// <summary>The console's pages load nothing but our own stylesheet and script, and are never framed or cached.</summary>
+public static class ConsoleHeaders
+{
+    public static IApplicationBuilder UseConsoleHeaders(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/console"),
+            console => console.Use(async (context, next) =>
+            {
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.CacheControl = "no-store";
+                await next();
+            }));
+}

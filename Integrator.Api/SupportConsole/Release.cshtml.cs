@@ -1,0 +1,54 @@
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Integrator.Api.SupportConsole;
+
+/// <summary>The confirmation page of a release: it states the consequence and asks for a reason.</summary>
+[Authorize(Policy = ConsoleAuth.OperatorPolicy)]
+public sealed class ReleaseModel(ReservationSupport reservations) : PageModel
+{
+    public string Piaid { get; private set; } = string.Empty;
+
+    public string ReserveFundsRequestId { get; private set; } = string.Empty;
+
+    public string? Reason { get; private set; }
+
+    public ReservationView? Reservation { get; private set; }
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string piaid, string reserveFundsRequestId, CancellationToken ct)
+    {
+        (Piaid, ReserveFundsRequestId) = (piaid, reserveFundsRequestId);
+        var found = await reservations.GetAsync(piaid, reserveFundsRequestId, ct);
+        if (found.Error is not null)
+        {
+            return NotFound();
+        }
+
+        Reservation = found.Value;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string piaid, string reserveFundsRequestId, string? reason, CancellationToken ct)
+    {
+        (Piaid, ReserveFundsRequestId, Reason) = (piaid, reserveFundsRequestId, reason);
+        var released = await reservations.ReleaseAsync(piaid, reserveFundsRequestId, new SupportActor(User.Identity!.Name!), reason, ct);
+        if (released.Error is { } error)
+        {
+            Errors = [error.Detail];
+            Reservation = (await reservations.GetAsync(piaid, reserveFundsRequestId, ct)).Value;
+            Response.StatusCode = error.Kind switch
+            {
+                SupportErrorKind.NotFound => StatusCodes.Status404NotFound,
+                SupportErrorKind.Conflict => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            return Page();
+        }
+
+        return Redirect($"/console/reservations/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(reserveFundsRequestId)}");
+    }
+}

@@ -1,0 +1,46 @@
+using Integrator.Api.Support;
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Integrator.Api.SupportConsole;
+
+/// <summary>Sign-in with one's own support key; failures are audited and rate-limited per address.</summary>
+[EnableRateLimiting(ConsoleRateLimits.SignIn)]
+public sealed class SignInModel(SupportKeys keys, SupportAudit audit, TimeProvider time) : PageModel
+{
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public string ReturnUrl { get; private set; } = "/console";
+
+    public void OnGet(string? returnUrl) => ReturnUrl = SafeReturn(returnUrl);
+
+    public async Task<IActionResult> OnPostAsync(string? key, string? returnUrl, CancellationToken ct)
+    {
+        ReturnUrl = SafeReturn(returnUrl);
+        var holder = string.IsNullOrEmpty(key) ? null : keys.Find(key);
+        if (holder is null)
+        {
+            await audit.RecordAsync(new SupportAudit.Entry(new SupportActor("?"), "console sign-in", "console", null, "refused: unknown key", new { Remote = HttpContext.Connection.RemoteIpAddress?.ToString() }), ct);
+            Errors = ["That key is not a support key. Check it and try again."];
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        await HttpContext.SignInAsync(ConsoleAuth.Scheme, ConsoleAuth.Principal(holder, time.GetUtcNow()));
+        await audit.RecordAsync(new SupportAudit.Entry(new SupportActor(holder.Name), "console sign-in", "console", null, "signed in"), ct);
+        return LocalRedirect(ReturnUrl);
+    }
+
+    /// <summary>Only a path inside the console: never another site, never a protocol-relative URL.</summary>
+    private static string SafeReturn(string? returnUrl) =>
+        returnUrl is { Length: > 0 and < 2048 }
+        && returnUrl.StartsWith("/console", StringComparison.Ordinal)
+        && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+        && !returnUrl.Contains('\\', StringComparison.Ordinal)
+        && Uri.IsWellFormedUriString(returnUrl, UriKind.Relative)
+            ? returnUrl
+            : "/console";
+}

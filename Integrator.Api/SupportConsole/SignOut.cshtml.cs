@@ -1,0 +1,20 @@
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Integrator.Api.SupportConsole;
+
+[Authorize(Policy = ConsoleAuth.Policy)]
+public sealed class SignOutModel(SupportAudit audit) : PageModel
+{
+    public IActionResult OnGet() => RedirectToPage("/Index");
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        await audit.RecordAsync(new SupportAudit.Entry(new SupportActor(User.Identity!.Name!), "console sign-out", "console", null, "signed out"), ct);
+        await HttpContext.SignOutAsync(ConsoleAuth.Scheme);
+        return Page();
+    }
+}

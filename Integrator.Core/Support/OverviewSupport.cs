@@ -1,0 +1,36 @@
+using Integrator.Core.Notifications;
+using Integrator.Core.Remittance;
+
+namespace Integrator.Core.Support;
+
+/// <summary>What is failing now: notifications waiting or given up, statements not reconciled or in dispute.</summary>
+public sealed record OverviewView(
+    long PendingNotifications,
+    DateTimeOffset? OldestPendingNotification,
+    long DeadNotifications,
+    long StatementsToReconcile,
+    long StatementsInDiscrepancy,
+    DateTimeOffset? OldestUnacceptedStatement,
+    IReadOnlyList<AuditEntry> RecentActions);
+
+/// <summary>The console's first page, from the same counts the metrics report.</summary>
+public sealed class OverviewSupport(NotificationStore notifications, StatementStore statements, SupportAudit audit, TimeProvider time)
+{
+    public async Task<OverviewView> GetAsync(CancellationToken ct)
+    {
+        var outbox = await notifications.StatsAsync(ct);
+        var remittance = await statements.StatsAsync(ct);
+        var now = time.GetUtcNow();
+        var recent = await audit.ListAsync(now.AddDays(-7), now.AddMinutes(1), actor: null, limit: 10, ct);
+        return new OverviewView(
+            outbox.Pending,
+            Time(outbox.OldestPendingCreatedAt),
+            outbox.Dead,
+            remittance.Received,
+            remittance.Discrepancy,
+            Time(remittance.OldestUnreconciledReceivedAt),
+            recent);
+    }
+
+    private static DateTimeOffset? Time(long? millis) => millis is { } m ? DateTimeOffset.FromUnixTimeMilliseconds(m) : null;
+}
