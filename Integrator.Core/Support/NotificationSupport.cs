@@ -69,6 +69,21 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         WHERE status = 'DEAD' AND created_at >= @Since AND created_at < @Until
         """;
 
+    private const string CountDead = "SELECT COUNT(*) FROM notifications WHERE status = 'DEAD' AND created_at >= @Since AND created_at < @Until";
+
+    /// <summary>How many DEAD rows a recover of this window would re-arm (the console's preview).</summary>
+    public async Task<Result<RecoverReport, SupportError>> PreviewRecoverAsync(DateTimeOffset? since, DateTimeOffset? until, CancellationToken ct)
+    {
+        if (since is null || until is null || since >= until)
+        {
+            return SupportError.Invalid("since and until are required, and since must come before until.");
+        }
+
+        var count = await database.QuerySingleOrDefaultAsync<long>(
+            CountDead, new { Since = since.Value.ToUnixTimeMilliseconds(), Until = until.Value.ToUnixTimeMilliseconds() }, ct);
+        return new RecoverReport((int)count, since.Value, until.Value);
+    }
+
     public async Task<Result<NotificationPage, SupportError>> ListAsync(
         string? status, DateTimeOffset? since, DateTimeOffset? until, int limit, string? after, CancellationToken ct)
     {

@@ -11,6 +11,9 @@ public sealed record SearchHit
 
     public string? PaymentIntegratorAccountId { get; init; }
 
+    /// <summary>Google's id of it (a requestId, a statementId), where it has one.</summary>
+    public string? GoogleId { get; init; }
+
     /// <summary>The reserveFundsRequestId of the reservation the hit belongs to, if any.</summary>
     public string? ReserveFundsRequestId { get; init; }
 }
@@ -25,23 +28,24 @@ public sealed class SearchSupport(Database database)
     public const int MaxHits = 50;
 
     private const string Search = """
-        SELECT 'reservation' AS kind, reservation_id AS id, payment_integrator_account_id, reserve_request_id AS reserve_funds_request_id
+        SELECT 'reservation' AS kind, reservation_id AS id, reserve_request_id AS google_id, payment_integrator_account_id,
+               reserve_request_id AS reserve_funds_request_id
         FROM reservations WHERE reserve_request_id = @Id OR reservation_id = @Id
         UNION ALL
-        SELECT 'capture', c.capture_id, c.payment_integrator_account_id, r.reserve_request_id
+        SELECT 'capture', c.capture_id, c.capture_request_id, c.payment_integrator_account_id, r.reserve_request_id
         FROM captures c JOIN reservations r ON r.reservation_id = c.reservation_id WHERE c.capture_request_id = @Id OR c.capture_id = @Id
         UNION ALL
-        SELECT 'refund', f.refund_id, f.payment_integrator_account_id, r.reserve_request_id
+        SELECT 'refund', f.refund_id, f.refund_request_id, f.payment_integrator_account_id, r.reserve_request_id
         FROM refunds f JOIN captures c ON c.capture_id = f.capture_id JOIN reservations r ON r.reservation_id = c.reservation_id
         WHERE f.refund_request_id = @Id OR f.refund_id = @Id
         UNION ALL
-        SELECT 'request', call_id, payment_integrator_account_id, reserve_funds_request_id
+        SELECT 'request', call_id, request_id, payment_integrator_account_id, reserve_funds_request_id
         FROM request_journal WHERE request_id = @Id OR call_id = @Id
         UNION ALL
-        SELECT 'notification', n.notification_id, n.payment_integrator_account_id, r.reserve_request_id
+        SELECT 'notification', n.notification_id, n.cancel_request_id, n.payment_integrator_account_id, r.reserve_request_id
         FROM notifications n JOIN reservations r ON r.reservation_id = n.reservation_id WHERE n.notification_id = @Id OR n.cancel_request_id = @Id
         UNION ALL
-        SELECT 'statement', statement_row_id, payment_integrator_account_id, NULL
+        SELECT 'statement', statement_row_id, statement_id, payment_integrator_account_id, NULL
         FROM remittance_statements WHERE statement_id = @Id OR statement_row_id = @Id
         """;
 

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using Deque.AxeCore.Playwright;
 using System.Text.RegularExpressions;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -32,6 +34,12 @@ public sealed partial class ConsoleTests
             ["Support__ApiKeys__1__Key"] = ViewerKey,
             ["Support__ApiKeys__1__Role"] = "Viewer",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Short enough that a Google outage makes a notification DEAD within a test.
+            ["Notifications__PollInterval"] = "00:00:00.100",
+            ["Notifications__FirstRetryDelay"] = "00:00:00.200",
+            ["Notifications__MaxRetryDelay"] = "00:00:01",
+            ["Notifications__Horizon"] = "00:00:03",
+            ["Remittance__PollInterval"] = "00:00:00.200",
         }));
         (_playwright, _browser) = await Chromium.LaunchAsync();
     }
@@ -125,6 +133,85 @@ public sealed partial class ConsoleTests
     }
 
     [Test]
+    public async Task AnOperatorReplaysARequestAndSeesWhatGoogleWouldGet()
+    {
+        var reservation = await ReserveAsync();
+        var page = await SignedInPageAsync(OperatorKey);
+        await page.GotoAsync($"{BaseUrl}/console/requests/InvisiCashUSA_USD/{reservation}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "reserveFunds — EXECUTED, HTTP 200" })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Why").FillAsync("Google support asked what we answered");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+
+        var answer = page.GetByRole(AriaRole.Status);
+        await Assertions.Expect(answer).ToContainTextAsync("What Google would get: HTTP 200");
+        await Assertions.Expect(answer).ToContainTextAsync("\"result\": \"SUCCESS\"");
+    }
+
+    [Test]
+    public async Task ADeadNotificationIsRecoveredAfterAPreviewAndADeliveredOneResentWithAReason()
+    {
+        using var http = Http();
+        await http.PostAsync("/dev/google/outage", JsonContent.Create(new { seconds = 60 }));
+        var reservation = await ReserveAsync();
+        var cancelId = GspMessages.NewId("cancel");
+        (await _server.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), reservation))).AssertStatus(200);
+        await Eventually.TrueAsync(async () => (await NotificationAsync(cancelId))?["status"]?.GetValue<string>() == "DEAD", "the notification is DEAD during the outage");
+        await http.PostAsync("/dev/google/outage", JsonContent.Create(new { seconds = 0 }));
+
+        var page = await SignedInPageAsync(OperatorKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).ClickAsync();
+        await page.GetByLabel("From (UTC").FillAsync(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"));
+        await page.GetByLabel("Until (UTC)").FillAsync(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"));
+        await page.GetByLabel("Why").FillAsync("Google endpoint outage");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("would be sent again");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Recover \\d+$") }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Re-armed");
+        await Eventually.TrueAsync(async () => (await NotificationAsync(cancelId))?["status"]?.GetValue<string>() == "DELIVERED", "delivered once Google is back");
+
+        var notificationId = (await NotificationAsync(cancelId))!["notificationId"]!.GetValue<string>();
+        await page.GotoAsync($"{BaseUrl}/console/notifications/{notificationId}");
+        await Assertions.Expect(page.Locator(".state")).ToHaveTextAsync("DELIVERED");
+        await page.GetByLabel("Send again although it was delivered").CheckAsync();
+        await page.GetByLabel("Why").FillAsync("Google asked for it again");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("it was DELIVERED");
+    }
+
+    [Test]
+    public async Task EveryPageHasNoSeriousOrCriticalAccessibilityViolation()
+    {
+        var reservation = await ReserveAsync();
+        var captureId = GspMessages.NewId("capture");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        (await _server.PostAsync("captureFundsReservation", GspMessages.Capture(captureId, now, reservation, 3_000_000))).AssertStatus(200);
+        var statementId = GspMessages.NewId("statement");
+        (await _server.PostAsync("remittanceStatementNotification", GspMessages.Statement(statementId, now, now - 1, now, 1))).AssertStatus(200);
+        var anonymous = await (await _browser.NewContextAsync()).NewPageAsync();
+        await anonymous.GotoAsync($"{BaseUrl}/console/sign-in");
+        var violations = new List<string>();
+        await ScanAsync(anonymous, "sign-in", violations);
+
+        var page = await SignedInPageAsync(OperatorKey);
+        foreach (var path in new[]
+        {
+            "/console", $"/console/search?q={reservation}", $"/console/reservations/InvisiCashUSA_USD/{reservation}",
+            $"/console/requests/InvisiCashUSA_USD/{reservation}", "/console/notifications", "/console/statements",
+            $"/console/statements/InvisiCashUSA_USD/{statementId}", "/console/audit",
+        })
+        {
+            await page.GotoAsync(BaseUrl + path);
+            await ScanAsync(page, path, violations);
+        }
+
+        var releasable = await ReserveAsync();
+        await page.GotoAsync($"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{releasable}/release");
+        await ScanAsync(page, "release", violations);
+        Assert.That(violations, Is.Empty);
+    }
+
+    [Test]
     public async Task APostWithoutTheAntiforgeryTokenIs400()
     {
         using var http = Http();
@@ -174,6 +261,24 @@ public sealed partial class ConsoleTests
             Assert.That(response.Headers.GetValues("X-Frame-Options").Single(), Is.EqualTo("DENY"));
             Assert.That(response.Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
         });
+    }
+
+    private static async Task ScanAsync(IPage page, string what, List<string> violations)
+    {
+        var result = await page.RunAxe();
+        Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {what}");
+        violations.AddRange(result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}"));
+    }
+
+    private async Task<System.Text.Json.Nodes.JsonNode?> NotificationAsync(string cancelId)
+    {
+        using var http = Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/support/v1/notifications?limit=500");
+        request.Headers.Add("X-API-Key", OperatorKey);
+        var page = System.Text.Json.Nodes.JsonNode.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync());
+        return page!["items"]!.AsArray().FirstOrDefault(n => n!["cancelRequestId"]!.GetValue<string>() == cancelId);
     }
 
     private async Task<IPage> SignedInPageAsync(string key)

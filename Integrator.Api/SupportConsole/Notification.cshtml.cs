@@ -1,0 +1,52 @@
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Integrator.Api.SupportConsole;
+
+/// <summary>One notification with every attempt, and Resend.</summary>
+public sealed class NotificationModel(NotificationSupport notifications, IAuthorizationService authorization) : PageModel
+{
+    public string NotificationId { get; private set; } = string.Empty;
+
+    public NotificationView? Notification { get; private set; }
+
+    public ResendReport? Resent { get; private set; }
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public async Task OnGetAsync(string notificationId, CancellationToken ct) => await LoadAsync(notificationId, ct);
+
+    public async Task<IActionResult> OnPostAsync(string notificationId, bool force, string? reason, CancellationToken ct)
+    {
+        if (!(await authorization.AuthorizeAsync(User, ConsoleAuth.OperatorPolicy)).Succeeded)
+        {
+            return Forbid(ConsoleAuth.Scheme);
+        }
+
+        var resent = await notifications.ResendAsync(notificationId, force, new SupportActor(User.Identity!.Name!), reason, ct);
+        if (resent.Error is { } error)
+        {
+            Errors = [error.Detail];
+            Response.StatusCode = error.Kind == SupportErrorKind.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        }
+
+        Resent = resent.Value;
+        await LoadAsync(notificationId, ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(string notificationId, CancellationToken ct)
+    {
+        NotificationId = notificationId;
+        var found = await notifications.GetAsync(notificationId, ct);
+        if (found.Error is { } error)
+        {
+            Errors = [error.Detail];
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        Notification = found.Value;
+    }
+}

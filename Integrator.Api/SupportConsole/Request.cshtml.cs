@@ -1,0 +1,52 @@
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Integrator.Api.SupportConsole;
+
+/// <summary>A Google request's journal entries, and Replay (what Google's retry would get).</summary>
+public sealed class RequestModel(RequestSupport requests, IAuthorizationService authorization) : PageModel
+{
+    public string RequestId { get; private set; } = string.Empty;
+
+    public IReadOnlyList<JournalView>? Entries { get; private set; }
+
+    public ReplayReport? Replay { get; private set; }
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public async Task OnGetAsync(string piaid, string requestId, CancellationToken ct) => await LoadAsync(piaid, requestId, ct);
+
+    public async Task<IActionResult> OnPostAsync(string piaid, string requestId, string? reason, CancellationToken ct)
+    {
+        if (!(await authorization.AuthorizeAsync(User, ConsoleAuth.OperatorPolicy)).Succeeded)
+        {
+            return Forbid(ConsoleAuth.Scheme);
+        }
+
+        await LoadAsync(piaid, requestId, ct);
+        var replay = await requests.ReplayAsync(piaid, requestId, new SupportActor(User.Identity!.Name!), reason, ct);
+        if (replay.Error is { } error)
+        {
+            Errors = [error.Detail];
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+
+        Replay = replay.Value;
+        return Page();
+    }
+
+    private async Task LoadAsync(string piaid, string requestId, CancellationToken ct)
+    {
+        RequestId = requestId;
+        var found = await requests.GetAsync(piaid, requestId, ct);
+        if (found.Error is { } error)
+        {
+            Errors = [error.Detail];
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        Entries = found.Value;
+    }
+}

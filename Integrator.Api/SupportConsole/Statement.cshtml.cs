@@ -1,0 +1,48 @@
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Integrator.Api.SupportConsole;
+
+/// <summary>One statement with its differences, calls and events, and Accept (with a reason).</summary>
+public sealed class StatementModel(StatementSupport statements, IAuthorizationService authorization) : PageModel
+{
+    public string StatementId { get; private set; } = string.Empty;
+
+    public StatementView? View { get; private set; }
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public async Task OnGetAsync(string piaid, string statementId, CancellationToken ct) =>
+        Show(statementId, await statements.GetAsync(piaid, statementId, ct), StatusCodes.Status404NotFound);
+
+    public async Task<IActionResult> OnPostAsync(string piaid, string statementId, string? reason, CancellationToken ct)
+    {
+        if (!(await authorization.AuthorizeAsync(User, ConsoleAuth.OperatorPolicy)).Succeeded)
+        {
+            return Forbid(ConsoleAuth.Scheme);
+        }
+
+        var accepted = await statements.AcceptAsync(piaid, statementId, new SupportActor(User.Identity!.Name!), reason, ct);
+        if (accepted.Error is not null)
+        {
+            Show(statementId, accepted, StatusCodes.Status409Conflict);
+            View = (await statements.GetAsync(piaid, statementId, ct)).Value;
+            return Page();
+        }
+
+        return Redirect($"/console/statements/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(statementId)}");
+    }
+
+    private void Show(string statementId, Integrator.Core.Result<StatementView, SupportError> result, int statusOnError)
+    {
+        StatementId = statementId;
+        View = result.Value;
+        if (result.Error is { } error)
+        {
+            Errors = [error.Detail];
+            Response.StatusCode = error.Kind == SupportErrorKind.Invalid ? StatusCodes.Status400BadRequest : statusOnError;
+        }
+    }
+}
