@@ -6,6 +6,7 @@ using Integrator.Api.Hosting;
 using Integrator.Api.Support;
 using Integrator.Core;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,8 @@ if (ListenAddresses.From(builder.Configuration).Count == 0)
 {
     builder.Configuration["urls"] = ListenAddresses.Default;
 }
+
+SupportEndpoints.AddTo(builder.Configuration);
 
 // A failed start is reported once, as lines naming what is wrong (StartupErrors); the host would log it with a stack.
 var started = false;
@@ -65,6 +68,12 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AllowAnonymousToPage("/Denied");
 });
 builder.Services.AddConsoleRateLimits();
+builder.Services.AddDataProtection()
+    .SetApplicationName("Integrator")
+    .PersistKeysToFileSystem(new DirectoryInfo(
+        builder.Configuration[$"{SupportOptions.Section}:DataProtectionKeysFolder"] is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(builder.Environment.ContentRootPath, "data", "console-keys")));
 builder.Services.AddSupportOpenApi();
 
 // The in-memory test host reports a failed start to the test; a real process reports it on stderr and exits.
@@ -73,6 +82,7 @@ try
 {
     app = builder.Build();
     app.UseExceptionHandler();
+    app.UseSupportEndpoints(app.Configuration);
     // Empty error answers of the support API (415, 405, unknown routes) become problem details too; Google's routes
     // keep their plain 404 for unknown methods.
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/support"), support => support.UseStatusCodePages());

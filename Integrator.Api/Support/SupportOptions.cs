@@ -27,6 +27,19 @@ public sealed class SupportOptions : IValidatableObject
 
     public IList<SupportApiKeyOptions> ApiKeys { get; } = [];
 
+    /// <summary>
+    /// Addresses (<c>;</c>-separated, like <c>urls</c>) on which only the support API and console answer, e.g. an internal
+    /// interface; the Google-facing routes never answer there, and the support surfaces then answer nowhere else. Empty:
+    /// everything on every address.
+    /// </summary>
+    public string? Urls { get; set; }
+
+    /// <summary>
+    /// Where the console's session cookies are protected with keys that every instance must share (a folder they all
+    /// reach). Empty: <c>data/console-keys</c> under the content root, good for one instance.
+    /// </summary>
+    public string? DataProtectionKeysFolder { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var key in ApiKeys)
