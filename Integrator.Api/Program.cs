@@ -51,6 +51,7 @@ builder.Services.AddOptions<SupportOptions>().BindConfiguration(SupportOptions.S
 // the authentication middleware by itself); only the support policy, which names the scheme, is to use it.
 AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
 builder.Services.AddSingleton<SupportKeys>();
+builder.Services.AddSingleton<FailedKeyThrottle>();
 builder.Services.AddAuthentication()
     .AddScheme<AuthenticationSchemeOptions, SupportApiKey>(SupportApiKey.SchemeName, null)
     .AddConsoleCookie();
@@ -67,7 +68,6 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AllowAnonymousToPage("/SignIn");
     pages.Conventions.AllowAnonymousToPage("/Denied");
 });
-builder.Services.AddConsoleRateLimits();
 builder.Services.AddDataProtection()
     .SetApplicationName("Integrator")
     .PersistKeysToFileSystem(new DirectoryInfo(
@@ -90,7 +90,6 @@ try
     // their signed payload, skip it.
     app.UseConsoleHeaders();
     app.UseStaticFiles();
-    app.UseRateLimiter();
     app.UseAuthorization();
     app.MapControllers();
     app.MapRazorPages();

@@ -14,6 +14,7 @@ public sealed partial class SupportApiKey(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     SupportKeys keys,
+    FailedKeyThrottle throttle,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "SupportApiKey";
@@ -23,6 +24,8 @@ public sealed partial class SupportApiKey(
     public const string OperatorPolicy = "SupportOperator";
     public const string Header = "X-API-Key";
 
+    private const string ThrottledItem = "support-key-throttled";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
@@ -30,9 +33,17 @@ public sealed partial class SupportApiKey(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        var remote = Context.Connection.RemoteIpAddress?.ToString() ?? "-";
+        if (throttle.RetryAfter(remote) is { } wait)
+        {
+            Context.Items[ThrottledItem] = wait;
+            return Task.FromResult(AuthenticateResult.Fail("Too many failed API keys."));
+        }
+
         if (keys.Find(values[0]!) is not { } found)
         {
-            LogRefused(Logger, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "-");
+            throttle.Failed(remote);
+            LogRefused(Logger, Request.Path, remote);
             return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
         }
 
@@ -42,6 +53,18 @@ public sealed partial class SupportApiKey(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledItem] is TimeSpan wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many failed API keys", Detail = "Try again after Retry-After seconds." },
+            });
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         await problems.WriteAsync(new ProblemDetailsContext
         {

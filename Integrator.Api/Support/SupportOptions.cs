@@ -27,6 +27,10 @@ public sealed class SupportOptions : IValidatableObject
 
     public IList<SupportApiKeyOptions> ApiKeys { get; } = [];
 
+    /// <summary>Failed keys (API or console sign-in) one client address may present per minute before it is refused (429).</summary>
+    [Range(1, 100_000)]
+    public int FailedKeysPerMinute { get; set; } = 20;
+
     /// <summary>
     /// Addresses (<c>;</c>-separated, like <c>urls</c>) on which only the support API and console answer, e.g. an internal
     /// interface; the Google-facing routes never answer there, and the support surfaces then answer nowhere else. Empty:

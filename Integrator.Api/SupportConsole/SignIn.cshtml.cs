@@ -3,13 +3,11 @@ using Integrator.Core.Support;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Integrator.Api.SupportConsole;
 
-/// <summary>Sign-in with one's own support key; failures are audited and rate-limited per address.</summary>
-[EnableRateLimiting(ConsoleRateLimits.SignIn)]
-public sealed class SignInModel(SupportKeys keys, SupportAudit audit, TimeProvider time) : PageModel
+/// <summary>Sign-in with one's own support key; failures are audited and throttled per address (<see cref="FailedKeyThrottle"/>).</summary>
+public sealed class SignInModel(SupportKeys keys, FailedKeyThrottle throttle, SupportAudit audit, TimeProvider time) : PageModel
 {
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
@@ -20,9 +18,18 @@ public sealed class SignInModel(SupportKeys keys, SupportAudit audit, TimeProvid
     public async Task<IActionResult> OnPostAsync(string? key, string? returnUrl, CancellationToken ct)
     {
         ReturnUrl = SafeReturn(returnUrl);
+        var remote = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "-";
+        if (throttle.RetryAfter(remote) is { } wait)
+        {
+            Errors = [$"Too many failed sign-ins from here. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds."];
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+
         var holder = string.IsNullOrEmpty(key) ? null : keys.Find(key);
         if (holder is null)
         {
+            throttle.Failed(remote);
             await audit.RecordAsync(new SupportAudit.Entry(new SupportActor("?"), "console sign-in", "console", null, "refused: unknown key", new { Remote = HttpContext.Connection.RemoteIpAddress?.ToString() }), ct);
             Errors = ["That key is not a support key. Check it and try again."];
             Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -118,6 +118,7 @@ public sealed class IntegratorApp : IAsyncDisposable
             ["Remittance:Enabled"] = "false",
             ["Support:ApiKeys:0:Name"] = SupportKeyName,
             ["Support:ApiKeys:0:Key"] = SupportKey,
+            ["Support:FailedKeysPerMinute"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -84,6 +84,24 @@ public sealed partial class SupportApiTests
     }
 
     [Test]
+    public async Task FailedKeysAreThrottledPerAddressUntilTheMinuteIsOver()
+    {
+        await using var app = IntegratorApp.Start(new Dictionary<string, string?> { ["Support:FailedKeysPerMinute"] = "3" });
+        for (var i = 0; i < 3; i++)
+        {
+            (await app.SupportAsync(HttpMethod.Get, "audit", apiKey: "a-wrong-key-that-is-long-enough-" + i)).AssertProblem(401);
+        }
+
+        var throttled = await app.SupportAsync(HttpMethod.Get, "audit", apiKey: "a-wrong-key-that-is-long-enough-x");
+        var evenTheRightKey = await app.SupportAsync(HttpMethod.Get, "audit");
+        throttled.AssertProblem(429);
+        evenTheRightKey.AssertProblem(429);
+
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        (await app.SupportAsync(HttpMethod.Get, "audit")).AssertStatus(200);
+    }
+
+    [Test]
     public async Task ReservationLookupShowsAmountsHistoryRequestsAndNotifications()
     {
         var reservation = await _app.ReserveAsync(amountMicros: 12_345_000);
