@@ -15,14 +15,14 @@ public sealed class SupportRequestsController(RequestSupport requests) : Control
     [ProducesResponseType<IReadOnlyList<JournalView>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<JournalView>>> Get(string paymentIntegratorAccountId, string requestId, CancellationToken ct) =>
-        this.ToActionResult(await requests.GetAsync(paymentIntegratorAccountId, requestId, ct));
+        this.ToActionResult(await requests.GetAsync(paymentIntegratorAccountId, requestId, this.Actor(), ct));
 
     /// <summary>The call behind a paymentIntegratorErrorIdentifier.</summary>
     [HttpGet("errors/{paymentIntegratorErrorIdentifier}")]
     [ProducesResponseType<JournalView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<ActionResult<JournalView>> GetByErrorIdentifier(string paymentIntegratorErrorIdentifier, CancellationToken ct) =>
-        this.ToActionResult(await requests.GetByErrorIdentifierAsync(paymentIntegratorErrorIdentifier, ct));
+        this.ToActionResult(await requests.GetByErrorIdentifierAsync(paymentIntegratorErrorIdentifier, this.Actor(), ct));
 
     /// <summary>Answers a completed request again from the idempotency store, as Google's retry would get it; never executes.</summary>
     [HttpPost("requests/{paymentIntegratorAccountId}/{requestId}/replay")]

@@ -14,7 +14,7 @@ public sealed class SupportReservationsController(ReservationSupport reservation
     [ProducesResponseType<ReservationView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<ActionResult<ReservationView>> Get(string paymentIntegratorAccountId, string reserveFundsRequestId, CancellationToken ct) =>
-        this.ToActionResult(await reservations.GetAsync(paymentIntegratorAccountId, reserveFundsRequestId, ct));
+        this.ToActionResult(await reservations.GetAsync(paymentIntegratorAccountId, reserveFundsRequestId, this.Actor(), ct));
 
     /// <summary>Releases the hold (RESERVED → CANCELLED) with a required reason; already released: 200; captured: 409.</summary>
     [HttpPost("release")]

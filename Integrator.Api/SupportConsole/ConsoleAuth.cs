@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Integrator.Api.Support;
+using Integrator.Core.Support;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Integrator.Api.SupportConsole;
@@ -44,6 +45,9 @@ public static class ConsoleAuth
                 return Task.CompletedTask;
             };
         });
+
+    /// <summary>Who acts in the console: the signed-in key's name, on the console channel.</summary>
+    public static SupportActor Actor(ClaimsPrincipal user) => new(user.Identity?.Name ?? "?", SupportActor.Console);
 
     public static ClaimsPrincipal Principal(SupportKeyHolder holder, DateTimeOffset now) => new(new ClaimsIdentity(
         [

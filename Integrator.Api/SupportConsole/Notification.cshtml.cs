@@ -25,7 +25,7 @@ public sealed class NotificationModel(NotificationSupport notifications, IAuthor
             return Forbid(ConsoleAuth.Scheme);
         }
 
-        var resent = await notifications.ResendAsync(notificationId, force, new SupportActor(User.Identity!.Name!), reason, ct);
+        var resent = await notifications.ResendAsync(notificationId, force, ConsoleAuth.Actor(User), reason, ct);
         if (resent.Error is { } error)
         {
             Errors = [error.Detail];

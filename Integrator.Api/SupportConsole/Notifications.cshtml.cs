@@ -36,7 +36,7 @@ public sealed class NotificationsModel(NotificationSupport notifications, IAutho
         (Since, Until, Reason) = (since, until, reason);
         var window = (From: Parse(since), To: Parse(until));
         var result = confirmed
-            ? await notifications.RecoverAsync(window.From, window.To, new SupportActor(User.Identity!.Name!), reason, ct)
+            ? await notifications.RecoverAsync(window.From, window.To, ConsoleAuth.Actor(User), reason, ct)
             : await notifications.PreviewRecoverAsync(window.From, window.To, ct);
         if (result.Error is { } error)
         {

@@ -22,7 +22,7 @@ public sealed class ReleaseModel(ReservationSupport reservations) : PageModel
     public async Task<IActionResult> OnGetAsync(string piaid, string reserveFundsRequestId, CancellationToken ct)
     {
         (Piaid, ReserveFundsRequestId) = (piaid, reserveFundsRequestId);
-        var found = await reservations.GetAsync(piaid, reserveFundsRequestId, ct);
+        var found = await reservations.GetAsync(piaid, reserveFundsRequestId, ConsoleAuth.Actor(User), ct);
         if (found.Error is not null)
         {
             return NotFound();
@@ -35,11 +35,11 @@ public sealed class ReleaseModel(ReservationSupport reservations) : PageModel
     public async Task<IActionResult> OnPostAsync(string piaid, string reserveFundsRequestId, string? reason, CancellationToken ct)
     {
         (Piaid, ReserveFundsRequestId, Reason) = (piaid, reserveFundsRequestId, reason);
-        var released = await reservations.ReleaseAsync(piaid, reserveFundsRequestId, new SupportActor(User.Identity!.Name!), reason, ct);
+        var released = await reservations.ReleaseAsync(piaid, reserveFundsRequestId, ConsoleAuth.Actor(User), reason, ct);
         if (released.Error is { } error)
         {
             Errors = [error.Detail];
-            Reservation = (await reservations.GetAsync(piaid, reserveFundsRequestId, ct)).Value;
+            Reservation = (await reservations.GetAsync(piaid, reserveFundsRequestId, ConsoleAuth.Actor(User), ct)).Value;
             Response.StatusCode = error.Kind switch
             {
                 SupportErrorKind.NotFound => StatusCodes.Status404NotFound,

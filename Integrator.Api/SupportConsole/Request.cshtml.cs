@@ -26,7 +26,7 @@ public sealed class RequestModel(RequestSupport requests, IAuthorizationService 
         }
 
         await LoadAsync(piaid, requestId, ct);
-        var replay = await requests.ReplayAsync(piaid, requestId, new SupportActor(User.Identity!.Name!), reason, ct);
+        var replay = await requests.ReplayAsync(piaid, requestId, ConsoleAuth.Actor(User), reason, ct);
         if (replay.Error is { } error)
         {
             Errors = [error.Detail];
@@ -40,7 +40,7 @@ public sealed class RequestModel(RequestSupport requests, IAuthorizationService 
     private async Task LoadAsync(string piaid, string requestId, CancellationToken ct)
     {
         RequestId = requestId;
-        var found = await requests.GetAsync(piaid, requestId, ct);
+        var found = await requests.GetAsync(piaid, requestId, ConsoleAuth.Actor(User), ct);
         if (found.Error is { } error)
         {
             Errors = [error.Detail];

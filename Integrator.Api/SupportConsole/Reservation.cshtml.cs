@@ -11,7 +11,7 @@ public sealed class ReservationModel(ReservationSupport reservations) : PageMode
 
     public async Task OnGetAsync(string piaid, string reserveFundsRequestId, CancellationToken ct)
     {
-        var found = await reservations.GetAsync(piaid, reserveFundsRequestId, ct);
+        var found = await reservations.GetAsync(piaid, reserveFundsRequestId, ConsoleAuth.Actor(User), ct);
         (Reservation, Missing) = (found.Value, found.Error?.Detail);
         if (found.Error is not null)
         {

@@ -30,14 +30,14 @@ public sealed class SignInModel(SupportKeys keys, FailedKeyThrottle throttle, Su
         if (holder is null)
         {
             throttle.Failed(remote);
-            await audit.RecordAsync(new SupportAudit.Entry(new SupportActor("?"), "console sign-in", "console", null, "refused: unknown key", new { Remote = HttpContext.Connection.RemoteIpAddress?.ToString() }), ct);
+            await audit.RecordAsync(new SupportAudit.Entry(new SupportActor("?", SupportActor.Console), "console sign-in", "console", null, "refused: unknown key", new { Remote = HttpContext.Connection.RemoteIpAddress?.ToString() }), ct);
             Errors = ["That key is not a support key. Check it and try again."];
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 
         await HttpContext.SignInAsync(ConsoleAuth.Scheme, ConsoleAuth.Principal(holder, time.GetUtcNow()));
-        await audit.RecordAsync(new SupportAudit.Entry(new SupportActor(holder.Name), "console sign-in", "console", null, "signed in"), ct);
+        await audit.RecordAsync(new SupportAudit.Entry(new SupportActor(holder.Name, SupportActor.Console), "console sign-in", "console", null, "signed in"), ct);
         return LocalRedirect(ReturnUrl);
     }
 

@@ -13,7 +13,7 @@ public sealed class SignOutModel(SupportAudit audit) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        await audit.RecordAsync(new SupportAudit.Entry(new SupportActor(User.Identity!.Name!), "console sign-out", "console", null, "signed out"), ct);
+        await audit.RecordAsync(new SupportAudit.Entry(ConsoleAuth.Actor(User), "console sign-out", "console", null, "signed out"), ct);
         await HttpContext.SignOutAsync(ConsoleAuth.Scheme);
         return Page();
     }

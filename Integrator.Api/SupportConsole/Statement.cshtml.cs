@@ -24,7 +24,7 @@ public sealed class StatementModel(StatementSupport statements, IAuthorizationSe
             return Forbid(ConsoleAuth.Scheme);
         }
 
-        var accepted = await statements.AcceptAsync(piaid, statementId, new SupportActor(User.Identity!.Name!), reason, ct);
+        var accepted = await statements.AcceptAsync(piaid, statementId, ConsoleAuth.Actor(User), reason, ct);
         if (accepted.Error is not null)
         {
             Show(statementId, accepted, StatusCodes.Status409Conflict);

@@ -41,20 +41,24 @@ public sealed class RequestSupport(Database database, IdempotencyStore idempoten
 
     private const string ByIdentifier = $"{Select} WHERE j.call_id = @CallId";
 
-    /// <summary>Every journal entry of (paymentIntegratorAccountId, requestId): refusals, then the execution, if any.</summary>
-    public async Task<Result<IReadOnlyList<JournalView>, SupportError>> GetAsync(string accountId, string requestId, CancellationToken ct)
+    /// <summary>Every journal entry of (paymentIntegratorAccountId, requestId): refusals, then the execution, if any. Audited as a read.</summary>
+    public async Task<Result<IReadOnlyList<JournalView>, SupportError>> GetAsync(
+        string accountId, string requestId, SupportActor reader, CancellationToken ct)
     {
         var rows = await database.QueryAsync<Row>(ByKey, new { AccountId = accountId, RequestId = requestId }, ct);
+        await audit.RecordAsync(new SupportAudit.Entry(reader, "read request", $"request {accountId}/{requestId}", null, rows.Count > 0 ? "shown" : "not found"), ct);
         return rows.Count > 0
             ? rows.Select(View).ToList()
             : SupportError.NotFound($"The journal holds no request '{requestId}' for '{accountId}'.");
     }
 
-    /// <summary>The call behind a paymentIntegratorErrorIdentifier that Google's support quotes.</summary>
-    public async Task<Result<JournalView, SupportError>> GetByErrorIdentifierAsync(string identifier, CancellationToken ct) =>
-        await database.QuerySingleOrDefaultAsync<Row>(ByIdentifier, new { CallId = identifier }, ct) is { } row
-            ? View(row)
-            : SupportError.NotFound($"The journal holds no call '{identifier}'.");
+    /// <summary>The call behind a paymentIntegratorErrorIdentifier that Google's support quotes. Audited as a read.</summary>
+    public async Task<Result<JournalView, SupportError>> GetByErrorIdentifierAsync(string identifier, SupportActor reader, CancellationToken ct)
+    {
+        var row = await database.QuerySingleOrDefaultAsync<Row>(ByIdentifier, new { CallId = identifier }, ct);
+        await audit.RecordAsync(new SupportAudit.Entry(reader, "read request", $"call {identifier}", null, row is null ? "not found" : "shown"), ct);
+        return row is not null ? View(row) : SupportError.NotFound($"The journal holds no call '{identifier}'.");
+    }
 
     /// <summary>
     /// Runs a stored request again the way Google's retry would run: a completed request is answered from the

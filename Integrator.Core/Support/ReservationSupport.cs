@@ -121,10 +121,15 @@ public sealed class ReservationSupport(
         WHERE reservation_id = @ReservationId ORDER BY created_at, notification_id
         """;
 
-    public async Task<Result<ReservationView, SupportError>> GetAsync(string accountId, string reserveRequestId, CancellationToken ct) =>
-        await reservations.FindAsync(accountId, reserveRequestId, ct) is { } reservation
-            ? await ViewAsync(reservation, ct)
-            : NotFound(accountId, reserveRequestId);
+    /// <summary>A reservation as <paramref name="reader"/> sees it; the read of customer data is audited.</summary>
+    public async Task<Result<ReservationView, SupportError>> GetAsync(
+        string accountId, string reserveRequestId, SupportActor reader, CancellationToken ct)
+    {
+        var reservation = await reservations.FindAsync(accountId, reserveRequestId, ct);
+        await audit.RecordAsync(
+            new SupportAudit.Entry(reader, "read reservation", $"reservation {accountId}/{reserveRequestId}", null, reservation is null ? "not found" : "shown"), ct);
+        return reservation is null ? NotFound(accountId, reserveRequestId) : await ViewAsync(reservation, ct);
+    }
 
     /// <summary>
     /// Releases the hold: RESERVED becomes CANCELLED (EXPIRED if it is past its expiry), with the actor and reason in its

@@ -5,11 +5,12 @@ using Integrator.Core.Storage;
 namespace Integrator.Core.Support;
 
 public sealed record AuditEntry(
-    string AuditId, DateTimeOffset OccurredAt, string Actor, string Action, string Target, string? Reason, string Outcome, JsonNode? Details);
+    string AuditId, DateTimeOffset OccurredAt, string Actor, string Channel, string Action, string Target, string? Reason, string Outcome, JsonNode? Details);
 
 /// <summary>
-/// The audit trail of the support API: every action (release, replay, resend, recover) with who took it, when, on
-/// what, why and how it ended. A change and its audit entry commit together; a refused action is audited on its own.
+/// The audit trail of the support API and console: every action (release, replay, resend, recover, accept), sign-in and
+/// read of customer data, with who took it, through which surface, when, on what, why and how it ended. A change and
+/// its audit entry commit together; so do a refusal and its entry.
 /// </summary>
 public sealed class SupportAudit(Database database, TimeProvider time)
 {
@@ -18,15 +19,23 @@ public sealed class SupportAudit(Database database, TimeProvider time)
         VALUES (@AuditId, @OccurredAt, @Actor, @Action, @Target, @Reason, @Outcome, @Details)
         """;
 
+    private const string InsertChannel = "INSERT INTO support_audit_channels (audit_id, channel) VALUES (@AuditId, @Channel)";
+
     private const string Select = """
-        SELECT audit_id, occurred_at, actor, action, target, reason, outcome, details FROM support_audit
-        WHERE occurred_at >= @Since AND occurred_at < @Until AND (@Actor IS NULL OR actor = @Actor)
-        ORDER BY occurred_at DESC, audit_id DESC
+        SELECT a.audit_id, a.occurred_at, a.actor, COALESCE(c.channel, 'api') AS channel, a.action, a.target, a.reason, a.outcome, a.details
+        FROM support_audit a LEFT JOIN support_audit_channels c ON c.audit_id = a.audit_id
+        WHERE a.occurred_at >= @Since AND a.occurred_at < @Until AND (@Actor IS NULL OR a.actor = @Actor)
+        ORDER BY a.occurred_at DESC, a.audit_id DESC
         """;
 
-    public Task RecordAsync(DbTx tx, Entry entry, CancellationToken ct) => tx.ExecuteAsync(Insert, Parameters(entry), ct);
+    public async Task RecordAsync(DbTx tx, Entry entry, CancellationToken ct)
+    {
+        var row = Parameters(entry);
+        await tx.ExecuteAsync(Insert, row, ct);
+        await tx.ExecuteAsync(InsertChannel, row, ct);
+    }
 
-    public Task RecordAsync(Entry entry, CancellationToken ct) => database.ExecuteAsync(Insert, Parameters(entry), ct);
+    public Task RecordAsync(Entry entry, CancellationToken ct) => database.WriteAsync((tx, token) => RecordAsync(tx, entry, token), ct);
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(DateTimeOffset since, DateTimeOffset until, string? actor, int limit, CancellationToken ct)
     {
@@ -35,7 +44,7 @@ public sealed class SupportAudit(Database database, TimeProvider time)
             new { Since = since.ToUnixTimeMilliseconds(), Until = until.ToUnixTimeMilliseconds(), Actor = actor, Limit = limit },
             ct);
         return rows.Select(r => new AuditEntry(
-            r.AuditId, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt), r.Actor, r.Action, r.Target, r.Reason, r.Outcome,
+            r.AuditId, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt), r.Actor, r.Channel, r.Action, r.Target, r.Reason, r.Outcome,
             r.Details is null ? null : JsonNode.Parse(r.Details))).ToList();
     }
 
@@ -44,6 +53,7 @@ public sealed class SupportAudit(Database database, TimeProvider time)
         AuditId = Ids.New(),
         OccurredAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
         Actor = entry.Actor.Name,
+        entry.Actor.Channel,
         entry.Action,
         entry.Target,
         entry.Reason,
@@ -57,6 +67,8 @@ public sealed class SupportAudit(Database database, TimeProvider time)
     private sealed record Row
     {
         public required string AuditId { get; init; }
+
+        public required string Channel { get; init; }
 
         public long OccurredAt { get; init; }
 

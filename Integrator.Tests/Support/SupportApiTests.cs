@@ -73,6 +73,7 @@ public sealed partial class SupportApiTests
         if (method == "POST")
         {
             answer.AssertProblem(403);
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM support_audit"), Is.EqualTo(audited), "a refused action is not an action");
         }
         else
         {
@@ -80,7 +81,20 @@ public sealed partial class SupportApiTests
         }
 
         Assert.That(await _app.StateAsync(), Is.EqualTo(state));
-        Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM support_audit"), Is.EqualTo(audited));
+    }
+
+    [Test]
+    public async Task ReadsOfCustomerDataAreAuditedPerPersonWithTheirChannel()
+    {
+        var reservation = await _app.ReserveAsync();
+
+        (await _app.SupportAsync(HttpMethod.Get, $"reservations/{GspMessages.AccountId}/{reservation}", apiKey: ViewerKey)).AssertStatus(200);
+        (await _app.SupportAsync(HttpMethod.Get, $"requests/{GspMessages.AccountId}/{reservation}", apiKey: ViewerKey)).AssertStatus(200);
+
+        var trail = (await _app.SupportAsync(HttpMethod.Get, "audit?actor=viewer")).Json.AsArray()
+            .Select(a => (Action: a!["action"]!.GetValue<string>(), Target: a["target"]!.GetValue<string>(), Channel: a["channel"]!.GetValue<string>())).ToList();
+        Assert.That(trail, Does.Contain(("read reservation", $"reservation {GspMessages.AccountId}/{reservation}", "api")));
+        Assert.That(trail, Does.Contain(("read request", $"request {GspMessages.AccountId}/{reservation}", "api")));
     }
 
     [Test]

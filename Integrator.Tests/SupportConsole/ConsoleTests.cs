@@ -77,6 +77,8 @@ public sealed partial class ConsoleTests
 
         await Assertions.Expect(page.Locator(".state")).ToHaveTextAsync("CANCELLED");
         await Assertions.Expect(page.Locator(".timeline")).ToContainTextAsync("Customer cancelled by phone");
+        var release = (await AuditAsync()).First(a => a!["action"]!.GetValue<string>() == "release" && a["target"]!.GetValue<string>().EndsWith(reservation, StringComparison.Ordinal));
+        Assert.That(release!["channel"]!.GetValue<string>(), Is.EqualTo("console"), "the audit says which surface acted");
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "console-reservation.png"), FullPage = true });
     }
 
@@ -270,6 +272,14 @@ public sealed partial class ConsoleTests
         violations.AddRange(result.Violations
             .Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}"));
+    }
+
+    private async Task<System.Text.Json.Nodes.JsonArray> AuditAsync()
+    {
+        using var http = Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/support/v1/audit?limit=500");
+        request.Headers.Add("X-API-Key", OperatorKey);
+        return System.Text.Json.Nodes.JsonNode.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync())!.AsArray();
     }
 
     private async Task<System.Text.Json.Nodes.JsonNode?> NotificationAsync(string cancelId)
