@@ -21,7 +21,9 @@ public sealed class OverviewSupport(NotificationStore notifications, StatementSt
         var outbox = await notifications.StatsAsync(ct);
         var remittance = await statements.StatsAsync(ct);
         var now = time.GetUtcNow();
-        var recent = await audit.ListAsync(now.AddDays(-7), now.AddMinutes(1), actor: null, limit: 10, ct);
+        // Actions, not the reads that are audited beside them.
+        var recent = (await audit.ListAsync(now.AddDays(-7), now.AddMinutes(1), actor: null, limit: 100, ct))
+            .Where(a => !a.Action.StartsWith("read ", StringComparison.Ordinal)).Take(10).ToList();
         return new OverviewView(
             outbox.Pending,
             Time(outbox.OldestPendingCreatedAt),

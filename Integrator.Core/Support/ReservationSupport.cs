@@ -88,7 +88,8 @@ public sealed record ReservationView(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TransitionView> History,
     IReadOnlyList<RequestSummary> Requests,
-    IReadOnlyList<NotificationSummary> Notifications);
+    IReadOnlyList<NotificationSummary> Notifications,
+    IReadOnlyList<AuditEntry> Audit);
 
 /// <summary>What a manual release did (Caibo's impact report, Mollie's release authorization).</summary>
 public sealed record ReleaseImpact(
@@ -127,7 +128,7 @@ public sealed class ReservationSupport(
     {
         var reservation = await reservations.FindAsync(accountId, reserveRequestId, ct);
         await audit.RecordAsync(
-            new SupportAudit.Entry(reader, "read reservation", $"reservation {accountId}/{reserveRequestId}", null, reservation is null ? "not found" : "shown"), ct);
+            new SupportAudit.Entry(reader, "read reservation", Target(accountId, reserveRequestId), null, reservation is null ? "not found" : "shown"), ct);
         return reservation is null ? NotFound(accountId, reserveRequestId) : await ViewAsync(reservation, ct);
     }
 
@@ -145,7 +146,7 @@ public sealed class ReservationSupport(
             return invalid;
         }
 
-        var target = $"reservation {accountId}/{reserveRequestId}";
+        var target = Target(accountId, reserveRequestId);
         var outcome = await database.WriteAsync(
             async (tx, token) =>
             {
@@ -232,8 +233,11 @@ public sealed class ReservationSupport(
             Time(reservation.UpdatedAt),
             history,
             requests,
-            notifications);
+            notifications,
+            await audit.ListForAsync(Target(reservation.PaymentIntegratorAccountId, reservation.ReserveRequestId), 50, ct));
     }
+
+    private static string Target(string accountId, string reserveRequestId) => $"reservation {accountId}/{reserveRequestId}";
 
     private static SupportError NotFound(string accountId, string reserveRequestId) =>
         SupportError.NotFound($"No reservation was made with reserveFundsRequestId '{reserveRequestId}' for '{accountId}'.");

@@ -35,18 +35,29 @@ public sealed class SupportAudit(Database database, TimeProvider time)
         await tx.ExecuteAsync(InsertChannel, row, ct);
     }
 
+    private const string OfTarget = """
+        SELECT a.audit_id, a.occurred_at, a.actor, COALESCE(c.channel, 'api') AS channel, a.action, a.target, a.reason, a.outcome, a.details
+        FROM support_audit a LEFT JOIN support_audit_channels c ON c.audit_id = a.audit_id
+        WHERE a.target = @Target
+        ORDER BY a.occurred_at DESC, a.audit_id DESC
+        """;
+
     public Task RecordAsync(Entry entry, CancellationToken ct) => database.WriteAsync((tx, token) => RecordAsync(tx, entry, token), ct);
 
-    public async Task<IReadOnlyList<AuditEntry>> ListAsync(DateTimeOffset since, DateTimeOffset until, string? actor, int limit, CancellationToken ct)
-    {
-        var rows = await database.QueryAsync<Row>(
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(DateTimeOffset since, DateTimeOffset until, string? actor, int limit, CancellationToken ct) =>
+        Entries(await database.QueryAsync<Row>(
             $"{Select} {database.Dialect.Limit("@Limit")}",
             new { Since = since.ToUnixTimeMilliseconds(), Until = until.ToUnixTimeMilliseconds(), Actor = actor, Limit = limit },
-            ct);
-        return rows.Select(r => new AuditEntry(
+            ct));
+
+    /// <summary>The newest entries about one target (a reservation's page shows its own).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ListForAsync(string target, int limit, CancellationToken ct) =>
+        Entries(await database.QueryAsync<Row>($"{OfTarget} {database.Dialect.Limit("@Limit")}", new { Target = target, Limit = limit }, ct));
+
+    private static List<AuditEntry> Entries(IReadOnlyList<Row> rows) =>
+        rows.Select(r => new AuditEntry(
             r.AuditId, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt), r.Actor, r.Channel, r.Action, r.Target, r.Reason, r.Outcome,
             r.Details is null ? null : JsonNode.Parse(r.Details))).ToList();
-    }
 
     private object Parameters(Entry entry) => new
     {
