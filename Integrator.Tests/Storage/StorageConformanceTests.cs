@@ -3,6 +3,7 @@ using Dapper;
 using Integrator.Core.Idempotency;
 using Integrator.Core.Reservations;
 using Integrator.Core.Storage;
+using Integrator.Core.Support;
 using Integrator.Tests.Infrastructure;
 using Integrator.Tests.Notifications;
 using Microsoft.Extensions.DependencyInjection;
@@ -276,8 +277,13 @@ public sealed class StorageConformanceTests(StorageTarget target)
         var second = await app.SupportAsync(HttpMethod.Get, "notifications?limit=2&after=" + Uri.EscapeDataString(first.Json["next"]!.GetValue<string>()));
         var recover = await app.SupportAsync(HttpMethod.Post, "notifications/recover", new { since = "2000-01-01T00:00:00Z", until = "2100-01-01T00:00:00Z" });
         var audit = await app.SupportAsync(HttpMethod.Get, $"audit?actor={IntegratorApp.SupportKeyName}");
+        var statements = await app.SupportAsync(HttpMethod.Get, "statements?status=DISCREPANCY");
+        var hits = await app.Services.GetRequiredService<SearchSupport>().FindAsync(reservation, CancellationToken.None);
+        var overview = await app.Services.GetRequiredService<OverviewSupport>().GetAsync(CancellationToken.None);
 
-        foreach (var response in new[] { lookup, release, journal, replay, first, second, recover, audit })
+        Assert.That(hits.Value!.Select(h => h.Kind), Does.Contain("reservation").And.Contain("request"));
+        Assert.That(overview.PendingNotifications, Is.GreaterThanOrEqualTo(0));
+        foreach (var response in new[] { lookup, release, journal, replay, first, second, recover, audit, statements })
         {
             response.AssertStatus(200);
         }

@@ -83,6 +83,57 @@ public sealed partial class ConsoleTests
     }
 
     [Test]
+    public async Task SearchFindsEveryKindOfId()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var captured = await ReserveAsync();
+        var captureId = GspMessages.NewId("capture");
+        (await _server.PostAsync("captureFundsReservation", GspMessages.Capture(captureId, now, captured, 3_000_000))).AssertStatus(200);
+        var refundId = GspMessages.NewId("refund");
+        (await _server.PostAsync("refund", GspMessages.Refund(refundId, now, captureId, 1_000_000))).AssertStatus(200);
+        var refused = await _server.PostAsync("captureFundsReservation", GspMessages.Capture(GspMessages.NewId("capture"), now, captured, 3_000_000));
+        var errorIdentifier = refused.Field("paymentIntegratorErrorIdentifier")!;
+        var cancelled = await ReserveAsync();
+        var cancelId = GspMessages.NewId("cancel");
+        (await _server.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, now, cancelled))).AssertStatus(200);
+        var statementId = GspMessages.NewId("statement");
+        (await _server.PostAsync("remittanceStatementNotification", GspMessages.Statement(statementId, now, now - 1, now, 0))).AssertStatus(200);
+        var page = await SignedInPageAsync(OperatorKey);
+
+        foreach (var (id, kind) in new[]
+        {
+            (captured, "reservation"), (captureId, "capture"), (refundId, "refund"), (errorIdentifier, "request"),
+            (cancelId, "notification"), (statementId, "statement"),
+        })
+        {
+            await page.GotoAsync($"{BaseUrl}/console/search");
+            await page.GetByLabel("Any id").FillAsync(id);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+            await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync(kind);
+        }
+    }
+
+    [Test]
+    public async Task AViewerWhoPostsAnActionAnywayIs403AndNothingChanges()
+    {
+        var reservation = await ReserveAsync();
+        using var http = Http();
+        await SignInAsync(http, ViewerKey, returnUrl: "/console");
+        var form = await http.GetStringAsync($"/console/reservations/InvisiCashUSA_USD/{reservation}");
+        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        using var body = new FormUrlEncodedContent(new Dictionary<string, string> { ["reason"] = "trying", ["__RequestVerificationToken"] = token });
+
+        var post = await http.PostAsync($"/console/reservations/InvisiCashUSA_USD/{reservation}/release", body);
+
+        Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Redirect).Or.EqualTo(HttpStatusCode.Forbidden), await post.Content.ReadAsStringAsync());
+        Assert.That(post.StatusCode == HttpStatusCode.Forbidden || post.Headers.Location!.ToString().Contains("/console/denied", StringComparison.Ordinal));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/support/v1/reservations/InvisiCashUSA_USD/{reservation}");
+        request.Headers.Add("X-API-Key", OperatorKey);
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync())!["state"]!.GetValue<string>();
+        Assert.That(state, Is.EqualTo("RESERVED"));
+    }
+
+    [Test]
     public async Task AReleaseWithoutAReasonShowsTheErrorAndChangesNothing()
     {
         var reservation = await ReserveAsync();
