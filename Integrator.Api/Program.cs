@@ -75,6 +75,7 @@ builder.Services.AddDataProtection()
             ? folder
             : Path.Combine(builder.Environment.ContentRootPath, "data", "console-keys")));
 builder.Services.AddSupportOpenApi();
+builder.Services.AddReadiness();
 
 // The in-memory test host reports a failed start to the test; a real process reports it on stderr and exits.
 WebApplication? app = null;
@@ -93,6 +94,7 @@ try
     app.UseAuthorization();
     app.MapControllers();
     app.MapRazorPages();
+    app.MapReadiness();
     app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
 
     // Every problem at once: unknown keys and every option, validated before the hosted services are constructed

@@ -25,6 +25,9 @@ public sealed partial class NotificationDispatcher(
     private readonly NotificationOptions _options = options.Value;
     private long? _statsRefreshedAt;
 
+    /// <summary>When the loop last came round (null before it started, or when the dispatcher is off): readiness.</summary>
+    public DateTimeOffset? LastRound { get; private set; }
+
     /// <summary>Names this dispatcher in leases and attempts.</summary>
     public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Ids.New()[^8..]}";
 
@@ -40,6 +43,7 @@ public sealed partial class NotificationDispatcher(
         LogStarted(logger, Id);
         while (!stoppingToken.IsCancellationRequested)
         {
+            LastRound = time.GetUtcNow();
             var claimed = 0;
             try
             {

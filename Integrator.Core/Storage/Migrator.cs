@@ -79,6 +79,13 @@ public sealed partial class Migrator(Database database, IOptions<StorageOptions>
         }
     }
 
+    private const string LatestApplied = "SELECT MAX(version) FROM schema_migrations";
+
+    /// <summary>Whether the database holds every migration this build ships (readiness: an instance may serve).</summary>
+    public async Task<bool> IsCurrentAsync(CancellationToken ct) =>
+        await database.QuerySingleOrDefaultAsync<long?>(LatestApplied, null, ct) is { } latest
+        && latest >= Scripts(database.Dialect.Provider)[^1].Version;
+
     public static IReadOnlyList<MigrationScript> Scripts(StorageProvider provider)
     {
         var folder = FolderOf(provider);
