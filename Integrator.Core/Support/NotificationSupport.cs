@@ -3,7 +3,20 @@ using Integrator.Core.Storage;
 
 namespace Integrator.Core.Support;
 
-public sealed record AttemptView(DateTimeOffset AttemptedAt, string Dispatcher, int? HttpStatus, long LatencyMs, string Outcome, string? Error);
+public sealed record AttemptView
+{
+    public DateTimeOffset AttemptedAt { get; init; }
+
+    public required string Dispatcher { get; init; }
+
+    public int? HttpStatus { get; init; }
+
+    public long LatencyMs { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public string? Error { get; init; }
+}
 
 /// <summary>An outbox row; <see cref="NotificationId"/> is also its GSP requestId, the same on every attempt.</summary>
 public sealed record NotificationView(
@@ -127,9 +140,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
             return NotFound(notificationId);
         }
 
-        var attempts = await database.QueryAsync<AttemptRow>(Attempts, new { NotificationId = notificationId }, ct);
-        return View(row, attempts.Select(a => new AttemptView(
-            DateTimeOffset.FromUnixTimeMilliseconds(a.AttemptedAt), a.Dispatcher, a.HttpStatus, a.LatencyMs, a.Outcome, a.Error)).ToList());
+        return View(row, await database.QueryAsync<AttemptView>(Attempts, new { NotificationId = notificationId }, ct));
     }
 
     public async Task<Result<ResendReport, SupportError>> ResendAsync(
@@ -262,20 +273,5 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         public long? DeliveredAt { get; init; }
 
         public string? LastError { get; init; }
-    }
-
-    private sealed record AttemptRow
-    {
-        public long AttemptedAt { get; init; }
-
-        public required string Dispatcher { get; init; }
-
-        public int? HttpStatus { get; init; }
-
-        public long LatencyMs { get; init; }
-
-        public required string Outcome { get; init; }
-
-        public string? Error { get; init; }
     }
 }
