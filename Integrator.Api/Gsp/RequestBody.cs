@@ -2,20 +2,15 @@ namespace Integrator.Api.Gsp;
 
 internal static class RequestBody
 {
-    /// <summary>The whole body, or null when it is larger than <paramref name="maxBytes"/> (the rest is not read).</summary>
+    /// <summary>
+    /// The whole body, or null when it is larger than <paramref name="maxBytes"/> (the rest is not read). The buffer
+    /// grows as bytes arrive: a Content-Length that is announced and never sent reserves nothing.
+    /// </summary>
     public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
-        if (request.ContentLength is { } length)
+        if (request.ContentLength > maxBytes)
         {
-            if (length > maxBytes)
-            {
-                return null;
-            }
-
-            // Kestrel ends the body at Content-Length, so it is read straight into an array of that size.
-            var exact = new byte[length];
-            await request.Body.ReadExactlyAsync(exact, ct);
-            return exact;
+            return null;
         }
 
         using var buffer = new MemoryStream();

@@ -92,21 +92,27 @@ public sealed partial class GspGateway(
             var key = new IdempotencyKey(request!.AccountId!, request.RequestHeader.RequestId);
             var idempotentCall = new IdempotentCall(key, method, Fingerprint.Of(method, request), JournalEntryOf(call, 200, null, null));
             var execution = await executor.ExecuteAsync(idempotentCall, request, effect, ct);
-            return execution.Kind switch
+            call.Outcome = execution.Kind switch
             {
-                ExecutionKind.FirstExecution or ExecutionKind.Replay => Answer(call, execution.Body!),
-                ExecutionKind.Refused => Reject(call, execution.Error!),
-                _ => throw new InvalidOperationException($"Unknown execution kind {execution.Kind}."),
+                ExecutionKind.FirstExecution => "executed",
+                ExecutionKind.Replay => "replayed",
+                _ => call.Outcome,
             };
+            return execution.Error is { } refusal ? Reject(call, refusal) : Answer(call, execution.Body!);
         }, ct);
 
-    /// <summary>Runs one call; storage outages and faults become GSP errors here, in one place.</summary>
+    /// <summary>
+    /// Runs one call; storage outages and faults become GSP errors here, in one place. Every call leaves one access-log
+    /// line: method, call id, HTTP status, outcome, latency (never a body or a token).
+    /// </summary>
     private async Task<GspReply> HandleAsync(string method, Func<Call, Task<GspReply>> handle, CancellationToken ct)
     {
         var call = new Call(method, Ids.New(), Now());
+        var started = time.GetTimestamp();
+        GspReply reply;
         try
         {
-            return await handle(call);
+            reply = await handle(call);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -114,12 +120,18 @@ public sealed partial class GspGateway(
             if (fault is StorageFault.Unavailable or StorageFault.Conflict)
             {
                 LogStorageFault(logger, method, call.CallId, fault, e.Message);
-                return Reject(call, fault == StorageFault.Conflict ? GspError.Conflict() : GspError.Unavailable());
+                reply = Reject(call, fault == StorageFault.Conflict ? GspError.Conflict() : GspError.Unavailable());
             }
-
-            LogFault(logger, e, method, call.CallId);
-            return Reject(call, GspError.Internal());
+            else
+            {
+                LogFault(logger, e, method, call.CallId);
+                reply = Reject(call, GspError.Internal());
+            }
         }
+
+        var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        LogCall(logger, method, call.CallId, reply.StatusCode, call.Outcome, elapsedMs);
+        return reply;
     }
 
     private (TRequest? Request, GspError? Error) Open<TRequest>(Call call, ReadOnlyMemory<byte> body, string? contentType)
@@ -149,7 +161,7 @@ public sealed partial class GspGateway(
     private GspReply Reject(Call call, GspError error)
     {
         var reply = Reply(call, error);
-        LogRejected(logger, call.Method, call.CallId, error.HttpStatus, error.CodeName ?? "-");
+        call.Outcome = error.CodeName ?? "error";
         journal.RecordRejected(JournalEntryOf(
             call, error.HttpStatus, GspJson.Format(error.ToResponse(call.CallId, call.ReceivedAt)), error.CodeName));
         return reply;
@@ -181,11 +193,7 @@ public sealed partial class GspGateway(
 
     private GspReply Answer(Call call, IMessage response) => Answer(call, GspJson.Format(response));
 
-    private GspReply Answer(Call call, string json)
-    {
-        LogAnswered(logger, call.Method, call.CallId);
-        return new GspReply(200, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));
-    }
+    private GspReply Answer(Call call, string json) => new(200, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));
 
     /// <summary>The one place a journal entry is made; an executed call's body is filled in by the executor.</summary>
     private static JournalEntry JournalEntryOf(Call call, int httpStatus, string? responseBody, string? errorCode) => new(
@@ -214,13 +222,13 @@ public sealed partial class GspGateway(
         public bool Authenticated { get; set; }
 
         public IGspRequest? Request { get; set; }
+
+        /// <summary>For the access log: answered, executed, replayed, or the error code.</summary>
+        public string Outcome { get; set; } = "answered";
     }
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Debug, Message = "{Method} {CallId} answered 200")]
-    private static partial void LogAnswered(ILogger logger, string method, string callId);
-
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "{Method} {CallId} rejected: {HttpStatus} {ErrorCode}")]
-    private static partial void LogRejected(ILogger logger, string method, string callId, int httpStatus, string errorCode);
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "{Method} {CallId} {HttpStatus} {Outcome} in {ElapsedMs} ms")]
+    private static partial void LogCall(ILogger logger, string method, string callId, int httpStatus, string outcome, long elapsedMs);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "{Method} {CallId} could not use the database ({Fault}): {Reason}")]
     private static partial void LogStorageFault(ILogger logger, string method, string callId, StorageFault fault, string reason);
