@@ -84,7 +84,7 @@ public static class IntegratorServices
                 _ => throw new InvalidOperationException($"Unknown Storage:Provider {storage.Provider}."),
             };
         });
-        services.AddSingleton<Database>();
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxQueuedWrites));
         services.AddSingleton<Migrator>();
 
         services.AddSingleton<ILedger, SqlLedger>();

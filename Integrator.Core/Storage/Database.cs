@@ -9,7 +9,8 @@ namespace Integrator.Core.Storage;
 /// durable. A change and its audit or journal row are written in the same transaction, so nothing is ordered by hand.
 /// On SQLite, concurrent writes share a commit (<see cref="SqliteWriter"/>); server engines commit each on its own.
 /// </summary>
-public sealed class Database(SqlDialect dialect) : IAsyncDisposable
+/// <param name="maxQueuedWrites">SQLite: writes that may wait for the writer; one more fails at once (503).</param>
+public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : IAsyncDisposable
 {
     private SqliteWriter? _groupCommit;
 
@@ -63,7 +64,7 @@ public sealed class Database(SqlDialect dialect) : IAsyncDisposable
         var writer = Volatile.Read(ref _groupCommit);
         if (writer is null)
         {
-            var created = new SqliteWriter(dialect);
+            var created = new SqliteWriter(dialect, maxQueuedWrites);
             writer = Interlocked.CompareExchange(ref _groupCommit, created, null) ?? created;
         }
 

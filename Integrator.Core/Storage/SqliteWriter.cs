@@ -16,20 +16,29 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private const int MaxBatch = 32;
 
     private readonly SqlDialect _dialect;
-    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Item> _queue;
     private readonly Task _loop;
     private PreparedStatements? _connection;
 
-    public SqliteWriter(SqlDialect dialect)
+    public SqliteWriter(SqlDialect dialect, int capacity)
     {
         _dialect = dialect;
+        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
     }
 
     public Task<T> WriteAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
     {
         var item = new Item<T>(work, ct);
-        return _queue.Writer.TryWrite(item) ? item.Task : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter)));
+        if (_queue.Writer.TryWrite(item))
+        {
+            return item.Task;
+        }
+
+        // Full (a flood: answered 503 at once) or completed (shutting down).
+        return Task.FromException<T>(_queue.Reader.Completion.IsCompleted
+            ? new ObjectDisposedException(nameof(SqliteWriter))
+            : new StorageBusyException("The SQLite write queue is full."));
     }
 
     public async ValueTask DisposeAsync()

@@ -29,6 +29,13 @@ public sealed class StorageOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// SQLite: writes waiting for the single writer at most; one more is answered 503 at once instead of queueing
+    /// without bound under a flood.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedWrites { get; set; } = 4096;
+
     /// <summary>Each environment has its own database file, so a Production start never inherits Development's data.</summary>
     public static string DefaultSqlite(string environmentName) => $"Data Source=data/integrator.{environmentName.ToLowerInvariant()}.db";
 
