@@ -39,7 +39,17 @@ SupportEndpoints.AddTo(builder.Configuration);
 var started = false;
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
 
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(GoogleTls.Apply));
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.ConfigureHttpsDefaults(GoogleTls.Apply);
+    // Bounds for a flood: no body here is larger than a megabyte (Google's are held to Gsp:MaxRequestBytes), and a
+    // client that trickles its headers or body is dropped.
+    kestrel.Limits.MaxConcurrentConnections ??= 10_000;
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+    kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+    kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+});
+builder.Services.AddSingleton<GspConcurrency>();
 // First hosted service: nothing starts while a Development convenience is in force where it must not be.
 builder.Services.AddHostedService<DevelopmentSafety>();
 builder.Services.AddIntegratorCore();
@@ -82,7 +92,11 @@ WebApplication? app = null;
 try
 {
     app = builder.Build();
-    app.UseExceptionHandler();
+    // A body over Kestrel's limit (413), a client that trickles it (408): their own status, not a 500.
+    app.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    });
     app.UseSupportEndpoints(app.Configuration);
     // Empty error answers of the support API (415, 405, unknown routes) become problem details too; Google's routes
     // keep their plain 404 for unknown methods.

@@ -11,7 +11,7 @@ namespace Integrator.Api.Gsp;
 /// reads the raw body (the message codec, not MVC, decides what it may contain) and hands it to the gateway.
 /// </summary>
 [Route("redirect-payment-token-v1")]
-public sealed class RedirectPaymentTokenController(GspGateway gateway, IOptions<GspOptions> options) : ControllerBase
+public sealed class RedirectPaymentTokenController(GspGateway gateway, GspConcurrency concurrency, IOptions<GspOptions> options) : ControllerBase
 {
     [HttpPost(GspMethods.Echo)]
     public Task<IActionResult> Echo(CancellationToken ct) => RespondAsync(GspMethods.Echo, gateway.EchoAsync, ct);
@@ -55,6 +55,12 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, IOptions<
         if (Request.Headers.ContainsKey(SupportApiKey.Header))
         {
             return new GspReplyResult(await gateway.RefuseAsync(method, GspError.ApiKeyRefused(), ct));
+        }
+
+        using var slot = await concurrency.TryEnterAsync(ct);
+        if (slot is null)
+        {
+            return new GspReplyResult(await gateway.RefuseAsync(method, GspError.Unavailable(), ct));
         }
 
         var maxBytes = options.Value.MaxRequestBytes;

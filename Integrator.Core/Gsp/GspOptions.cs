@@ -20,6 +20,16 @@ public sealed class GspOptions : IValidatableObject
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Google calls processed at once by this instance; more wait up to <see cref="MaxConcurrentWait"/> and are then
+    /// answered 503 (Google retries), so a flood queues neither memory nor database work without bound.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentCalls { get; set; } = 256;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan MaxConcurrentWait { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PaymentIntegratorAccountIds.Count == 0 || PaymentIntegratorAccountIds.Any(string.IsNullOrWhiteSpace))
