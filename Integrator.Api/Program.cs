@@ -86,6 +86,7 @@ builder.Services.AddDataProtection()
             : Path.Combine(builder.Environment.ContentRootPath, "data", "console-keys")));
 builder.Services.AddSupportOpenApi();
 builder.Services.AddReadiness();
+builder.Services.AddIntegratorTelemetry(builder.Configuration);
 
 // The in-memory test host reports a failed start to the test; a real process reports it on stderr and exits.
 WebApplication? app = null;

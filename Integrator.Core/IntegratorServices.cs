@@ -149,6 +149,7 @@ public static class IntegratorServices
         services.AddSingleton<SearchSupport>();
         services.AddSingleton<OverviewSupport>();
         services.AddSingleton<RequestChecks>();
+        services.AddSingleton<GspMetrics>();
         services.AddSingleton<GspGateway>();
 
         // First hosted service: nothing else runs before the schema and the seed are in place.

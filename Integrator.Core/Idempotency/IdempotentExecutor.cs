@@ -49,8 +49,10 @@ public sealed class IdempotentExecutor(
         where TRequest : class, IGspRequest
         where TResponse : class, IGspResponse, IMessage<TResponse>, new()
     {
+        using var span = Telemetry.Source.StartActivity($"idempotent {call.Method}");
         if (recent.Find(call.Key) is { } answered)
         {
+            span?.SetTag("gsp.replayed_from", "memory");
             return ReplayOrRefuse(answered, call);
         }
 

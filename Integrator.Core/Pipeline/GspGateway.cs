@@ -33,6 +33,7 @@ public sealed partial class GspGateway(
     RefundHandler refund,
     StatementNotificationHandler statementNotification,
     Database database,
+    GspMetrics metrics,
     TimeProvider time,
     ILogger<GspGateway> logger)
 {
@@ -109,6 +110,9 @@ public sealed partial class GspGateway(
     {
         var call = new Call(method, Ids.New(), Now());
         var started = time.GetTimestamp();
+        using var span = Telemetry.Source.StartActivity($"gsp {method}", System.Diagnostics.ActivityKind.Server);
+        span?.SetTag("gsp.method", method);
+        span?.SetTag("gsp.call_id", call.CallId);
         GspReply reply;
         try
         {
@@ -129,8 +133,11 @@ public sealed partial class GspGateway(
             }
         }
 
-        var elapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-        LogCall(logger, method, call.CallId, reply.StatusCode, call.Outcome, elapsedMs);
+        var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+        span?.SetTag("gsp.outcome", call.Outcome);
+        span?.SetTag("http.response.status_code", reply.StatusCode);
+        metrics.Record(method, call.Outcome, reply.StatusCode, elapsed);
+        LogCall(logger, method, call.CallId, reply.StatusCode, call.Outcome, (long)elapsed);
         return reply;
     }
 

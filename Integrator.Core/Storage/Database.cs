@@ -54,12 +54,15 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
     /// Runs <paramref name="work"/> in a write transaction; its value is returned once its changes are durable, or at
     /// once if it rolls them back. A fault rolls everything back and is thrown to the caller.
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
+    public async Task<T> WriteAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
     {
-        if (dialect.Provider != StorageProvider.Sqlite)
-        {
-            return WriteAloneAsync(work, ct);
-        }
+        using var span = Telemetry.Source.StartActivity("db write", System.Diagnostics.ActivityKind.Client);
+        span?.SetTag("db.system", dialect.Provider.ToString().ToLowerInvariant());
+        return await (dialect.Provider == StorageProvider.Sqlite ? GroupCommit().WriteAsync(work, ct) : WriteAloneAsync(work, ct));
+    }
+
+    private SqliteWriter GroupCommit()
+    {
 
         var writer = Volatile.Read(ref _groupCommit);
         if (writer is null)
@@ -68,7 +71,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
             writer = Interlocked.CompareExchange(ref _groupCommit, created, null) ?? created;
         }
 
-        return writer.WriteAsync(work, ct);
+        return writer;
     }
 
     /// <summary>Writes that need nothing back: every change in <paramref name="work"/> is kept.</summary>
