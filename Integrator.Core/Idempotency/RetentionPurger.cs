@@ -14,8 +14,8 @@ public sealed partial class RetentionPurger(
 {
     private const int BatchSize = 1000;
 
-    // Idempotency records, journal entries and replay counts; the statements differ only in how each engine limits a
-    // DELETE (request_replays has no rowid in SQLite).
+    // Idempotency records, journal entries, replay and refusal counts; the statements differ only in how each engine
+    // limits a DELETE (request_replays and request_refusals have no rowid in SQLite).
     private static string[] PurgeSql(StorageProvider provider) => provider switch
     {
         StorageProvider.Sqlite =>
@@ -26,18 +26,24 @@ public sealed partial class RetentionPurger(
             DELETE FROM request_replays WHERE (payment_integrator_account_id, request_id) IN
                 (SELECT payment_integrator_account_id, request_id FROM request_replays WHERE last_replayed_at < @Cutoff LIMIT @Batch)
             """,
+            """
+            DELETE FROM request_refusals WHERE (minute_start, method, error_code, http_status) IN
+                (SELECT minute_start, method, error_code, http_status FROM request_refusals WHERE minute_start < @Cutoff LIMIT @Batch)
+            """,
         ],
         StorageProvider.Postgres =>
         [
             "DELETE FROM idempotency_records WHERE ctid IN (SELECT ctid FROM idempotency_records WHERE created_at < @Cutoff LIMIT @Batch)",
             "DELETE FROM request_journal WHERE ctid IN (SELECT ctid FROM request_journal WHERE received_at < @Cutoff LIMIT @Batch)",
             "DELETE FROM request_replays WHERE ctid IN (SELECT ctid FROM request_replays WHERE last_replayed_at < @Cutoff LIMIT @Batch)",
+            "DELETE FROM request_refusals WHERE ctid IN (SELECT ctid FROM request_refusals WHERE minute_start < @Cutoff LIMIT @Batch)",
         ],
         StorageProvider.SqlServer =>
         [
             "DELETE TOP (@Batch) FROM idempotency_records WHERE created_at < @Cutoff",
             "DELETE TOP (@Batch) FROM request_journal WHERE received_at < @Cutoff",
             "DELETE TOP (@Batch) FROM request_replays WHERE last_replayed_at < @Cutoff",
+            "DELETE TOP (@Batch) FROM request_refusals WHERE minute_start < @Cutoff",
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };

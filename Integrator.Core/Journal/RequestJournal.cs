@@ -24,8 +24,8 @@ public sealed record JournalEntry(
 /// exactly when the effect does. Entries of refused calls and replay counts are written in the background once per
 /// flush interval: an answer never waits for them (a 503 is answered precisely when the database cannot take a
 /// write), a burst of garbage costs one transaction per batch, and replays of one key within an interval add up to one
-/// row write. They are lost only if the process dies within the interval; refusals beyond the queue's capacity are
-/// dropped and counted in the log.
+/// row write. Calls refused before authentication are only counted, per minute and kind. They are lost only if the
+/// process dies within the interval; refusals beyond the queue's capacity are dropped and counted in the log.
 /// </summary>
 public sealed partial class RequestJournal(Database database, TimeProvider time, ILogger<RequestJournal> logger) : BackgroundService
 {
@@ -78,11 +78,33 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
+    // Adds an interval's refusals before authentication to their minute's row (db/*/0010_request_refusals.sql).
+    private static string CountRefusals(StorageProvider provider) => provider switch
+    {
+        StorageProvider.Sqlite or StorageProvider.Postgres => """
+            INSERT INTO request_refusals (minute_start, method, error_code, http_status, refusal_count, last_call_id)
+            VALUES (@MinuteStart, @Method, @ErrorCode, @HttpStatus, @Count, @LastCallId)
+            ON CONFLICT (minute_start, method, error_code, http_status) DO UPDATE
+            SET refusal_count = request_refusals.refusal_count + excluded.refusal_count, last_call_id = excluded.last_call_id
+            """,
+        StorageProvider.SqlServer => """
+            MERGE request_refusals WITH (HOLDLOCK) AS r
+            USING (VALUES (@MinuteStart, @Method, @ErrorCode, @HttpStatus, @Count, @LastCallId))
+                AS s (minute_start, method, error_code, http_status, refusal_count, last_call_id)
+            ON r.minute_start = s.minute_start AND r.method = s.method AND r.error_code = s.error_code AND r.http_status = s.http_status
+            WHEN MATCHED THEN UPDATE SET refusal_count = r.refusal_count + s.refusal_count, last_call_id = s.last_call_id
+            WHEN NOT MATCHED THEN INSERT (minute_start, method, error_code, http_status, refusal_count, last_call_id)
+                VALUES (s.minute_start, s.method, s.error_code, s.http_status, s.refusal_count, s.last_call_id);
+            """,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
     private readonly Channel<JournalEntry> _rejected = Channel.CreateBounded<JournalEntry>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly Lock _replaysLock = new();
     private Dictionary<IdempotencyKey, ReplayCount> _replays = [];
+    private Dictionary<(long MinuteStart, string Method, string ErrorCode, int HttpStatus), RefusalCount> _refusals = [];
     private long _dropped;
 
     public Task RecordExecutedAsync(DbTx tx, JournalEntry entry, CancellationToken ct) =>
@@ -93,6 +115,22 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
         if (!_rejected.Writer.TryWrite(entry) && Interlocked.Increment(ref _dropped) % 1000 == 1)
         {
             LogDropped(logger, Interlocked.Read(ref _dropped));
+        }
+    }
+
+    /// <summary>
+    /// A call refused before its payload was authenticated: counted in its minute, not journaled on its own, so that
+    /// a flood cannot grow the database by a row a call. Keys are few (methods × codes), so memory stays bounded.
+    /// </summary>
+    public void CountRefusal(string method, string errorCode, int httpStatus, string callId)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var key = (now - (now % 60_000), method, errorCode, httpStatus);
+        lock (_replaysLock)
+        {
+            _refusals[key] = _refusals.TryGetValue(key, out var counted)
+                ? counted with { Count = counted.Count + 1, LastCallId = callId }
+                : new RefusalCount(key.Item1, method, errorCode, httpStatus, 1, callId);
         }
     }
 
@@ -131,10 +169,14 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
     private async Task FlushAsync()
     {
         Dictionary<IdempotencyKey, ReplayCount> replays;
+        List<RefusalCount> refusals;
         lock (_replaysLock)
         {
             replays = _replays;
             _replays = [];
+            refusals = [.. _refusals.Values.OrderBy(r => r.MinuteStart).ThenBy(r => r.Method, StringComparer.Ordinal)
+                .ThenBy(r => r.ErrorCode, StringComparer.Ordinal).ThenBy(r => r.HttpStatus)];
+            _refusals = [];
         }
 
         var counts = replays.Values
@@ -150,16 +192,17 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
                 rejected.Add(Row(entry, "REJECTED"));
             }
 
-            if (rejected.Count > 0 || counts.Count > 0)
+            if (rejected.Count > 0 || counts.Count > 0 || refusals.Count > 0)
             {
-                await WriteAsync(rejected, counts);
+                await WriteAsync(rejected, counts, refusals);
                 counts = [];
+                refusals = [];
             }
         }
         while (rejected.Count == BatchSize);
     }
 
-    private async Task WriteAsync(List<object> rejected, List<ReplayCount> counts)
+    private async Task WriteAsync(List<object> rejected, List<ReplayCount> counts, List<RefusalCount> refusals)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -171,6 +214,7 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
                     {
                         await tx.ExecuteAsync(Insert, rejected, ct);
                         await tx.ExecuteAsync(CountReplays(database.Dialect.Provider), counts, ct);
+                        await tx.ExecuteAsync(CountRefusals(database.Dialect.Provider), refusals, ct);
                     },
                     CancellationToken.None);
                 return;
@@ -181,7 +225,7 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
             }
             catch (Exception e)
             {
-                LogBatchLost(logger, e, rejected.Count + counts.Count);
+                LogBatchLost(logger, e, rejected.Count + counts.Count + refusals.Count);
                 return;
             }
         }
@@ -203,6 +247,8 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
     };
 
     private sealed record ReplayCount(string AccountId, string RequestId, int Count, long LastReplayedAt);
+
+    private sealed record RefusalCount(long MinuteStart, string Method, string ErrorCode, int HttpStatus, long Count, string LastCallId);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Journal queue full: {Dropped} entries of refused calls dropped so far")]
     private static partial void LogDropped(ILogger logger, long dropped);

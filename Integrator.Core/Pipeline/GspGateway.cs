@@ -169,8 +169,16 @@ public sealed partial class GspGateway(
     {
         var reply = Reply(call, error);
         call.Outcome = error.CodeName ?? "error";
-        journal.RecordRejected(JournalEntryOf(
-            call, error.HttpStatus, GspJson.Format(error.ToResponse(call.CallId, call.ReceivedAt)), error.CodeName));
+        if (call.Authenticated)
+        {
+            journal.RecordRejected(JournalEntryOf(
+                call, error.HttpStatus, GspJson.Format(error.ToResponse(call.CallId, call.ReceivedAt)), error.CodeName));
+        }
+        else
+        {
+            // Before authentication anyone can send anything: counted, not journaled one by one.
+            journal.CountRefusal(call.Method, error.CodeName ?? "-", error.HttpStatus, call.CallId);
+        }
         return reply;
     }
 

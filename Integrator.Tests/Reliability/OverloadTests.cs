@@ -47,6 +47,28 @@ public sealed class OverloadTests
     }
 
     [Test]
+    public async Task AFloodOfUnauthenticatedCallsIsCountedNotJournaledOneByOne()
+    {
+        await using var app = IntegratorApp.Start();
+        var journaled = await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal");
+
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/redirect-payment-token-v1/echo") { Content = new StringContent("{}") };
+            request.Headers.Add("X-API-Key", "anything-at-all");
+            Assert.That((int)(await app.Client.SendAsync(request)).StatusCode, Is.EqualTo(401));
+        }));
+
+        await Eventually.TrueAsync(
+            async () => await app.ScalarAsync<long>("SELECT COALESCE(SUM(refusal_count), 0) FROM request_refusals") == 300, "all 300 counted");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_refusals"), Is.LessThanOrEqualTo(2), "a row per minute and kind");
+            Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal"), Is.EqualTo(journaled), "no row per call");
+        });
+    }
+
+    [Test]
     public async Task KestrelRefusesABodyOverAMegabyteOnEveryRoute()
     {
         var folder = Directory.CreateTempSubdirectory("overload-").FullName;
