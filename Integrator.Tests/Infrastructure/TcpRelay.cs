@@ -5,21 +5,26 @@ namespace Integrator.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of a database server, so that a test can take the database away (every
-/// connection cut, new ones refused) and bring it back on the same port, as a stopped and restarted server would.
+/// connection cut, new ones refused) and bring it back on the same port, as a stopped and restarted server would. With
+/// several targets it is a round-robin load balancer: each connection goes to the next target that accepts it.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
-    private readonly string _targetHost;
-    private readonly int _targetPort;
+    private readonly (string Host, int Port)[] _targets;
+    private int _next;
     private readonly List<TcpClient> _open = [];
     private TcpListener? _listener;
     private CancellationTokenSource? _stop;
     private Task _accepting = Task.CompletedTask;
 
     public TcpRelay(string targetHost, int targetPort)
+        : this([(targetHost, targetPort)])
     {
-        _targetHost = targetHost;
-        _targetPort = targetPort;
+    }
+
+    public TcpRelay(IReadOnlyList<(string Host, int Port)> targets)
+    {
+        _targets = [.. targets];
         Port = FakeGoogle.FreePort();
         Start();
     }
@@ -76,15 +81,10 @@ public sealed class TcpRelay : IAsyncDisposable
                 return;
             }
 
-            var outbound = new TcpClient();
-            try
-            {
-                await outbound.ConnectAsync(_targetHost, _targetPort, stop);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException)
+            var outbound = await ConnectAsync(stop);
+            if (outbound is null)
             {
                 inbound.Dispose();
-                outbound.Dispose();
                 continue;
             }
 
@@ -97,6 +97,27 @@ public sealed class TcpRelay : IAsyncDisposable
             _ = PumpAsync(inbound, outbound);
             _ = PumpAsync(outbound, inbound);
         }
+    }
+
+    /// <summary>The next target, in turn, that accepts a connection; null if none does.</summary>
+    private async Task<TcpClient?> ConnectAsync(CancellationToken stop)
+    {
+        for (var tried = 0; tried < _targets.Length; tried++)
+        {
+            var (host, port) = _targets[(Interlocked.Increment(ref _next) & int.MaxValue) % _targets.Length];
+            var outbound = new TcpClient();
+            try
+            {
+                await outbound.ConnectAsync(host, port, stop);
+                return outbound;
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException)
+            {
+                outbound.Dispose();
+            }
+        }
+
+        return null;
     }
 
     private static async Task PumpAsync(TcpClient from, TcpClient to)
