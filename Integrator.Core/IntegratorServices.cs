@@ -102,10 +102,11 @@ public static class IntegratorServices
         services.AddSingleton<RemittanceMetrics>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationStore>();
+        services.AddSingleton<GoogleClient>();
         services.AddSingleton<GoogleNotificationSender>();
         services.AddMetrics();
         services.AddSingleton<NotificationMetrics>();
-        services.AddHttpClient(GoogleNotificationSender.HttpClientName, (sp, client) =>
+        services.AddHttpClient(GoogleClient.HttpClientName, (sp, client) =>
             {
                 client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.HttpTimeout;
                 client.MaxResponseContentBufferSize = 1024 * 1024;
