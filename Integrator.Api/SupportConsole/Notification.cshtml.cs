@@ -1,12 +1,12 @@
 using Integrator.Core.Support;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
 /// <summary>One notification with every attempt, and Resend.</summary>
-public sealed class NotificationModel(NotificationSupport notifications, IAuthorizationService authorization) : PageModel
+[OperatorPosts]
+public sealed class NotificationModel(NotificationSupport notifications) : PageModel
 {
     public string NotificationId { get; private set; } = string.Empty;
 
@@ -20,11 +20,6 @@ public sealed class NotificationModel(NotificationSupport notifications, IAuthor
 
     public async Task<IActionResult> OnPostAsync(string notificationId, bool force, string? reason, CancellationToken ct)
     {
-        if (!(await authorization.AuthorizeAsync(User, ConsoleAuth.OperatorPolicy)).Succeeded)
-        {
-            return Forbid(ConsoleAuth.Scheme);
-        }
-
         var resent = await notifications.ResendAsync(notificationId, force, ConsoleAuth.Actor(User), reason, ct);
         if (resent.Error is { } error)
         {

@@ -1,12 +1,12 @@
 using Integrator.Core.Support;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
 /// <summary>The outbox by status, and Recover (a preview of the count first, then the re-arm).</summary>
-public sealed class NotificationsModel(NotificationSupport notifications, IAuthorizationService authorization) : PageModel
+[OperatorPosts]
+public sealed class NotificationsModel(NotificationSupport notifications) : PageModel
 {
     public string? Status { get; private set; }
 
@@ -28,11 +28,6 @@ public sealed class NotificationsModel(NotificationSupport notifications, IAutho
 
     public async Task<IActionResult> OnPostAsync(string? since, string? until, string? reason, bool confirmed, CancellationToken ct)
     {
-        if (!(await authorization.AuthorizeAsync(User, ConsoleAuth.OperatorPolicy)).Succeeded)
-        {
-            return Forbid(ConsoleAuth.Scheme);
-        }
-
         (Since, Until, Reason) = (since, until, reason);
         var window = (From: Parse(since), To: Parse(until));
         var result = confirmed

@@ -1,12 +1,12 @@
 using Integrator.Core.Support;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
 /// <summary>A Google request's journal entries, and Replay (what Google's retry would get).</summary>
-public sealed class RequestModel(RequestSupport requests, IAuthorizationService authorization) : PageModel
+[OperatorPosts]
+public sealed class RequestModel(RequestSupport requests) : PageModel
 {
     public string RequestId { get; private set; } = string.Empty;
 
@@ -20,11 +20,6 @@ public sealed class RequestModel(RequestSupport requests, IAuthorizationService 
 
     public async Task<IActionResult> OnPostAsync(string piaid, string requestId, string? reason, CancellationToken ct)
     {
-        if (!(await authorization.AuthorizeAsync(User, ConsoleAuth.OperatorPolicy)).Succeeded)
-        {
-            return Forbid(ConsoleAuth.Scheme);
-        }
-
         await LoadAsync(piaid, requestId, ct);
         var replay = await requests.ReplayAsync(piaid, requestId, ConsoleAuth.Actor(User), reason, ct);
         if (replay.Error is { } error)

@@ -1,12 +1,12 @@
 using Integrator.Core.Support;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
 /// <summary>One statement with its differences, calls and events, and Accept (with a reason).</summary>
-public sealed class StatementModel(StatementSupport statements, IAuthorizationService authorization) : PageModel
+[OperatorPosts]
+public sealed class StatementModel(StatementSupport statements) : PageModel
 {
     public string StatementId { get; private set; } = string.Empty;
 
@@ -19,11 +19,6 @@ public sealed class StatementModel(StatementSupport statements, IAuthorizationSe
 
     public async Task<IActionResult> OnPostAsync(string piaid, string statementId, string? reason, CancellationToken ct)
     {
-        if (!(await authorization.AuthorizeAsync(User, ConsoleAuth.OperatorPolicy)).Succeeded)
-        {
-            return Forbid(ConsoleAuth.Scheme);
-        }
-
         var accepted = await statements.AcceptAsync(piaid, statementId, ConsoleAuth.Actor(User), reason, ct);
         if (accepted.Error is not null)
         {

@@ -127,6 +127,19 @@ public sealed partial class ConsoleTests
 
         Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await post.Content.ReadAsStringAsync());
         Assert.That(post.Headers.Location!.ToString(), Does.Contain("/console/denied"), "sent to the not-allowed page");
+        foreach (var action in new[] { $"/console/requests/InvisiCashUSA_USD/{reservation}", "/console/notifications" })
+        {
+            using var other = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["reason"] = "trying", ["since"] = "2000-01-01T00:00:00Z", ["until"] = "2100-01-01T00:00:00Z", ["confirmed"] = "true",
+                ["__RequestVerificationToken"] = token,
+            });
+            var refused = await http.PostAsync(action, other);
+            Assert.That(refused.Headers.Location?.ToString(), Does.Contain("/console/denied"), action);
+        }
+
+        Assert.That((await AuditAsync()).Where(a => a!["actor"]!.GetValue<string>() == "viewer").Select(a => a!["action"]!.GetValue<string>()),
+            Has.None.EqualTo("replay").And.None.EqualTo("recover"), "a Viewer's POST did nothing");
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/support/v1/reservations/InvisiCashUSA_USD/{reservation}");
         request.Headers.Add("X-API-Key", OperatorKey);
         var state = System.Text.Json.Nodes.JsonNode.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync())!["state"]!.GetValue<string>();
