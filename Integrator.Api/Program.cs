@@ -3,8 +3,10 @@ using Integrator.Api.Cli;
 using Integrator.Api.SupportConsole;
 using Integrator.Api.Gsp;
 using Integrator.Api.Hosting;
+using Integrator.Api.Redirect;
 using Integrator.Api.Support;
 using Integrator.Core;
+using Integrator.Core.Redirect;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -62,9 +64,11 @@ builder.Services.AddOptions<SupportOptions>().BindConfiguration(SupportOptions.S
 AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
 builder.Services.AddSingleton<SupportKeys>();
 builder.Services.AddSingleton<FailedKeyThrottle>();
+builder.Services.AddSingleton<SignInThrottle>();
 builder.Services.AddAuthentication()
     .AddScheme<AuthenticationSchemeOptions, SupportApiKey>(SupportApiKey.SchemeName, null)
-    .AddConsoleCookie();
+    .AddConsoleCookie()
+    .AddRedirectCookie();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(SupportApiKey.Policy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireAuthenticatedUser())
     .AddPolicy(SupportApiKey.OperatorPolicy, policy => policy.AddAuthenticationSchemes(SupportApiKey.SchemeName).RequireRole(nameof(SupportRole.Operator)))
@@ -73,10 +77,25 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddRazorPages(pages =>
 {
     // The console's pages live in SupportConsole/, each with its route under /console; all but sign-in need a session.
-    pages.RootDirectory = "/SupportConsole";
-    pages.Conventions.AuthorizeFolder("/", ConsoleAuth.Policy);
-    pages.Conventions.AllowAnonymousToPage("/SignIn");
-    pages.Conventions.AllowAnonymousToPage("/Denied");
+    pages.RootDirectory = "/";
+    pages.Conventions.AuthorizeFolder("/SupportConsole", ConsoleAuth.Policy);
+    pages.Conventions.AllowAnonymousToPage("/SupportConsole/SignIn");
+    pages.Conventions.AllowAnonymousToPage("/SupportConsole/Denied");
+    // The customers' redirect page (Redirect/) is where Redirect:Path says, and nowhere else.
+    pages.Conventions.AddPageRouteModelConvention("/Redirect/Redirect", page =>
+    {
+        foreach (var selector in page.Selectors)
+        {
+            selector.AttributeRouteModel!.Template = builder.Configuration[$"{RedirectOptions.Section}:{nameof(RedirectOptions.Path)}"]?.TrimStart('/')
+                ?? new RedirectOptions().Path.TrimStart('/');
+        }
+    });
+});
+// Each folder of pages keeps its layout and partials in its own Shared/.
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.Razor.RazorViewEngineOptions>(razor =>
+{
+    razor.PageViewLocationFormats.Add("/SupportConsole/Shared/{0}.cshtml");
+    razor.PageViewLocationFormats.Add("/Redirect/Shared/{0}.cshtml");
 });
 builder.Services.AddDataProtection()
     .SetApplicationName("Integrator")

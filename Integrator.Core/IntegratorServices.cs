@@ -6,6 +6,7 @@ using Integrator.Core.Journal;
 using Integrator.Core.Ledger;
 using Integrator.Core.Notifications;
 using Integrator.Core.Pipeline;
+using Integrator.Core.Redirect;
 using Integrator.Core.Refunds;
 using Integrator.Core.Remittance;
 using Integrator.Core.Reservations;
@@ -36,6 +37,7 @@ public static class IntegratorServices
         (NotificationOptions.Section, typeof(NotificationOptions)),
         (GoogleOptions.Section, typeof(GoogleOptions)),
         (RemittanceOptions.Section, typeof(RemittanceOptions)),
+        (RedirectOptions.Section, typeof(RedirectOptions)),
     ];
 
     /// <summary>Everything behind the HTTP surface: options (validated at startup), storage, protocol and jobs.</summary>
@@ -51,6 +53,7 @@ public static class IntegratorServices
         AddValidatedOptions<MessageSecurityOptions>(services, MessageSecurityOptions.Section);
         AddValidatedOptions<NotificationOptions>(services, NotificationOptions.Section);
         AddValidatedOptions<RemittanceOptions>(services, RemittanceOptions.Section);
+        AddValidatedOptions<RedirectOptions>(services, RedirectOptions.Section);
         AddValidatedOptions<GoogleOptions>(services, GoogleOptions.Section);
         services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
         services.AddOptions<StorageOptions>().PostConfigure<IHostEnvironment>((storage, environment) =>
@@ -100,6 +103,10 @@ public static class IntegratorServices
         services.AddSingleton<OurRecords>();
         services.AddSingleton<GoogleRemittanceClient>();
         services.AddSingleton<RemittanceMetrics>();
+        services.AddSingleton<RedirectSessionStore>();
+        services.AddSingleton<RedirectFlow>();
+        services.AddSingleton<RedirectStatusHandler>();
+        services.TryAddSingleton<ICustomerSignIn, SeedCustomerSignIn>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<GoogleClient>();

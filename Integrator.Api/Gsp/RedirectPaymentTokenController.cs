@@ -35,6 +35,10 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, GspConcur
     public Task<IActionResult> RemittanceStatementNotification(CancellationToken ct) =>
         RespondAsync(GspMethods.RemittanceStatementNotification, gateway.RemittanceStatementNotificationAsync, ct);
 
+    [HttpPost(GspMethods.GetGeneratePaymentTokenRedirectStatus)]
+    public Task<IActionResult> GetGeneratePaymentTokenRedirectStatus(CancellationToken ct) =>
+        RespondAsync(GspMethods.GetGeneratePaymentTokenRedirectStatus, gateway.GetGeneratePaymentTokenRedirectStatusAsync, ct);
+
     /// <summary>Any other HTTP method on a GSP method's path: a GSP 405, not MVC's empty one.</summary>
     [NotPost(GspMethods.Echo)]
     [NotPost(GspMethods.ReserveFunds)]
@@ -42,6 +46,7 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, GspConcur
     [NotPost(GspMethods.CancelFundsReservation)]
     [NotPost(GspMethods.Refund)]
     [NotPost(GspMethods.RemittanceStatementNotification)]
+    [NotPost(GspMethods.GetGeneratePaymentTokenRedirectStatus)]
     public async Task<IActionResult> NotPost(CancellationToken ct)
     {
         var path = Request.Path.Value!;

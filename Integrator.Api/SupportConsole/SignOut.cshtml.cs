@@ -9,7 +9,7 @@ namespace Integrator.Api.SupportConsole;
 [Authorize(Policy = ConsoleAuth.Policy)]
 public sealed class SignOutModel(SupportAudit audit) : PageModel
 {
-    public IActionResult OnGet() => RedirectToPage("/Index");
+    public IActionResult OnGet() => RedirectToPage("/SupportConsole/Index");
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

@@ -57,11 +57,42 @@ public sealed class GoogleStandIn(IMessageCodec codec, Database database, TimePr
             ? await DetailsAsync(opened.Json!, header, ct)
             : path.Contains($"/{GspMethods.AcceptRemittanceStatement}/", StringComparison.Ordinal)
                 ? new AcceptRemittanceStatementResponse { ResponseHeader = header, AcceptRemittanceStatementResultCode = AcceptResult.Success }
+            : path.Contains($"/{GspMethods.GeneratePaymentTokenRedirectCompleteNotification}/", StringComparison.Ordinal)
+                ? new GeneratePaymentTokenRedirectCompleteNotificationResponse
+                {
+                    ResponseHeader = header,
+                    Result = new RedirectPaymentNotificationResult { Accepted = new Google.Protobuf.WellKnownTypes.Empty() },
+                }
                 : new CancelFundsReservationResultNotificationResponse { ResponseHeader = header, Result = ResponseResult.Success };
         var content = new ByteArrayContent(codec.Seal(Encoding.UTF8.GetBytes(GspJson.Format(response))));
         content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(codec.ContentType);
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
     }
+
+    /// <summary>
+    /// A redirect as Google would start it, for a person to follow in a browser: a fresh GeneratePaymentTokenRedirectRequest
+    /// for <paramref name="amountMicros"/>, sealed as the redirectRequest query value of our redirect page.
+    /// </summary>
+    public string RedirectRequest(string accountId, long amountMicros, string currencyCode, string description)
+    {
+        var request = new GeneratePaymentTokenRedirectRequest
+        {
+            RequestHeader = new RequestHeader
+            {
+                ProtocolVersion = new Gsp.V1.Version { Major = 1, Minor = 1, Revision = 0 },
+                RequestId = "dev-redirect-" + Ids.New()[^12..],
+                RequestTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            },
+            PaymentIntegratorAccountId = accountId,
+            TransactionAmount = new TransactionAmount { AmountMicros = amountMicros, CurrencyCode = currencyCode },
+            TransactionDescription = description,
+        };
+        return codec.SealWebSafe(Encoding.UTF8.GetBytes(GspJson.Format(request)));
+    }
+
+    /// <summary>What a redirectResponse carries, as Google would read it (plaintext here), or null if it does not open.</summary>
+    public string? OpenRedirectResponse(string redirectResponse) =>
+        codec.OpenWebSafe(redirectResponse) is { Error: null, Json: { } json } ? Encoding.UTF8.GetString(json) : null;
 
     private const string StatementPeriod = """
         SELECT billing_start, billing_end FROM remittance_statements WHERE payment_integrator_account_id = @AccountId AND statement_id = @StatementId

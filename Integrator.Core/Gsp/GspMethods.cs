@@ -9,8 +9,10 @@ public static class GspMethods
     public const string CancelFundsReservation = "cancelFundsReservation";
     public const string Refund = "refund";
     public const string RemittanceStatementNotification = "remittanceStatementNotification";
+    public const string GetGeneratePaymentTokenRedirectStatus = "getGeneratePaymentTokenRedirectStatus";
 
     // Ours to Google.
     public const string RemittanceStatementDetails = "remittanceStatementDetails";
     public const string AcceptRemittanceStatement = "acceptRemittanceStatement";
+    public const string GeneratePaymentTokenRedirectCompleteNotification = "generatePaymentTokenRedirectCompleteNotification";
 }

@@ -145,4 +145,40 @@ namespace Integrator.Core.Gsp.V1
                 ? GspError.InvalidField("remittanceStatementSummary.billingPeriod", "startDate must not be after endDate")
                 : null);
     }
+
+    public sealed partial class GeneratePaymentTokenRedirectRequest : IGspRequest
+    {
+        public const int MaxDescriptionLength = 1000;
+
+        public string? AccountId => PaymentIntegratorAccountId;
+
+        public string? ReservationRequestId => null;
+
+        public GspError? FindMissingField() =>
+            !HasPaymentIntegratorAccountId ? GspError.MissingField("paymentIntegratorAccountId")
+            : TransactionAmount is not { HasAmountMicros: true } ? GspError.MissingField("transactionAmount.amountMicros")
+            : !TransactionAmount.HasCurrencyCode ? GspError.MissingField("transactionAmount.currencyCode")
+            : null;
+
+        public GspError? FindInvalidField() =>
+            FieldRules.NotEmpty(PaymentIntegratorAccountId, "paymentIntegratorAccountId")
+            ?? FieldRules.PositiveMicros(TransactionAmount.AmountMicros, "transactionAmount.amountMicros")
+            ?? FieldRules.Currency(TransactionAmount.CurrencyCode, "transactionAmount.currencyCode")
+            ?? (TransactionDescription.Length > MaxDescriptionLength
+                ? GspError.InvalidField("transactionDescription", $"at most {MaxDescriptionLength} characters")
+                : null)
+            ?? (HasGooglePaymentToken ? FieldRules.NotEmpty(GooglePaymentToken, "googlePaymentToken") : null);
+    }
+
+    public sealed partial class GetGeneratePaymentTokenRedirectStatusRequest : IGspRequest
+    {
+        /// <summary>None: the request has no paymentIntegratorAccountId (gsp-family.md §2.6).</summary>
+        public string? AccountId => null;
+
+        public string? ReservationRequestId => null;
+
+        public GspError? FindMissingField() => HasRedirectRequestId ? null : GspError.MissingField("redirectRequestId");
+
+        public GspError? FindInvalidField() => FieldRules.RequestId(RedirectRequestId, "redirectRequestId");
+    }
 }

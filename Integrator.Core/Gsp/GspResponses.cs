@@ -23,4 +23,6 @@ namespace Integrator.Core.Gsp.V1
     public sealed partial class RefundResponse : IGspResponse;
 
     public sealed partial class RemittanceStatementNotificationResponse : IGspResponse;
+
+    public sealed partial class GetGeneratePaymentTokenRedirectStatusResponse : IGspResponse;
 }

@@ -13,7 +13,11 @@ public sealed class RequestChecks(IOptions<GspOptions> options, TimeProvider tim
     private readonly FrozenSet<string> _accountIds = options.Value.PaymentIntegratorAccountIds.ToFrozenSet(StringComparer.Ordinal);
     private readonly TimeSpan _skew = options.Value.ClockSkew;
 
-    public GspError? Check(IGspRequest request)
+    /// <param name="maxAge">
+    /// For a message that may have travelled a while (the redirect, through the customer's browser): how old its
+    /// <c>requestTimestamp</c> may be instead of <c>Gsp:ClockSkew</c>; the future is still held to the skew.
+    /// </param>
+    public GspError? Check(IGspRequest request, TimeSpan? maxAge = null)
     {
         var header = request.RequestHeader;
         if (header?.ProtocolVersion is { HasMajor: true } version && version.Major != 1)
@@ -36,9 +40,10 @@ public sealed class RequestChecks(IOptions<GspOptions> options, TimeProvider tim
         // Compared as a window around now: the difference of two int64 values (the sender's may be long.MinValue) overflows.
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var skew = (long)_skew.TotalMilliseconds;
-        if (header.RequestTimestamp < now - skew || header.RequestTimestamp > now + skew)
+        var oldest = (long)(maxAge ?? _skew).TotalMilliseconds;
+        if (header.RequestTimestamp < now - oldest || header.RequestTimestamp > now + skew)
         {
-            return GspError.TimestampOutOfRange(_skew);
+            return GspError.TimestampOutOfRange(maxAge ?? _skew);
         }
 
         if (request.AccountId is { } accountId && !_accountIds.Contains(accountId))

@@ -16,6 +16,7 @@ public static class StoredResponses
         [GspMethods.CancelFundsReservation] = CancelFundsReservationResponse.Descriptor,
         [GspMethods.Refund] = RefundResponse.Descriptor,
         [GspMethods.RemittanceStatementNotification] = RemittanceStatementNotificationResponse.Descriptor,
+        [GspMethods.GetGeneratePaymentTokenRedirectStatus] = GetGeneratePaymentTokenRedirectStatusResponse.Descriptor,
     };
 
     public static string Refreshed(string method, string storedBody, long nowMillis)

@@ -38,4 +38,13 @@ public interface ILedger
 
     /// <summary>Credits a refund of a capture back to the account.</summary>
     Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct);
+
+    /// <summary>The accounts <paramref name="customerId"/> holds, in <paramref name="currencyCode"/> (the redirect page's choice).</summary>
+    Task<IReadOnlyList<LedgerAccount>> FindHeldByAsync(string customerId, string currencyCode, CancellationToken ct);
+
+    /// <summary>
+    /// Binds a payment token, known by its SHA-256 (tokens are bearer secrets, never kept in the clear), to an account.
+    /// True when it is now bound to that account, also if it already was; false if it is bound to another one.
+    /// </summary>
+    Task<bool> TryBindPaymentTokenAsync(DbTx tx, string tokenSha256, string accountId, CancellationToken ct);
 }

@@ -2,15 +2,34 @@ using System.Text.Json;
 using Integrator.Core.Gsp;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Ledger;
 
 /// <summary>
-/// Loads <c>Ledger:SeedFile</c> and upserts its accounts and tokens in one transaction. The seed's balance is the
-/// account's opening balance: captures made through Integrator stay debited across restarts and seed edits.
+/// Loads <c>Ledger:SeedFile</c> and upserts its accounts, tokens and customers in one transaction. The seed's balance
+/// is the account's opening balance: captures made through Integrator stay debited across restarts and seed edits. A
+/// customer's passcode is hashed afresh only when it changed (or the configured iteration count did).
 /// </summary>
-public sealed partial class LedgerSeeder(Database database, TimeProvider time, ILogger<LedgerSeeder> logger)
+public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerSeeder> logger)
 {
+    private const string FindPasscodeHash = "SELECT passcode_hash FROM customers WHERE customer_id = @CustomerId";
+
+    private const string UpdateCustomer = """
+        UPDATE customers SET name = @Name, passcode_hash = @PasscodeHash, updated_at = @Now WHERE customer_id = @CustomerId
+        """;
+
+    private const string InsertCustomer = """
+        INSERT INTO customers (customer_id, name, passcode_hash, failed_sign_ins, updated_at)
+        VALUES (@CustomerId, @Name, @PasscodeHash, 0, @Now)
+        """;
+
+    private const string UpdateHolder = "UPDATE customer_accounts SET customer_id = @CustomerId WHERE account_id = @AccountId";
+
+    private const string InsertHolder = "INSERT INTO customer_accounts (account_id, customer_id) VALUES (@AccountId, @CustomerId)";
+
+    private const string DeleteHolder = "DELETE FROM customer_accounts WHERE account_id = @AccountId";
+
     private const string UpdateAccount = """
         UPDATE accounts
         SET status = @Status, opening_balance_micros = @BalanceMicros, transaction_limit_micros = @TransactionLimitMicros,
@@ -39,7 +58,7 @@ public sealed partial class LedgerSeeder(Database database, TimeProvider time, I
             try
             {
                 await ApplyAsync(seed, path, ct);
-                LogSeeded(logger, seed.Accounts.Count, seed.PaymentTokens.Count, path);
+                LogSeeded(logger, seed.Accounts.Count, seed.PaymentTokens.Count, seed.Customers.Count, path);
                 return;
             }
             catch (Exception e) when (attempt < 3 && database.Classify(e) == StorageFault.DuplicateKey)
@@ -97,6 +116,31 @@ public sealed partial class LedgerSeeder(Database database, TimeProvider time, I
             }
         }
 
+        var customers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var customer in seed.Customers)
+        {
+            if (string.IsNullOrWhiteSpace(customer.CustomerId) || customer.CustomerId.Length > 100 || !customers.Add(customer.CustomerId))
+            {
+                return $"customerId '{customer.CustomerId}' is empty, longer than 100 characters or repeated";
+            }
+
+            if (string.IsNullOrWhiteSpace(customer.Name))
+            {
+                return $"customer {customer.CustomerId} has no name";
+            }
+
+            if (customer.Passcode is not { Length: >= 4 and <= 128 })
+            {
+                // The passcode itself is never repeated in a message.
+                return $"customer {customer.CustomerId} needs a passcode of 4 to 128 characters";
+            }
+        }
+
+        if (seed.Accounts.FirstOrDefault(a => a.CustomerId is not null && !customers.Contains(a.CustomerId)) is { } orphan)
+        {
+            return $"account {orphan.AccountId} names customer '{orphan.CustomerId}', who is not in customers";
+        }
+
         foreach (var token in seed.PaymentTokens)
         {
             if (string.IsNullOrEmpty(token.GooglePaymentToken) || string.IsNullOrEmpty(token.AccountId))
@@ -114,6 +158,7 @@ public sealed partial class LedgerSeeder(Database database, TimeProvider time, I
             async (tx, token) =>
             {
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                await ApplyCustomersAsync(tx, seed, now, token);
                 foreach (var account in seed.Accounts)
                 {
                     var row = new
@@ -140,6 +185,19 @@ public sealed partial class LedgerSeeder(Database database, TimeProvider time, I
                     await tx.ExecuteAsync(InsertAccount, row, token);
                 }
 
+                foreach (var account in seed.Accounts)
+                {
+                    var holder = new { account.AccountId, account.CustomerId };
+                    if (account.CustomerId is null)
+                    {
+                        await tx.ExecuteAsync(DeleteHolder, holder, token);
+                    }
+                    else if (await tx.ExecuteAsync(UpdateHolder, holder, token) == 0)
+                    {
+                        await tx.ExecuteAsync(InsertHolder, holder, token);
+                    }
+                }
+
                 foreach (var paymentToken in seed.PaymentTokens)
                 {
                     if (await tx.ExecuteScalarAsync<long>(AccountExists, new { paymentToken.AccountId }, token) == 0)
@@ -157,6 +215,20 @@ public sealed partial class LedgerSeeder(Database database, TimeProvider time, I
             },
             ct);
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Seeded {Accounts} accounts and {Tokens} payment tokens from {Path}")]
-    private static partial void LogSeeded(ILogger logger, int accounts, int tokens, string path);
+    private async Task ApplyCustomersAsync(DbTx tx, SeedDocument seed, long now, CancellationToken ct)
+    {
+        var iterations = options.Value.PasscodeHashIterations;
+        foreach (var customer in seed.Customers)
+        {
+            var stored = await tx.QuerySingleOrDefaultAsync<string>(FindPasscodeHash, new { customer.CustomerId }, ct);
+            var hash = stored is not null && PasscodeHash.IterationsOf(stored) == iterations && PasscodeHash.Verify(customer.Passcode!, stored)
+                ? stored
+                : PasscodeHash.Create(customer.Passcode!, iterations);
+            var row = new { customer.CustomerId, customer.Name, PasscodeHash = hash, Now = now };
+            await tx.ExecuteAsync(stored is null ? InsertCustomer : UpdateCustomer, row, ct);
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Seeded {Accounts} accounts, {Tokens} payment tokens and {Customers} customers from {Path}")]
+    private static partial void LogSeeded(ILogger logger, int accounts, int tokens, int customers, string path);
 }

@@ -3,12 +3,26 @@ using System.Text.Json.Serialization;
 
 namespace Integrator.Core.Ledger;
 
-/// <summary>The ledger seed file (README "Configuration"): accounts and payment tokens, read strictly.</summary>
+// Setters, not init: the JSON source generator sets a missing init-only list to null.
+
+/// <summary>The ledger seed file (README "Configuration"): accounts, payment tokens and customers, read strictly.</summary>
 public sealed class SeedDocument
 {
-    public List<SeedAccount> Accounts { get; init; } = [];
+    public List<SeedAccount> Accounts { get; set; } = [];
 
-    public List<SeedPaymentToken> PaymentTokens { get; init; } = [];
+    public List<SeedPaymentToken> PaymentTokens { get; set; } = [];
+
+    public List<SeedCustomer> Customers { get; set; } = [];
+}
+
+/// <summary>A customer who may sign in on the redirect page; the passcode is stored only as a salted hash.</summary>
+public sealed class SeedCustomer
+{
+    public string? CustomerId { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Passcode { get; init; }
 }
 
 public sealed class SeedAccount
@@ -22,6 +36,9 @@ public sealed class SeedAccount
     public string? Status { get; init; }
 
     public long? TransactionLimitMicros { get; init; }
+
+    /// <summary>The customer who holds the account (optional): the redirect page offers it to them.</summary>
+    public string? CustomerId { get; init; }
 }
 
 public sealed class SeedPaymentToken

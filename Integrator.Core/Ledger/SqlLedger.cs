@@ -4,7 +4,7 @@ using Integrator.Core.Storage;
 
 namespace Integrator.Core.Ledger;
 
-public sealed class SqlLedger : ILedger
+public sealed class SqlLedger(Database database) : ILedger
 {
     private const string AccountColumns = """
         a.account_id, a.currency_code, a.status, a.transaction_limit_micros,
@@ -17,6 +17,18 @@ public sealed class SqlLedger : ILedger
         JOIN accounts a ON a.account_id = t.account_id
         WHERE t.token_sha256 = @TokenSha256
         """;
+
+    private const string FindHeldBy = $"""
+        SELECT {AccountColumns}
+        FROM customer_accounts h
+        JOIN accounts a ON a.account_id = h.account_id
+        WHERE h.customer_id = @CustomerId AND a.currency_code = @CurrencyCode
+        ORDER BY a.account_id
+        """;
+
+    private const string FindTokenAccount = "SELECT account_id FROM payment_tokens WHERE token_sha256 = @TokenSha256";
+
+    private const string InsertToken = "INSERT INTO payment_tokens (token_sha256, account_id) VALUES (@TokenSha256, @AccountId)";
 
     private const string FindById = $"SELECT {AccountColumns} FROM accounts a WHERE a.account_id = @AccountId";
 
@@ -52,6 +64,21 @@ public sealed class SqlLedger : ILedger
 
     public async Task<LedgerAccount?> FindAsync(DbTx tx, string accountId, CancellationToken ct) =>
         Account(await tx.QuerySingleOrDefaultAsync<AccountRow>(FindById, new { AccountId = accountId }, ct));
+
+    public async Task<IReadOnlyList<LedgerAccount>> FindHeldByAsync(string customerId, string currencyCode, CancellationToken ct) =>
+        [.. (await database.QueryAsync<AccountRow>(FindHeldBy, new { CustomerId = customerId, CurrencyCode = currencyCode }, ct)).Select(r => Account(r)!)];
+
+    public async Task<bool> TryBindPaymentTokenAsync(DbTx tx, string tokenSha256, string accountId, CancellationToken ct)
+    {
+        var token = new { TokenSha256 = tokenSha256, AccountId = accountId };
+        if (await tx.QuerySingleOrDefaultAsync<string>(FindTokenAccount, token, ct) is { } boundTo)
+        {
+            return boundTo == accountId;
+        }
+
+        await tx.ExecuteAsync(InsertToken, token, ct);
+        return true;
+    }
 
     public async Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
         ExpectOneRow(await tx.ExecuteAsync(CreditRefund, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct), accountId);

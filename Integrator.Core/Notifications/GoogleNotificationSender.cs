@@ -1,3 +1,4 @@
+using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Microsoft.Extensions.Options;
 using NotificationResult = Integrator.Core.Gsp.V1.CancelFundsReservationResultNotificationRequest.Types.CancelFundsReservationResultCode;
@@ -8,32 +9,61 @@ namespace Integrator.Core.Notifications;
 public sealed record SendOutcome(bool Delivered, int? HttpStatus, long LatencyMs, string? Error);
 
 /// <summary>
-/// Sends one cancelFundsReservationResultNotification to Google through <see cref="GoogleClient"/>. Delivered means
-/// HTTP 200 with an authenticated body whose result is SUCCESS; anything else is a failed attempt.
+/// Sends one outbox row to Google through <see cref="GoogleClient"/>: a cancelFundsReservationResultNotification
+/// (delivered on <c>result: SUCCESS</c>) or a generatePaymentTokenRedirectCompleteNotification (delivered on
+/// <c>result: {accepted: {}}</c>). Anything else is a failed attempt. The row's id is the notification's requestId,
+/// fixed when the row was created and identical on every attempt: Google de-duplicates on it.
 /// </summary>
 public sealed class GoogleNotificationSender(GoogleClient client, IOptions<GoogleOptions> google, TimeProvider time)
 {
-    private readonly string _path = google.Value.CancelNotificationPath;
+    private readonly GoogleOptions _google = google.Value;
 
-    public async Task<SendOutcome> SendAsync(ClaimedNotification notification, CancellationToken ct)
+    public Task<SendOutcome> SendAsync(ClaimedNotification notification, CancellationToken ct) => notification.Kind switch
+    {
+        NotificationKinds.CancelResult => SendCancelResultAsync(notification, ct),
+        NotificationKinds.RedirectComplete => SendRedirectCompleteAsync(notification, ct),
+        _ => Task.FromResult(new SendOutcome(false, null, 0, $"unknown notification kind {notification.Kind}")),
+    };
+
+    private async Task<SendOutcome> SendCancelResultAsync(ClaimedNotification notification, CancellationToken ct)
     {
         var request = new CancelFundsReservationResultNotificationRequest
         {
-            RequestHeader = new RequestHeader
-            {
-                ProtocolVersion = new Gsp.V1.Version { Major = 1, Minor = 0, Revision = 0 },
-                // Fixed when the row was created, identical on every attempt: Google de-duplicates on it.
-                RequestId = notification.NotificationId,
-                RequestTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            },
+            RequestHeader = Header(notification, minor: 0),
             CancelFundsReservationRequestId = notification.CancelRequestId,
             PaymentIntegratorAccountId = notification.PaymentIntegratorAccountId,
             CancelFundsReservationResult = NotificationResult.Success,
         };
         var answer = await client.PostAsync<CancelFundsReservationResultNotificationResponse>(
-            _path, notification.PaymentIntegratorAccountId, request, "cancelFundsReservationResultNotification response", ct);
+            _google.CancelNotificationPath, notification.PaymentIntegratorAccountId, request, "cancelFundsReservationResultNotification response", ct);
         var error = answer.Error
             ?? (answer.Response!.Result == ResponseResult.Success ? null : $"response result {answer.Response.Result}");
         return new SendOutcome(error is null, answer.HttpStatus, answer.LatencyMs, error);
     }
+
+    private async Task<SendOutcome> SendRedirectCompleteAsync(ClaimedNotification notification, CancellationToken ct)
+    {
+        var request = new GeneratePaymentTokenRedirectCompleteNotificationRequest
+        {
+            // Google's example of this call names protocol version 1.1.0 (gsp-family.md §2.5).
+            RequestHeader = Header(notification, minor: 1),
+            RedirectRequestId = notification.RedirectRequestId,
+            Result = RedirectResults.ToMessage(notification.Result),
+        };
+        var answer = await client.PostAsync<GeneratePaymentTokenRedirectCompleteNotificationResponse>(
+            _google.RedirectCompleteNotificationPath, notification.PaymentIntegratorAccountId, request,
+            "generatePaymentTokenRedirectCompleteNotification response", ct);
+        var error = answer.Error
+            ?? (answer.Response!.Result?.ResultCase == RedirectPaymentNotificationResult.ResultOneofCase.Accepted
+                ? null
+                : $"response result {answer.Response.Result?.ResultCase.ToString() ?? "missing"}");
+        return new SendOutcome(error is null, answer.HttpStatus, answer.LatencyMs, error);
+    }
+
+    private RequestHeader Header(ClaimedNotification notification, int minor) => new()
+    {
+        ProtocolVersion = new Gsp.V1.Version { Major = 1, Minor = minor, Revision = 0 },
+        RequestId = notification.NotificationId,
+        RequestTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
+    };
 }

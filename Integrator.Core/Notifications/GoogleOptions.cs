@@ -17,6 +17,10 @@ public sealed class GoogleOptions
     [Required]
     public string CancelNotificationPath { get; set; } = "/redirect-payment-token-v1/cancelFundsReservationResultNotification";
 
+    /// <summary>Appended to <see cref="BaseUrl"/>, then <c>/{paymentIntegratorAccountId}</c> (gsp-family.md §2.5).</summary>
+    [Required]
+    public string RedirectCompleteNotificationPath { get; set; } = "/redirect-payment-token-v1/generatePaymentTokenRedirectCompleteNotification";
+
     /// <summary>
     /// Appended to <see cref="BaseUrl"/>, then <c>/{method}/{paymentIntegratorAccountId}</c>, for the remittance calls
     /// (remittanceStatementDetails, acceptRemittanceStatement).

@@ -2,18 +2,24 @@ using Integrator.Core.Storage;
 
 namespace Integrator.Core.Notifications;
 
-/// <summary>Queues outbound notifications inside the caller's transaction; the dispatcher delivers them.</summary>
+/// <summary>Queues outbound notifications (db/*/0011_outbox.sql) inside the caller's transaction; the dispatcher delivers them.</summary>
 public sealed class NotificationOutbox
 {
     private const string FindCancelResult = """
-        SELECT notification_id FROM notifications
+        SELECT notification_id FROM outbox
         WHERE payment_integrator_account_id = @AccountId AND cancel_request_id = @CancelRequestId
         """;
 
     private const string InsertCancelResult = """
-        INSERT INTO notifications (notification_id, payment_integrator_account_id, cancel_request_id, reservation_id,
-                                   result, status, created_at, next_attempt_at)
-        VALUES (@NotificationId, @AccountId, @CancelRequestId, @ReservationId, 'SUCCESS', 'PENDING', @Now, @Now)
+        INSERT INTO outbox (notification_id, kind, payment_integrator_account_id, cancel_request_id, reservation_id,
+                            result, status, created_at, next_attempt_at)
+        VALUES (@NotificationId, 'CANCEL_RESULT', @AccountId, @CancelRequestId, @ReservationId, 'SUCCESS', 'PENDING', @Now, @Now)
+        """;
+
+    private const string InsertRedirectComplete = """
+        INSERT INTO outbox (notification_id, kind, payment_integrator_account_id, redirect_request_id, result, status,
+                            created_at, next_attempt_at)
+        VALUES (@NotificationId, 'REDIRECT_COMPLETE', @AccountId, @RedirectRequestId, @Result, 'PENDING', @Now, @Now)
         """;
 
     /// <summary>
@@ -34,6 +40,21 @@ public sealed class NotificationOutbox
         await tx.ExecuteAsync(
             InsertCancelResult,
             new { NotificationId = notificationId, AccountId = accountId, CancelRequestId = cancelRequestId, ReservationId = reservationId, Now = nowMillis },
+            ct);
+        return notificationId;
+    }
+
+    /// <summary>
+    /// Queues generatePaymentTokenRedirectCompleteNotification for a redirect that has just ended. The caller ends a
+    /// redirect once (a compare-and-set on its result), and the outbox's unique index holds one row per redirect.
+    /// </summary>
+    public async Task<string> EnqueueRedirectCompleteAsync(
+        DbTx tx, string accountId, string redirectRequestId, string result, long nowMillis, CancellationToken ct)
+    {
+        var notificationId = Ids.New();
+        await tx.ExecuteAsync(
+            InsertRedirectComplete,
+            new { NotificationId = notificationId, AccountId = accountId, RedirectRequestId = redirectRequestId, Result = result, Now = nowMillis },
             ct);
         return notificationId;
     }

@@ -9,7 +9,17 @@ public sealed record ClaimedNotification
 
     public required string PaymentIntegratorAccountId { get; init; }
 
-    public required string CancelRequestId { get; init; }
+    /// <summary>CANCEL_RESULT or REDIRECT_COMPLETE (<see cref="NotificationKinds"/>).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The cancel request a CANCEL_RESULT reports on.</summary>
+    public string? CancelRequestId { get; init; }
+
+    /// <summary>The redirect a REDIRECT_COMPLETE reports on.</summary>
+    public string? RedirectRequestId { get; init; }
+
+    /// <summary>What it reports: SUCCESS for a cancel, the redirect's result (<see cref="Gsp.RedirectResults"/>).</summary>
+    public required string Result { get; init; }
 
     public long CreatedAt { get; init; }
 
@@ -31,46 +41,46 @@ public sealed record NotificationStats
 /// </summary>
 public sealed class NotificationStore(Database database)
 {
-    private const string ClaimedColumns = "notification_id, payment_integrator_account_id, cancel_request_id, created_at, attempt_count";
+    private const string ClaimedColumns = "notification_id, kind, payment_integrator_account_id, cancel_request_id, redirect_request_id, result, created_at, attempt_count";
 
     private const string Due = """
         status = 'PENDING' AND next_attempt_at <= @Now AND (lease_expires_at IS NULL OR lease_expires_at <= @Now)
         """;
 
     private const string InsertAttempt = """
-        INSERT INTO notification_attempts (attempt_id, notification_id, attempted_at, dispatcher, http_status, latency_ms, outcome, error)
+        INSERT INTO outbox_attempts (attempt_id, notification_id, attempted_at, dispatcher, http_status, latency_ms, outcome, error)
         VALUES (@AttemptId, @NotificationId, @AttemptedAt, @Dispatcher, @HttpStatus, @LatencyMs, @Outcome, @Error)
         """;
 
     private const string MarkDelivered = """
-        UPDATE notifications
+        UPDATE outbox
         SET status = 'DELIVERED', attempt_count = attempt_count + 1, delivered_at = @Now, last_error = NULL,
             lease_owner = NULL, lease_expires_at = NULL
         WHERE notification_id = @NotificationId AND status = 'PENDING'
         """;
 
     private const string Reschedule = """
-        UPDATE notifications
+        UPDATE outbox
         SET attempt_count = attempt_count + 1, next_attempt_at = @NextAttemptAt, last_error = @Error,
             lease_owner = NULL, lease_expires_at = NULL
         WHERE notification_id = @NotificationId AND status = 'PENDING' AND lease_owner = @Owner
         """;
 
     private const string MarkDead = """
-        UPDATE notifications
+        UPDATE outbox
         SET status = 'DEAD', attempt_count = attempt_count + 1, last_error = @Error, lease_owner = NULL, lease_expires_at = NULL
         WHERE notification_id = @NotificationId AND status = 'PENDING' AND lease_owner = @Owner
         """;
 
     private const string ReleaseLeases = """
-        UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL
+        UPDATE outbox SET lease_owner = NULL, lease_expires_at = NULL
         WHERE lease_owner = @Owner AND status = 'PENDING'
         """;
 
     private const string Stats = """
-        SELECT (SELECT COUNT(*) FROM notifications WHERE status = 'PENDING') AS pending,
-               (SELECT MIN(created_at) FROM notifications WHERE status = 'PENDING') AS oldest_pending_created_at,
-               (SELECT COUNT(*) FROM notifications WHERE status = 'DEAD') AS dead
+        SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'PENDING') AS pending,
+               (SELECT MIN(created_at) FROM outbox WHERE status = 'PENDING') AS oldest_pending_created_at,
+               (SELECT COUNT(*) FROM outbox WHERE status = 'DEAD') AS dead
         """;
 
     /// <summary>
@@ -81,23 +91,23 @@ public sealed class NotificationStore(Database database)
     private static string ClaimSql(StorageProvider provider) => provider switch
     {
         StorageProvider.Sqlite => $"""
-            UPDATE notifications SET lease_owner = @Owner, lease_expires_at = @LeaseUntil
-            WHERE notification_id IN (SELECT notification_id FROM notifications WHERE {Due} ORDER BY next_attempt_at LIMIT @Batch)
+            UPDATE outbox SET lease_owner = @Owner, lease_expires_at = @LeaseUntil
+            WHERE notification_id IN (SELECT notification_id FROM outbox WHERE {Due} ORDER BY next_attempt_at LIMIT @Batch)
               AND {Due}
             RETURNING {ClaimedColumns}
             """,
         StorageProvider.Postgres => $"""
-            UPDATE notifications SET lease_owner = @Owner, lease_expires_at = @LeaseUntil
+            UPDATE outbox SET lease_owner = @Owner, lease_expires_at = @LeaseUntil
             WHERE notification_id IN (
-                SELECT notification_id FROM notifications WHERE {Due} ORDER BY next_attempt_at LIMIT @Batch FOR UPDATE SKIP LOCKED)
+                SELECT notification_id FROM outbox WHERE {Due} ORDER BY next_attempt_at LIMIT @Batch FOR UPDATE SKIP LOCKED)
             RETURNING {ClaimedColumns}
             """,
         StorageProvider.SqlServer => $"""
             WITH due AS (
-                SELECT TOP (@Batch) * FROM notifications WITH (UPDLOCK, ROWLOCK, READPAST) WHERE {Due} ORDER BY next_attempt_at)
+                SELECT TOP (@Batch) * FROM outbox WITH (UPDLOCK, ROWLOCK, READPAST) WHERE {Due} ORDER BY next_attempt_at)
             UPDATE due SET lease_owner = @Owner, lease_expires_at = @LeaseUntil
-            OUTPUT inserted.notification_id, inserted.payment_integrator_account_id, inserted.cancel_request_id,
-                   inserted.created_at, inserted.attempt_count;
+            OUTPUT inserted.notification_id, inserted.kind, inserted.payment_integrator_account_id, inserted.cancel_request_id,
+                   inserted.redirect_request_id, inserted.result, inserted.created_at, inserted.attempt_count;
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };

@@ -5,6 +5,7 @@ using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
+using Integrator.Core.Redirect;
 using Integrator.Core.Refunds;
 using Integrator.Core.Remittance;
 using Integrator.Core.Reservations;
@@ -32,6 +33,7 @@ public sealed partial class GspGateway(
     CancelFundsHandler cancelFunds,
     RefundHandler refund,
     StatementNotificationHandler statementNotification,
+    RedirectStatusHandler redirectStatus,
     Database database,
     GspMetrics metrics,
     TimeProvider time,
@@ -70,6 +72,10 @@ public sealed partial class GspGateway(
     public Task<GspReply> RefundAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
         ExecuteAsync<RefundRequest, RefundResponse>(GspMethods.Refund, body, contentType, refund, ct);
 
+    public Task<GspReply> GetGeneratePaymentTokenRedirectStatusAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        ExecuteAsync<GetGeneratePaymentTokenRedirectStatusRequest, GetGeneratePaymentTokenRedirectStatusResponse>(
+            GspMethods.GetGeneratePaymentTokenRedirectStatus, body, contentType, redirectStatus, ct);
+
     public Task<GspReply> RemittanceStatementNotificationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
         ExecuteAsync<RemittanceStatementNotificationRequest, RemittanceStatementNotificationResponse>(
             GspMethods.RemittanceStatementNotification, body, contentType, statementNotification, ct);
@@ -90,7 +96,8 @@ public sealed partial class GspGateway(
                 return Reject(call, error);
             }
 
-            var key = new IdempotencyKey(request!.AccountId!, request.RequestHeader.RequestId);
+            // A method without a paymentIntegratorAccountId (the redirect status) keys on its requestId alone.
+            var key = new IdempotencyKey(request!.AccountId ?? string.Empty, request.RequestHeader.RequestId);
             var idempotentCall = new IdempotentCall(key, method, Fingerprint.Of(method, request), JournalEntryOf(call, 200, null, null));
             var execution = await executor.ExecuteAsync(idempotentCall, request, effect, ct);
             call.Outcome = execution.Kind switch

@@ -20,6 +20,12 @@ public interface IMessageCodec
 
     /// <summary>Produces the body that carries <paramref name="json"/> to Google.</summary>
     byte[] Seal(ReadOnlySpan<byte> json);
+
+    /// <summary>Opens a message that travelled in a URL (the redirect request): web-safe base64 text.</summary>
+    OpenedMessage OpenWebSafe(string value);
+
+    /// <summary>Seals <paramref name="json"/> as web-safe base64 text for a URL (the redirect response).</summary>
+    string SealWebSafe(ReadOnlySpan<byte> json);
 }
 
 /// <summary>Either the authenticated JSON of a message, or the pre-authentication error to answer.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 
@@ -15,4 +16,18 @@ public sealed class PlaintextCodec : IMessageCodec
         MediaTypes.Is(contentType, MediaTypes.Json) ? OpenedMessage.Success(body.ToArray()) : OpenedMessage.Failure(WrongContentType);
 
     public byte[] Seal(ReadOnlySpan<byte> json) => json.ToArray();
+
+    public OpenedMessage OpenWebSafe(string value)
+    {
+        try
+        {
+            return OpenedMessage.Success(Base64Url.DecodeFromChars(value.Trim()));
+        }
+        catch (FormatException)
+        {
+            return OpenedMessage.Failure(GspError.InvalidPayloadEncryption("The value is not web-safe base64."));
+        }
+    }
+
+    public string SealWebSafe(ReadOnlySpan<byte> json) => Base64Url.EncodeToString(json);
 }

@@ -18,12 +18,17 @@ public sealed record AttemptView
     public string? Error { get; init; }
 }
 
-/// <summary>An outbox row; <see cref="NotificationId"/> is also its GSP requestId, the same on every attempt.</summary>
+/// <summary>
+/// An outbox row; <see cref="NotificationId"/> is also its GSP requestId, the same on every attempt. A CANCEL_RESULT
+/// names its cancel request and reservation, a REDIRECT_COMPLETE its redirect.
+/// </summary>
 public sealed record NotificationView(
     string NotificationId,
+    string Kind,
     string PaymentIntegratorAccountId,
-    string CancelRequestId,
-    string ReservationId,
+    string? CancelRequestId,
+    string? ReservationId,
+    string? RedirectRequestId,
     string Result,
     string Status,
     DateTimeOffset CreatedAt,
@@ -52,37 +57,37 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
     public const int MaxPageSize = 500;
 
     private const string Columns = """
-        notification_id, payment_integrator_account_id, cancel_request_id, reservation_id, result, status, created_at,
+        notification_id, kind, payment_integrator_account_id, cancel_request_id, reservation_id, redirect_request_id, result, status, created_at,
         next_attempt_at, attempt_count, lease_owner, lease_expires_at, delivered_at, last_error
         """;
 
     private const string List = $"""
-        SELECT {Columns} FROM notifications
+        SELECT {Columns} FROM outbox
         WHERE (@Status IS NULL OR status = @Status) AND created_at >= @Since AND created_at < @Until
           AND (created_at > @AfterCreatedAt OR (created_at = @AfterCreatedAt AND notification_id > @AfterId))
         ORDER BY created_at, notification_id
         """;
 
-    private const string One = $"SELECT {Columns} FROM notifications WHERE notification_id = @NotificationId";
+    private const string One = $"SELECT {Columns} FROM outbox WHERE notification_id = @NotificationId";
 
     private const string Attempts = """
-        SELECT attempted_at, dispatcher, http_status, latency_ms, outcome, error FROM notification_attempts
+        SELECT attempted_at, dispatcher, http_status, latency_ms, outcome, error FROM outbox_attempts
         WHERE notification_id = @NotificationId ORDER BY attempted_at, attempt_id
         """;
 
     // The guard is the WHERE clause: no check-then-act race with a dispatcher claiming the row.
     private const string Rearm = """
-        UPDATE notifications SET status = 'PENDING', next_attempt_at = @Now, lease_owner = NULL, lease_expires_at = NULL
+        UPDATE outbox SET status = 'PENDING', next_attempt_at = @Now, lease_owner = NULL, lease_expires_at = NULL
         WHERE notification_id = @NotificationId AND (lease_owner IS NULL OR lease_expires_at <= @Now)
           AND (status <> 'DELIVERED' OR @Force = 1)
         """;
 
     private const string RecoverDead = """
-        UPDATE notifications SET status = 'PENDING', next_attempt_at = @Now, lease_owner = NULL, lease_expires_at = NULL
+        UPDATE outbox SET status = 'PENDING', next_attempt_at = @Now, lease_owner = NULL, lease_expires_at = NULL
         WHERE status = 'DEAD' AND created_at >= @Since AND created_at < @Until
         """;
 
-    private const string CountDead = "SELECT COUNT(*) FROM notifications WHERE status = 'DEAD' AND created_at >= @Since AND created_at < @Until";
+    private const string CountDead = "SELECT COUNT(*) FROM outbox WHERE status = 'DEAD' AND created_at >= @Since AND created_at < @Until";
 
     /// <summary>How many DEAD rows a recover of this window would re-arm (the console's preview).</summary>
     public async Task<Result<RecoverReport, SupportError>> PreviewRecoverAsync(DateTimeOffset? since, DateTimeOffset? until, CancellationToken ct)
@@ -232,9 +237,11 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
 
     private static NotificationView View(Row r, IReadOnlyList<AttemptView>? attempts) => new(
         r.NotificationId,
+        r.Kind,
         r.PaymentIntegratorAccountId,
         r.CancelRequestId,
         r.ReservationId,
+        r.RedirectRequestId,
         r.Result,
         r.Status,
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
@@ -250,11 +257,15 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
     {
         public required string NotificationId { get; init; }
 
+        public required string Kind { get; init; }
+
         public required string PaymentIntegratorAccountId { get; init; }
 
-        public required string CancelRequestId { get; init; }
+        public string? CancelRequestId { get; init; }
 
-        public required string ReservationId { get; init; }
+        public string? ReservationId { get; init; }
+
+        public string? RedirectRequestId { get; init; }
 
         public required string Result { get; init; }
 

@@ -118,7 +118,7 @@ public sealed class ReservationSupport(
         """;
 
     private const string Notifications = """
-        SELECT notification_id, cancel_request_id, status, attempt_count, created_at, delivered_at, last_error FROM notifications
+        SELECT notification_id, cancel_request_id, status, attempt_count, created_at, delivered_at, last_error FROM outbox
         WHERE reservation_id = @ReservationId ORDER BY created_at, notification_id
         """;
 

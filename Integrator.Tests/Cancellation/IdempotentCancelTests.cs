@@ -45,7 +45,7 @@ public sealed class IdempotentCancelTests(string mode, bool recentResponses)
             Assert.That(WithoutTimestamp(replay.Raw), Is.EqualTo(WithoutTimestamp(first.Raw)), "byte-identical but for responseTimestamp");
             Assert.That(ResponseTimestamp(replay), Is.EqualTo(ResponseTimestamp(first) + 5_000));
             Assert.That(await HeldAsync(), Is.EqualTo(heldAfterFirst), "the hold was released once");
-            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE reservation_id = (SELECT reservation_id FROM reservations WHERE reserve_request_id = @reservation)", new { reservation }), Is.EqualTo(1));
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE reservation_id = (SELECT reservation_id FROM reservations WHERE reserve_request_id = @reservation)", new { reservation }), Is.EqualTo(1));
             Assert.That(await EventsAsync(reservation), Is.EqualTo(new[] { "RESERVED", "CANCELLED" }));
         });
         var id = cancel["requestHeader"]!["requestId"]!.GetValue<string>();
@@ -99,7 +99,7 @@ public sealed class IdempotentCancelTests(string mode, bool recentResponses)
             Assert.That(results.Select(r => r.Field("result")), Is.All.EqualTo("SUCCESS"));
             Assert.That(results.Select(r => WithoutTimestamp(r.Raw)).Distinct().Count(), Is.EqualTo(1));
             Assert.That(await EventsAsync(reservation), Is.EqualTo(new[] { "RESERVED", "CANCELLED" }), "exactly one state change");
-            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE cancel_request_id = @requestId", new { requestId }), Is.EqualTo(1));
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE cancel_request_id = @requestId", new { requestId }), Is.EqualTo(1));
             Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal WHERE request_id = @requestId AND outcome = 'EXECUTED'", new { requestId }), Is.EqualTo(1));
         });
         await Eventually.TrueAsync(
@@ -138,7 +138,7 @@ public sealed class IdempotentCancelTests(string mode, bool recentResponses)
         Assert.That(result.Field("result"), Is.EqualTo("SUCCESS"));
         Assert.That(await app.ScalarAsync<string>("SELECT state FROM reservations WHERE reserve_request_id = @reservation", new { reservation }), Is.EqualTo("EXPIRED"));
         Assert.That(await app.ScalarAsync<long>("SELECT held_micros FROM accounts WHERE account_id = 'acct-rich'"), Is.Zero);
-        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications"), Is.EqualTo(1));
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox"), Is.EqualTo(1));
     }
 
     [Test]
@@ -154,7 +154,7 @@ public sealed class IdempotentCancelTests(string mode, bool recentResponses)
         Assert.That(second.Field("result"), Is.EqualTo("SUCCESS"));
         Assert.That(await HeldAsync(), Is.EqualTo(held), "nothing released twice");
         Assert.That(await EventsAsync(reservation), Is.EqualTo(new[] { "RESERVED", "CANCELLED" }));
-        Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications n JOIN reservations r ON r.reservation_id = n.reservation_id WHERE r.reserve_request_id = @reservation", new { reservation }), Is.EqualTo(2));
+        Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox n JOIN reservations r ON r.reservation_id = n.reservation_id WHERE r.reserve_request_id = @reservation", new { reservation }), Is.EqualTo(2));
     }
 
     [Test]
@@ -178,7 +178,7 @@ public sealed class IdempotentCancelTests(string mode, bool recentResponses)
         (await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(requestId, _app.Clock.NowMillis, reservation))).AssertStatus(200);
 
         var rows = await _app.QueryAsync<(string NotificationId, string PaymentIntegratorAccountId, string Result, string Status)>(
-            "SELECT notification_id, payment_integrator_account_id, result, status FROM notifications WHERE cancel_request_id = @requestId", new { requestId });
+            "SELECT notification_id, payment_integrator_account_id, result, status FROM outbox WHERE cancel_request_id = @requestId", new { requestId });
 
         Assert.That(rows, Has.Count.EqualTo(1));
         Assert.Multiple(() =>

@@ -63,7 +63,7 @@ public sealed class BoundedWaitTests
         (await first).AssertStatus(200);
         var retry = await app.PostAsync("cancelFundsReservation", cancel);
         retry.AssertStatus(200);
-        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications"), Is.EqualTo(1));
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox"), Is.EqualTo(1));
         await Eventually.TrueAsync(
             async () => await app.ScalarAsync<long>("SELECT COALESCE(SUM(replay_count), 0) FROM request_replays") == 1,
             "the retry is a replay");

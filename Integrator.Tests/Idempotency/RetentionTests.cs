@@ -34,6 +34,6 @@ public sealed class RetentionTests
         var again = await app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, app.Clock.NowMillis, reservation));
         again.AssertStatus(200);
         Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal WHERE outcome = 'EXECUTED'"), Is.EqualTo(1));
-        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(1));
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(1));
     }
 }

@@ -204,7 +204,7 @@ public sealed class IntegratorApp : IAsyncDisposable
             SELECT COUNT(*) FROM reservations UNION ALL
             SELECT COUNT(*) FROM reservation_events UNION ALL
             SELECT COUNT(*) FROM idempotency_records UNION ALL
-            SELECT COUNT(*) FROM notifications UNION ALL
+            SELECT COUNT(*) FROM outbox UNION ALL
             SELECT COUNT(*) FROM refunds UNION ALL
             SELECT COUNT(*) FROM remittance_statements UNION ALL
             SELECT COALESCE(SUM(refunded_micros), 0) FROM captures

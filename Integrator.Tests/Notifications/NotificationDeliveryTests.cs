@@ -57,7 +57,7 @@ public sealed class NotificationDeliveryTests
 
         await Eventually.TrueAsync(async () => await StatusAsync(app, cancelId) == "DELIVERED", "delivered once Google is up");
         var attempts = await app.QueryAsync<(long? HttpStatus, string Outcome, string? Error)>(
-            "SELECT a.http_status, a.outcome, a.error FROM notification_attempts a JOIN notifications n ON n.notification_id = a.notification_id WHERE n.cancel_request_id = @cancelId ORDER BY a.attempted_at",
+            "SELECT a.http_status, a.outcome, a.error FROM outbox_attempts a JOIN outbox n ON n.notification_id = a.notification_id WHERE n.cancel_request_id = @cancelId ORDER BY a.attempted_at",
             new { cancelId });
         Assert.That(attempts.Select(a => a.Outcome), Is.EqualTo(new[] { "FAILED", "FAILED", "DELIVERED" }));
         Assert.That(attempts[0].HttpStatus, Is.Null);
@@ -81,12 +81,12 @@ public sealed class NotificationDeliveryTests
 
         await Eventually.TrueAsync(async () => await StatusAsync(app, cancelId) == "DELIVERED", "delivered on the fourth attempt");
         var statuses = await app.QueryAsync<long>(
-            "SELECT a.http_status FROM notification_attempts a JOIN notifications n ON n.notification_id = a.notification_id WHERE n.cancel_request_id = @cancelId ORDER BY a.attempted_at",
+            "SELECT a.http_status FROM outbox_attempts a JOIN outbox n ON n.notification_id = a.notification_id WHERE n.cancel_request_id = @cancelId ORDER BY a.attempted_at",
             new { cancelId });
         Assert.That(statuses, Is.EqualTo(new long[] { 500, 500, 500, 200 }));
         Assert.That(google.Received.Select(r => r.RequestId).Distinct().Count(), Is.EqualTo(1), "every attempt carries the same requestId");
         Assert.That(google.Received, Has.Count.EqualTo(4));
-        Assert.That(await app.ScalarAsync<long>("SELECT attempt_count FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(4));
+        Assert.That(await app.ScalarAsync<long>("SELECT attempt_count FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(4));
     }
 
     [Test]
@@ -126,13 +126,13 @@ public sealed class NotificationDeliveryTests
         await using var second = IntegratorApp.Start(settings, shareWith: writer);
 
         await Eventually.TrueAsync(
-            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE status = 'DELIVERED'") == 200,
+            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'") == 200,
             "all 200 delivered", TimeSpan.FromSeconds(60));
         await Task.Delay(300);
         var received = google.Received.Select(r => r.Notification!.CancelFundsReservationRequestId).ToList();
         Assert.That(received, Has.Count.EqualTo(200), "no row was sent twice");
         Assert.That(received, Is.EquivalentTo(cancels));
-        var dispatchers = await writer.QueryAsync<string>("SELECT DISTINCT dispatcher FROM notification_attempts");
+        var dispatchers = await writer.QueryAsync<string>("SELECT DISTINCT dispatcher FROM outbox_attempts");
         Assert.That(dispatchers, Has.Count.EqualTo(2), "both dispatchers took part");
     }
 
@@ -144,7 +144,7 @@ public sealed class NotificationDeliveryTests
         var cancelId = await writer.ReserveAndCancelAsync();
         // A dispatcher claimed the row and died: its lease runs for a minute from now.
         await writer.ExecuteAsync(
-            "UPDATE notifications SET lease_owner = 'dead-host:1:deadbeef', lease_expires_at = @until WHERE cancel_request_id = @cancelId",
+            "UPDATE outbox SET lease_owner = 'dead-host:1:deadbeef', lease_expires_at = @until WHERE cancel_request_id = @cancelId",
             new { until = writer.Clock.NowMillis + 60_000, cancelId });
 
         await using var survivor = IntegratorApp.Start(Delivering(google), shareWith: writer);
@@ -172,7 +172,7 @@ public sealed class NotificationDeliveryTests
         await Task.Delay(500);
 
         Assert.That(google.Received, Has.Count.EqualTo(sent), "nothing is sent after DEAD");
-        Assert.That(await app.ScalarAsync<string>("SELECT last_error FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo("HTTP 500"));
+        Assert.That(await app.ScalarAsync<string>("SELECT last_error FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo("HTTP 500"));
     }
 
     [Test]
@@ -188,30 +188,30 @@ public sealed class NotificationDeliveryTests
         var sender = IntegratorApp.Start(settings, shareWith: owner);
         var cancelId = await sender.ReserveAndCancelAsync();
         await Eventually.TrueAsync(() => Task.FromResult(google.Received.Count == 1), "the send is in flight");
-        var leased = await owner.ScalarAsync<string>("SELECT lease_owner FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId });
+        var leased = await owner.ScalarAsync<string>("SELECT lease_owner FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId });
 
         await sender.DisposeAsync(); // graceful stop
 
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(leased, Is.Not.Null);
-            Assert.That(await owner.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE lease_owner IS NOT NULL"), Is.Zero, "lease released");
+            Assert.That(await owner.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE lease_owner IS NOT NULL"), Is.Zero, "lease released");
             Assert.That(await StatusAsync(owner, cancelId), Is.EqualTo("PENDING"), "nothing lost");
-            Assert.That(await owner.ScalarAsync<long>("SELECT attempt_count FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }), Is.Zero);
+            Assert.That(await owner.ScalarAsync<long>("SELECT attempt_count FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }), Is.Zero);
         });
     }
 
     public static Task WaitForAttemptsAsync(IntegratorApp app, string cancelId, int attempts) =>
         Eventually.TrueAsync(
-            async () => await app.ScalarAsync<long>("SELECT attempt_count FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }) >= attempts,
+            async () => await app.ScalarAsync<long>("SELECT attempt_count FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }) >= attempts,
             $"{attempts} attempts");
 
     public static Task<string> StatusAsync(IntegratorApp app, string cancelId) =>
-        app.ScalarAsync<string>("SELECT status FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId });
+        app.ScalarAsync<string>("SELECT status FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId });
 
     private static Task<string> NotificationIdAsync(IntegratorApp app, string cancelId) =>
-        app.ScalarAsync<string>("SELECT notification_id FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId });
+        app.ScalarAsync<string>("SELECT notification_id FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId });
 
     private static async Task<long> NextAttemptDelayAsync(IntegratorApp app, string cancelId) =>
-        await app.ScalarAsync<long>("SELECT next_attempt_at FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }) - app.Clock.NowMillis;
+        await app.ScalarAsync<long>("SELECT next_attempt_at FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }) - app.Clock.NowMillis;
 }

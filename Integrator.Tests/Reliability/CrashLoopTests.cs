@@ -56,14 +56,14 @@ public sealed class CrashLoopTests
             }
 
             await Eventually.TrueAsync(
-                async () => await ScalarAsync(folder, "SELECT COUNT(*) FROM notifications WHERE status <> 'DELIVERED'") == 0,
+                async () => await ScalarAsync(folder, "SELECT COUNT(*) FROM outbox WHERE status <> 'DELIVERED'") == 0,
                 "every notification delivered after recovery", TimeSpan.FromSeconds(60));
             Assert.That(server.HasExited, Is.False, server.Output);
         }
 
         TestContext.Out.WriteLine($"{_calls.Count} calls, {_calls.Sum(c => c.Answers.Count)} answers, {_calls.Count(c => c.LostAnswers > 0)} calls with an answer lost to a kill");
         await AssertAnswersMatchTheDatabaseAsync(folder);
-        AssertEachNotificationReachedGoogleUnderOneRequestId(google, await QueryAsync<string>(folder, "SELECT cancel_request_id FROM notifications"));
+        AssertEachNotificationReachedGoogleUnderOneRequestId(google, await QueryAsync<string>(folder, "SELECT cancel_request_id FROM outbox"));
         Directory.Delete(folder, recursive: true);
     }
 
@@ -71,7 +71,7 @@ public sealed class CrashLoopTests
     {
         var reservations = (await QueryAsync<(string ReserveId, long Amount, string State)>(folder, "SELECT reserve_request_id, amount_micros, state FROM reservations"))
             .ToDictionary(r => r.ReserveId);
-        var notified = (await QueryAsync<string>(folder, "SELECT cancel_request_id FROM notifications")).ToHashSet();
+        var notified = (await QueryAsync<string>(folder, "SELECT cancel_request_id FROM outbox")).ToHashSet();
         var succeeded = _calls.Where(c => c.Succeeded).ToList();
         Assert.Multiple(async () =>
         {

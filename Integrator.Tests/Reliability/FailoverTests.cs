@@ -74,7 +74,7 @@ public sealed class FailoverTests
 
             await using var db = TestDatabases.Open(database);
             await Eventually.TrueAsync(
-                async () => await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM notifications WHERE status <> 'DELIVERED'") == 0,
+                async () => await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM outbox WHERE status <> 'DELIVERED'") == 0,
                 "every notification delivered", TimeSpan.FromSeconds(60));
             Assert.Multiple(async () =>
             {
@@ -86,7 +86,7 @@ public sealed class FailoverTests
                     await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM (SELECT request_id FROM request_journal WHERE outcome = 'EXECUTED' GROUP BY request_id HAVING COUNT(*) > 1) twice"),
                     Is.Zero, "no request executed twice");
                 Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT held_micros FROM accounts WHERE account_id = 'acct-rich'"), Is.Zero, "every hold released once");
-                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM notifications"), Is.EqualTo(Clients * ReservationsPerClient));
+                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM outbox"), Is.EqualTo(Clients * ReservationsPerClient));
                 Assert.That(google.Received.Select(r => r.Notification?.CancelFundsReservationRequestId).Distinct().Count(), Is.EqualTo(Clients * ReservationsPerClient));
             });
         }

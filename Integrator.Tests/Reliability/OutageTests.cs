@@ -43,7 +43,7 @@ public sealed class OutageTests
             var retry = await app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, app.Clock.NowMillis, reservation));
             retry.AssertStatus(200);
             Assert.That(retry.Field("result"), Is.EqualTo("SUCCESS"));
-            Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(1));
+            Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(1));
         }
         finally
         {

@@ -62,7 +62,7 @@ public sealed class ExpirySweeperTests
         Assert.That(
             await app.ScalarAsync<long>("SELECT COUNT(*) FROM (SELECT reservation_id FROM reservation_events GROUP BY reservation_id HAVING COUNT(*) <> 2)"),
             Is.Zero, "every reservation has exactly RESERVED then EXPIRED");
-        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications"), Is.EqualTo(30));
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox"), Is.EqualTo(30));
     }
 
     private static Task<long> HeldAsync(IntegratorApp app) =>

@@ -99,7 +99,7 @@ public sealed class PgpNotificationTests
         await Integrator.Tests.Notifications.NotificationDeliveryTests.WaitForAttemptsAsync(app, cancelId, 1);
 
         Assert.That(await Integrator.Tests.Notifications.NotificationDeliveryTests.StatusAsync(app, cancelId), Is.EqualTo("PENDING"));
-        Assert.That(await app.ScalarAsync<string>("SELECT last_error FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId }),
+        Assert.That(await app.ScalarAsync<string>("SELECT last_error FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }),
             Is.EqualTo("response refused: INVALID_PAYLOAD_SIGNATURE"));
     }
 }

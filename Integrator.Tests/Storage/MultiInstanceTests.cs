@@ -64,7 +64,7 @@ public sealed class MultiInstanceTests(StorageTarget target)
         Assert.That(results.Select(r => r.Status), Is.All.EqualTo(200), string.Join("\n", results.Select(r => r.Raw).Distinct()));
         Assert.That(results.Select(r => r.Field("result")), Is.All.EqualTo("SUCCESS"));
         Assert.That(await CountAsync("SELECT COUNT(*) FROM reservation_events WHERE to_state = 'CANCELLED' AND request_id = @requestId", new { requestId }), Is.EqualTo(1), "one transition");
-        Assert.That(await CountAsync("SELECT COUNT(*) FROM notifications WHERE cancel_request_id = @requestId", new { requestId }), Is.EqualTo(1), "one outbox row");
+        Assert.That(await CountAsync("SELECT COUNT(*) FROM outbox WHERE cancel_request_id = @requestId", new { requestId }), Is.EqualTo(1), "one outbox row");
         await Eventually.TrueAsync(() => Task.FromResult(_google.Received.Any(r => r.Notification?.CancelFundsReservationRequestId == requestId)), "delivered");
         await Task.Delay(500);
         Assert.That(_google.Received.Count(r => r.Notification?.CancelFundsReservationRequestId == requestId), Is.EqualTo(1), "one delivered notification");
@@ -91,7 +91,7 @@ public sealed class MultiInstanceTests(StorageTarget target)
         var delivered = _google.Received.Where(r => wanted.Contains(r.Notification!.CancelFundsReservationRequestId)).ToList();
         Assert.That(delivered, Has.Count.EqualTo(1000), "each once");
         Assert.That(delivered.Select(r => r.Notification!.CancelFundsReservationRequestId), Is.EquivalentTo(cancelIds));
-        Assert.That(await CountAsync("SELECT COUNT(*) FROM notifications WHERE status <> 'DELIVERED'"), Is.Zero);
+        Assert.That(await CountAsync("SELECT COUNT(*) FROM outbox WHERE status <> 'DELIVERED'"), Is.Zero);
         Assert.That(_first.HasExited || _second.HasExited, Is.False, _first.Output + _second.Output);
     }
 

@@ -106,7 +106,7 @@ public sealed class StorageConformanceTests(StorageTarget target)
             Assert.That(results.Select(r => r.Status), Is.All.EqualTo(200), string.Join("\n", results.Select(r => r.Raw).Distinct()));
             Assert.That(results.Select(r => r.Raw).Distinct().Count(), Is.LessThanOrEqualTo(50));
             Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM reservation_events WHERE to_state = 'CANCELLED' AND request_id = @requestId", new { requestId }), Is.EqualTo(1));
-            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE cancel_request_id = @requestId", new { requestId }), Is.EqualTo(1));
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE cancel_request_id = @requestId", new { requestId }), Is.EqualTo(1));
             Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM request_journal WHERE request_id = @requestId AND outcome = 'EXECUTED'", new { requestId }), Is.EqualTo(1));
         });
     }
@@ -195,7 +195,7 @@ public sealed class StorageConformanceTests(StorageTarget target)
         }
 
         await writer.ExecuteAsync(
-            "UPDATE notifications SET lease_owner = 'dead-host:1:deadbeef', lease_expires_at = @until WHERE cancel_request_id = @cancelId",
+            "UPDATE outbox SET lease_owner = 'dead-host:1:deadbeef', lease_expires_at = @until WHERE cancel_request_id = @cancelId",
             new { until = writer.Clock.NowMillis + 60_000, cancelId = cancels[0] });
         var settings = NotificationDeliveryTests.Delivering(google);
         settings["Notifications:BatchSize"] = "4";
@@ -203,12 +203,12 @@ public sealed class StorageConformanceTests(StorageTarget target)
         await using var second = IntegratorApp.Start(settings, shareWith: writer);
 
         await Eventually.TrueAsync(
-            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE status = 'DELIVERED'") == 59,
+            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'") == 59,
             "59 delivered; one still leased by a dead dispatcher", TimeSpan.FromSeconds(60));
         first.Clock.Advance(TimeSpan.FromMinutes(2));
         second.Clock.Advance(TimeSpan.FromMinutes(2));
         await Eventually.TrueAsync(
-            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE status = 'DELIVERED'") == 60,
+            async () => await writer.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'") == 60,
             "the expired lease was taken over");
 
         await Task.Delay(300);

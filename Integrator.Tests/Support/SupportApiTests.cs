@@ -167,7 +167,7 @@ public sealed partial class SupportApiTests
             Assert.That(release.Json["reservation"]!["history"]![1]!["reason"]!.GetValue<string>(), Is.EqualTo("Customer cancelled the order by phone"));
         });
         Assert.That(await app.ScalarAsync<long>("SELECT held_micros FROM accounts WHERE account_id = 'acct-rich'"), Is.Zero);
-        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications"), Is.Zero, "no notification for a manual release");
+        Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox"), Is.Zero, "no notification for a manual release");
 
         var again = await app.SupportAsync(HttpMethod.Post, $"reservations/{GspMessages.AccountId}/{reservation}/release", new { reason = "double click" });
         again.AssertStatus(200);
@@ -259,7 +259,7 @@ public sealed partial class SupportApiTests
         var reservation = await _app.ReserveAsync();
         var cancelId = GspMessages.NewId("cancel");
         var original = await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, _app.Clock.NowMillis, reservation));
-        var notifications = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications");
+        var notifications = await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox");
         _app.Clock.Advance(TimeSpan.FromSeconds(3));
 
         var replay = await _app.SupportAsync(HttpMethod.Post, $"requests/{GspMessages.AccountId}/{cancelId}/replay", new { reason = "Google support asked what we answered" });
@@ -271,7 +271,7 @@ public sealed partial class SupportApiTests
             Assert.That(replay.Json["method"]!.GetValue<string>(), Is.EqualTo("cancelFundsReservation"));
             Assert.That(WithoutTimestamp(replay.Json["response"]!.ToJsonString()), Is.EqualTo(WithoutTimestamp(original.Json.ToJsonString())));
             Assert.That(replay.Json["response"]!["responseHeader"]!["responseTimestamp"]!.GetValue<string>(), Is.Not.EqualTo(original.Json["responseHeader"]!["responseTimestamp"]!.GetValue<string>()));
-            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications"), Is.EqualTo(notifications), "no new outbox row");
+            Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox"), Is.EqualTo(notifications), "no new outbox row");
         });
         Assert.That(await LastAuditAsync(), Does.Contain("replay").And.Contain("served from the idempotency store"));
     }

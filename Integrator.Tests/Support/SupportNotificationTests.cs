@@ -19,7 +19,7 @@ public sealed class SupportNotificationTests
         }
 
         app.Clock.Advance(TimeSpan.FromHours(73));
-        await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE status = 'DEAD'") == 3, "all DEAD");
+        await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'DEAD'") == 3, "all DEAD");
         var sentBefore = google.Received.Count;
 
         var dead = await app.SupportAsync(HttpMethod.Get, "notifications?status=DEAD");
@@ -43,11 +43,11 @@ public sealed class SupportNotificationTests
 
         recover.AssertStatus(200);
         Assert.That(recover.Json["rearmed"]!.GetValue<int>(), Is.EqualTo(3));
-        await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE status = 'DELIVERED'") == 3, "recovered rows delivered");
+        await Eventually.TrueAsync(async () => await app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'") == 3, "recovered rows delivered");
         await Task.Delay(300);
         var afterRecovery = google.Received.Skip(sentBefore).ToList();
         Assert.That(afterRecovery.Select(r => r.Notification!.CancelFundsReservationRequestId), Is.EquivalentTo(cancels), "each once");
-        var ids = await app.QueryAsync<string>("SELECT notification_id FROM notifications");
+        var ids = await app.QueryAsync<string>("SELECT notification_id FROM outbox");
         Assert.That(afterRecovery.Select(r => r.RequestId), Is.EquivalentTo(ids), "same GSP requestId as before");
 
         var audit = await app.SupportAsync(HttpMethod.Get, "audit?limit=1");
@@ -65,7 +65,7 @@ public sealed class SupportNotificationTests
         await NotificationDeliveryTests.WaitForAttemptsAsync(app, cancelId, 1);
         app.Clock.Advance(TimeSpan.FromHours(73));
         await Eventually.TrueAsync(async () => await NotificationDeliveryTests.StatusAsync(app, cancelId) == "DEAD", "DEAD");
-        var id = await app.ScalarAsync<string>("SELECT notification_id FROM notifications WHERE cancel_request_id = @cancelId", new { cancelId });
+        var id = await app.ScalarAsync<string>("SELECT notification_id FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId });
 
         google.Respond = _ => 200;
         var resend = await app.SupportAsync(HttpMethod.Post, $"notifications/{id}/resend", null);
@@ -78,12 +78,12 @@ public sealed class SupportNotificationTests
         var forcedWithoutReason = await app.SupportAsync(HttpMethod.Post, $"notifications/{id}/resend", new { force = true });
         forcedWithoutReason.AssertProblem(400);
 
-        await app.ExecuteAsync("UPDATE notifications SET lease_owner = 'busy-dispatcher', lease_expires_at = @until WHERE notification_id = @id", new { until = app.Clock.NowMillis + 60_000, id });
+        await app.ExecuteAsync("UPDATE outbox SET lease_owner = 'busy-dispatcher', lease_expires_at = @until WHERE notification_id = @id", new { until = app.Clock.NowMillis + 60_000, id });
         var leased = await app.SupportAsync(HttpMethod.Post, $"notifications/{id}/resend", new { force = true, reason = "Google asks again" });
         leased.AssertProblem(409);
         Assert.That(leased.Json["detail"]!.GetValue<string>(), Does.Contain("busy-dispatcher"));
 
-        await app.ExecuteAsync("UPDATE notifications SET lease_owner = NULL, lease_expires_at = NULL WHERE notification_id = @id", new { id });
+        await app.ExecuteAsync("UPDATE outbox SET lease_owner = NULL, lease_expires_at = NULL WHERE notification_id = @id", new { id });
         var forced = await app.SupportAsync(HttpMethod.Post, $"notifications/{id}/resend", new { force = true, reason = "Google asks again" });
         forced.AssertStatus(200);
         await Eventually.TrueAsync(() => Task.FromResult(google.Received.Count(r => r.Notification?.CancelFundsReservationRequestId == cancelId && r.RequestId == id) >= 3), "sent again, same requestId");

@@ -51,7 +51,12 @@ public sealed partial class PgpCodec(PgpOpener opener, PgpSealer sealer, ILogger
         };
     }
 
-    public byte[] Seal(ReadOnlySpan<byte> json) => Encoding.ASCII.GetBytes(Base64Url.EncodeToString(sealer.Seal(json)));
+    public byte[] Seal(ReadOnlySpan<byte> json) => Encoding.ASCII.GetBytes(SealWebSafe(json));
+
+    // A body is already web-safe base64 of the OpenPGP message: the same text travels in a URL.
+    public OpenedMessage OpenWebSafe(string value) => Open(Encoding.UTF8.GetBytes(value), ContentType);
+
+    public string SealWebSafe(ReadOnlySpan<byte> json) => Base64Url.EncodeToString(sealer.Seal(json));
 
     /// <summary>base64url (padding and surrounding white space tolerated), then de-armored if armored; null if neither.</summary>
     private static byte[]? DecodeBody(ReadOnlySpan<byte> body)

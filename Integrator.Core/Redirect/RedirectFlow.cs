@@ -1,0 +1,257 @@
+using System.Text;
+using Integrator.Core.Gsp;
+using Integrator.Core.Gsp.V1;
+using Integrator.Core.Ledger;
+using Integrator.Core.Notifications;
+using Integrator.Core.Security;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core.Redirect;
+
+/// <summary>What the browser brought: the page's whole URL length and its two query parameters.</summary>
+public sealed record RedirectArrival(int UrlLength, string? RedirectRequest, string? CallbackUrl);
+
+/// <summary>
+/// The redirect of product.md §9, step by step, for the redirect page: a customer's browser arrives with Google's sealed
+/// request (opened, checked and kept as a session per redirectRequestId), the customer signs in, chooses an account
+/// and approves or declines. The session ends once, with the result the account checks of reserveFunds give; on
+/// success the payment token is bound to the account. Ending it queues generatePaymentTokenRedirectCompleteNotification
+/// in the same transaction, and the browser goes back to Google with the same result, sealed.
+/// </summary>
+public sealed partial class RedirectFlow(
+    IMessageCodec codec,
+    RequestChecks checks,
+    RedirectSessionStore sessions,
+    ICustomerSignIn signIn,
+    ILedger ledger,
+    NotificationOutbox outbox,
+    Database database,
+    IOptions<RedirectOptions> options,
+    TimeProvider time,
+    ILogger<RedirectFlow> logger)
+{
+    private readonly RedirectOptions _options = options.Value;
+
+    /// <summary>The last moment a browser can still finish a session: after it, a pending session is abandoned.</summary>
+    public DateTimeOffset FinishableUntil(RedirectSession session) =>
+        session.RequestTimestamp + _options.MaxAge + _options.BrowserSessionLifetime;
+
+    public async Task<Result<RedirectSession, RedirectRefusal>> ArriveAsync(RedirectArrival arrival, CancellationToken ct)
+    {
+        var refusal = Check(arrival, out var request);
+        if (refusal is not null)
+        {
+            LogRefused(logger, refusal.Code);
+            return refusal;
+        }
+
+        var session = await sessions.StartAsync(
+            new RedirectSession
+            {
+                RedirectRequestId = request!.RequestHeader.RequestId,
+                PaymentIntegratorAccountId = request.PaymentIntegratorAccountId,
+                AmountMicros = request.TransactionAmount.AmountMicros,
+                CurrencyCode = request.TransactionAmount.CurrencyCode,
+                Description = request.TransactionDescription,
+                CallbackUrl = arrival.CallbackUrl!,
+                RequestTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(request.RequestHeader.RequestTimestamp),
+                OfferedTokenSha256 = request.HasGooglePaymentToken ? SqlLedger.TokenHash(request.GooglePaymentToken) : null,
+                Result = RedirectResults.Pending,
+            },
+            time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ct);
+        LogArrived(logger, session.RedirectRequestId, session.Result);
+        return session;
+    }
+
+    public Task<RedirectSession?> FindAsync(string redirectRequestId, CancellationToken ct) => sessions.FindAsync(redirectRequestId, ct);
+
+    public Task<Result<Customer, SignInRefused>> SignInAsync(string customerId, string passcode, CancellationToken ct) =>
+        signIn.SignInAsync(customerId, passcode, ct);
+
+    /// <summary>The accounts the customer may choose: theirs, in the session's currency.</summary>
+    public Task<IReadOnlyList<LedgerAccount>> AccountsAsync(RedirectSession session, string customerId, CancellationToken ct) =>
+        ledger.FindHeldByAsync(customerId, session.CurrencyCode, ct);
+
+    /// <summary>
+    /// The customer approves with one of their accounts: the account checks of reserveFunds decide success or the
+    /// decline. A session that has already ended keeps its result.
+    /// </summary>
+    public async Task<Result<RedirectSession, RedirectRefusal>> ApproveAsync(
+        string redirectRequestId, Customer customer, string accountId, CancellationToken ct)
+    {
+        var session = await sessions.FindAsync(redirectRequestId, ct);
+        if (session is null)
+        {
+            return RedirectRefusal.UnknownSession();
+        }
+
+        if (session.IsFinished)
+        {
+            return session;
+        }
+
+        if ((await AccountsAsync(session, customer.CustomerId, ct)).All(a => a.AccountId != accountId))
+        {
+            return RedirectRefusal.NotYourAccount();
+        }
+
+        return await EndAsync(session, customer.CustomerId, accountId, ct);
+    }
+
+    /// <summary>The customer declines or leaves (signed in or not): userExitedPaymentFlow.</summary>
+    public async Task<Result<RedirectSession, RedirectRefusal>> DeclineAsync(string redirectRequestId, string? customerId, CancellationToken ct)
+    {
+        var session = await sessions.FindAsync(redirectRequestId, ct);
+        if (session is null)
+        {
+            return RedirectRefusal.UnknownSession();
+        }
+
+        return session.IsFinished ? session : await EndAsync(session, customerId, null, ct);
+    }
+
+    /// <summary>Where the browser goes back to: callbackUrl with redirectRequestId, the PIAID and the sealed result.</summary>
+    public string HandBackUrl(RedirectSession session)
+    {
+        var response = new GeneratePaymentTokenRedirectResponse
+        {
+            RedirectRequestId = session.RedirectRequestId,
+            Result = RedirectResults.ToMessage(session.Result),
+        };
+        var sealedResponse = codec.SealWebSafe(Encoding.UTF8.GetBytes(GspJson.Format(response)));
+        var separator = session.CallbackUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        return $"{session.CallbackUrl}{separator}redirectRequestId={Uri.EscapeDataString(session.RedirectRequestId)}"
+            + $"&paymentIntegratorAccountId={Uri.EscapeDataString(session.PaymentIntegratorAccountId)}"
+            + $"&redirectResponse={sealedResponse}";
+    }
+
+    /// <summary>
+    /// Ends a pending session in the caller's transaction with the result <paramref name="ended"/> carries, and queues its complete
+    /// notification; false if it had ended already. The status method uses it to end an abandoned session.
+    /// </summary>
+    public async Task<bool> TryEndAsync(DbTx tx, RedirectSession ended, long nowMillis, CancellationToken ct)
+    {
+        if (!await sessions.TryFinishAsync(tx, ended, nowMillis, ct))
+        {
+            return false;
+        }
+
+        await outbox.EnqueueRedirectCompleteAsync(tx, ended.PaymentIntegratorAccountId, ended.RedirectRequestId, ended.Result, nowMillis, ct);
+        return true;
+    }
+
+    private async Task<RedirectSession> EndAsync(RedirectSession session, string? customerId, string? accountId, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await database.WriteAsync(
+                    async (tx, token) =>
+                    {
+                        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                        var ended = await DecideAsync(tx, session, customerId, accountId, token);
+                        return await TryEndAsync(tx, ended, now, token) ? Write.Commit(true) : Write.RollBack(false);
+                    },
+                    ct);
+                break;
+            }
+            catch (Exception e) when (attempt < 3 && database.Classify(e) == StorageFault.DuplicateKey)
+            {
+                // The token was bound at the same moment by another session: decide again, seeing that binding.
+            }
+        }
+
+        var result = (await sessions.FindAsync(session.RedirectRequestId, ct))!;
+        LogEnded(logger, result.RedirectRequestId, result.Result);
+        return result;
+    }
+
+    private async Task<RedirectSession> DecideAsync(DbTx tx, RedirectSession session, string? customerId, string? accountId, CancellationToken ct)
+    {
+        var declined = session with { Result = RedirectResults.UserExitedPaymentFlow, CustomerId = customerId };
+        if (accountId is null || await ledger.FindAsync(tx, accountId, ct) is not { } account)
+        {
+            return declined;
+        }
+
+        var result = account.Status switch
+        {
+            AccountStatus.Closed => RedirectResults.AccountClosed,
+            AccountStatus.OnHold => RedirectResults.AccountOnHold,
+            _ when account.CurrencyCode != session.CurrencyCode => RedirectResults.AccountDoesNotSupportCurrency,
+            _ when session.AmountMicros > account.TransactionLimitMicros => RedirectResults.ChargeExceedsTransactionLimit,
+            _ when session.AmountMicros > account.AvailableMicros => RedirectResults.InsufficientFunds,
+            _ => RedirectResults.Success,
+        };
+        var chosen = declined with { Result = result, AccountId = accountId };
+        if (result != RedirectResults.Success)
+        {
+            return chosen;
+        }
+
+        var (tokenSha256, source) = session.OfferedTokenSha256 is { } offered
+            ? (offered, "googlePaymentToken")
+            : (SqlLedger.TokenHash(session.RedirectRequestId), "redirectRequestId");
+
+        // A token Google already uses for another account is never moved: that would redirect its payments.
+        return await ledger.TryBindPaymentTokenAsync(tx, tokenSha256, accountId, ct)
+            ? chosen with { TokenSha256 = tokenSha256, TokenSource = source }
+            : chosen with { Result = RedirectResults.RiskDeclined };
+    }
+
+    private RedirectRefusal? Check(RedirectArrival arrival, out GeneratePaymentTokenRedirectRequest? request)
+    {
+        request = null;
+        if (arrival.UrlLength > RedirectOptions.MaxUrlLength)
+        {
+            return RedirectRefusal.TooLong();
+        }
+
+        if (string.IsNullOrEmpty(arrival.RedirectRequest))
+        {
+            return RedirectRefusal.Missing(_options.RequestParameter);
+        }
+
+        if (string.IsNullOrEmpty(arrival.CallbackUrl))
+        {
+            return RedirectRefusal.Missing(_options.CallbackParameter);
+        }
+
+        if (!CallbackHosts.Allow(arrival.CallbackUrl, _options.CallbackHosts))
+        {
+            return RedirectRefusal.CallbackNotAllowed();
+        }
+
+        var opened = codec.OpenWebSafe(arrival.RedirectRequest);
+        if (opened.Error is { } notAuthentic)
+        {
+            return RedirectRefusal.NotAuthentic(notAuthentic.CodeName ?? "NOT_AUTHENTIC");
+        }
+
+        if (!GspJson.TryParse<GeneratePaymentTokenRedirectRequest>(opened.Json, out var parsed))
+        {
+            return RedirectRefusal.Invalid(GspError.InvalidDecryptedRequest().CodeName ?? "INVALID_DECRYPTED_REQUEST");
+        }
+
+        request = parsed;
+        return checks.Check(parsed, _options.MaxAge) switch
+        {
+            null => null,
+            { Code: ErrorResponseCode.RequestTimestampOutOfRange } => RedirectRefusal.Expired(),
+            var problem => RedirectRefusal.Invalid(problem.CodeName ?? "INVALID"),
+        };
+    }
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Redirect {RedirectRequestId} arrived ({Result})")]
+    private static partial void LogArrived(ILogger logger, string redirectRequestId, string result);
+
+    [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Redirect refused: {Code}; nothing was sent")]
+    private static partial void LogRefused(ILogger logger, string code);
+
+    [LoggerMessage(EventId = 902, Level = LogLevel.Information, Message = "Redirect {RedirectRequestId} ended: {Result}")]
+    private static partial void LogEnded(ILogger logger, string redirectRequestId, string result);
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrator.Core.Redirect;
+
+/// <summary>The redirect page (product.md §9, README "The redirect"); what Google leaves undocumented is configurable here.</summary>
+public sealed class RedirectOptions : IValidatableObject
+{
+    public const string Section = "Redirect";
+
+    /// <summary>Longest URL the page takes (scheme, host, path and query), as redirect-fop-v1 asks of integrators.</summary>
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>Where Google sends the customer's browser (HTTPS GET).</summary>
+    [Required]
+    public string Path { get; set; } = "/redirect-payment-token-v1/redirect";
+
+    /// <summary>The query parameter with the base64url of the sealed GeneratePaymentTokenRedirectRequest.</summary>
+    [Required]
+    public string RequestParameter { get; set; } = "redirectRequest";
+
+    /// <summary>The query parameter with the URL the browser goes back to.</summary>
+    [Required]
+    public string CallbackParameter { get; set; } = "callbackUrl";
+
+    /// <summary>
+    /// Hosts <c>callbackUrl</c> may name: exact (<c>pay.google.com</c>) or a suffix (<c>*.google.com</c>); empty means
+    /// <c>*.google.com</c>. It must be HTTPS, except to a loopback host.
+    /// </summary>
+    public List<string> AllowedCallbackHosts { get; set; } = [];
+
+    /// <summary>The oldest <c>requestTimestamp</c> a redirect may carry when the browser arrives.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Wrong passcodes in a row before a customer is locked out for <see cref="SignInLockout"/>.</summary>
+    [Range(1, 100)]
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SignInLockout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Failed sign-ins per client address and minute before that address must wait (any customer id).</summary>
+    [Range(1, 100_000)]
+    public int FailedSignInsPerMinute { get; set; } = 20;
+
+    /// <summary>How long a browser's redirect session (its cookie) lasts without being finished.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan BrowserSessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public IReadOnlyList<string> CallbackHosts => AllowedCallbackHosts.Count == 0 ? ["*.google.com"] : AllowedCallbackHosts;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Path.StartsWith('/') || Path.Contains('?', StringComparison.Ordinal) || Path.Contains('#', StringComparison.Ordinal))
+        {
+            yield return new ValidationResult("Redirect:Path must be a path that starts with '/'.", [nameof(Path)]);
+        }
+
+        foreach (var host in AllowedCallbackHosts)
+        {
+            var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+            if (Uri.CheckHostName(name) == UriHostNameType.Unknown || name.Contains('*', StringComparison.Ordinal))
+            {
+                yield return new ValidationResult(
+                    $"Redirect:AllowedCallbackHosts entry '{host}' is not a host name or '*.' followed by one.", [nameof(AllowedCallbackHosts)]);
+            }
+        }
+    }
+}

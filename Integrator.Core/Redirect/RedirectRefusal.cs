@@ -1,0 +1,25 @@
+namespace Integrator.Core.Redirect;
+
+/// <summary>Why a redirect cannot go on: shown on the error page (never sent anywhere), with a code for support.</summary>
+public sealed record RedirectRefusal(int HttpStatus, string Code, string Message)
+{
+    public static RedirectRefusal TooLong() =>
+        new(414, "URL_TOO_LONG", $"The link is longer than {RedirectOptions.MaxUrlLength} characters.");
+
+    public static RedirectRefusal Missing(string parameter) => new(400, "MISSING_PARAMETER", $"The link has no {parameter}.");
+
+    public static RedirectRefusal CallbackNotAllowed() =>
+        new(400, "CALLBACK_NOT_ALLOWED", "The link would send you back to a site we do not know.");
+
+    public static RedirectRefusal NotAuthentic(string code) =>
+        new(400, code, "The request could not be verified as coming from Google.");
+
+    public static RedirectRefusal Invalid(string code) => new(400, code, "The request is not one we can process.");
+
+    public static RedirectRefusal Expired() => new(400, "REQUEST_EXPIRED", "The request has expired. Please start again from Google.");
+
+    public static RedirectRefusal UnknownSession() =>
+        new(400, "NO_SESSION", "This page has no request in progress. Please start again from Google.");
+
+    public static RedirectRefusal NotYourAccount() => new(400, "ACCOUNT_NOT_OFFERED", "Choose one of the accounts shown.");
+}

@@ -1,0 +1,96 @@
+using Integrator.Core.Gsp;
+using Integrator.Core.Storage;
+
+namespace Integrator.Core.Redirect;
+
+/// <summary>The redirect_sessions rows (db/*/0012_redirect.sql). A session is ended by a compare-and-set on its result.</summary>
+public sealed class RedirectSessionStore(Database database)
+{
+    private const string Columns = """
+        redirect_request_id, payment_integrator_account_id, amount_micros, currency_code, description, callback_url,
+        request_timestamp, offered_token_sha256, result, customer_id, account_id, token_sha256, token_source, created_at,
+        updated_at, completed_at
+        """;
+
+    private const string Find = $"SELECT {Columns} FROM redirect_sessions WHERE redirect_request_id = @RedirectRequestId";
+
+    private const string FindByToken = $"SELECT {Columns} FROM redirect_sessions WHERE token_sha256 = @TokenSha256 ORDER BY created_at";
+
+    private const string Insert = """
+        INSERT INTO redirect_sessions (redirect_request_id, payment_integrator_account_id, amount_micros, currency_code,
+            description, callback_url, request_timestamp, offered_token_sha256, result, created_at, updated_at)
+        VALUES (@RedirectRequestId, @PaymentIntegratorAccountId, @AmountMicros, @CurrencyCode, @Description, @CallbackUrl,
+            @RequestTimestamp, @OfferedTokenSha256, @Result, @Now, @Now)
+        """;
+
+    // The guard is the WHERE clause: of two finishes at once (two tabs, a tab and the status method), one wins.
+    private const string Finish = """
+        UPDATE redirect_sessions
+        SET result = @Result, customer_id = @CustomerId, account_id = @AccountId, token_sha256 = @TokenSha256,
+            token_source = @TokenSource, updated_at = @Now, completed_at = @Now
+        WHERE redirect_request_id = @RedirectRequestId AND result = 'pending'
+        """;
+
+    public Task<RedirectSession?> FindAsync(string redirectRequestId, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<RedirectSession>(Find, new { RedirectRequestId = redirectRequestId }, ct);
+
+    public Task<RedirectSession?> FindAsync(DbTx tx, string redirectRequestId, CancellationToken ct) =>
+        tx.QuerySingleOrDefaultAsync<RedirectSession>(Find, new { RedirectRequestId = redirectRequestId }, ct);
+
+    /// <summary>The sessions that bound a token (by its SHA-256): one, unless Google offered the same token again.</summary>
+    public Task<IReadOnlyList<RedirectSession>> FindByTokenAsync(string tokenSha256, CancellationToken ct) =>
+        database.QueryAsync<RedirectSession>(FindByToken, new { TokenSha256 = tokenSha256 }, ct);
+
+    /// <summary>The session of this redirectRequestId: the one already there (a second arrival resumes it), or this new one.</summary>
+    public async Task<RedirectSession> StartAsync(RedirectSession session, long nowMillis, CancellationToken ct)
+    {
+        try
+        {
+            await database.WriteAsync(
+                async (tx, token) =>
+                {
+                    if (await FindAsync(tx, session.RedirectRequestId, token) is null)
+                    {
+                        await tx.ExecuteAsync(Insert, Row(session, nowMillis), token);
+                    }
+                },
+                ct);
+        }
+        catch (Exception e) when (database.Classify(e) == StorageFault.DuplicateKey)
+        {
+            // Another instance started it at the same moment: resume that one.
+        }
+
+        return (await FindAsync(session.RedirectRequestId, ct))!;
+    }
+
+    /// <summary>Ends a pending session with its one result; false if it had already ended.</summary>
+    public async Task<bool> TryFinishAsync(DbTx tx, RedirectSession finished, long nowMillis, CancellationToken ct) =>
+        await tx.ExecuteAsync(
+            Finish,
+            new
+            {
+                finished.RedirectRequestId,
+                finished.Result,
+                finished.CustomerId,
+                finished.AccountId,
+                finished.TokenSha256,
+                finished.TokenSource,
+                Now = nowMillis,
+            },
+            ct) == 1;
+
+    private static object Row(RedirectSession s, long nowMillis) => new
+    {
+        s.RedirectRequestId,
+        s.PaymentIntegratorAccountId,
+        s.AmountMicros,
+        s.CurrencyCode,
+        s.Description,
+        s.CallbackUrl,
+        RequestTimestamp = s.RequestTimestamp.ToUnixTimeMilliseconds(),
+        s.OfferedTokenSha256,
+        Result = RedirectResults.Pending,
+        Now = nowMillis,
+    };
+}
