@@ -154,6 +154,7 @@ public static class IntegratorServices
         services.AddSingleton<RequestSupport>();
         services.AddSingleton<NotificationSupport>();
         services.AddSingleton<StatementSupport>();
+        services.AddSingleton<RedirectSupport>();
         services.AddSingleton<SearchSupport>();
         services.AddSingleton<OverviewSupport>();
         services.AddSingleton<RequestChecks>();

@@ -172,7 +172,7 @@ namespace Integrator.Core.Gsp.V1
 
     public sealed partial class GetGeneratePaymentTokenRedirectStatusRequest : IGspRequest
     {
-        /// <summary>None: the request has no paymentIntegratorAccountId (gsp-family.md §2.6).</summary>
+        /// <summary>None: the request has no paymentIntegratorAccountId (docs/gsp-rules.md §8).</summary>
         public string? AccountId => null;
 
         public string? ReservationRequestId => null;

@@ -45,7 +45,7 @@ public sealed class GoogleNotificationSender(GoogleClient client, IOptions<Googl
     {
         var request = new GeneratePaymentTokenRedirectCompleteNotificationRequest
         {
-            // Google's example of this call names protocol version 1.1.0 (gsp-family.md §2.5).
+            // Google's example of this call names protocol version 1.1.0 (docs/gsp-rules.md §8).
             RequestHeader = Header(notification, minor: 1),
             RedirectRequestId = notification.RedirectRequestId,
             Result = RedirectResults.ToMessage(notification.Result),

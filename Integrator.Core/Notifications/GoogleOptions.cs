@@ -17,7 +17,7 @@ public sealed class GoogleOptions
     [Required]
     public string CancelNotificationPath { get; set; } = "/redirect-payment-token-v1/cancelFundsReservationResultNotification";
 
-    /// <summary>Appended to <see cref="BaseUrl"/>, then <c>/{paymentIntegratorAccountId}</c> (gsp-family.md §2.5).</summary>
+    /// <summary>Appended to <see cref="BaseUrl"/>, then <c>/{paymentIntegratorAccountId}</c> (docs/gsp-rules.md §8).</summary>
     [Required]
     public string RedirectCompleteNotificationPath { get; set; } = "/redirect-payment-token-v1/generatePaymentTokenRedirectCompleteNotification";
 

@@ -14,7 +14,7 @@ namespace Integrator.Core.Redirect;
 public sealed record RedirectArrival(int UrlLength, string? RedirectRequest, string? CallbackUrl);
 
 /// <summary>
-/// The redirect of product.md §9, step by step, for the redirect page: a customer's browser arrives with Google's sealed
+/// The redirect of docs/gsp-rules.md §8, step by step, for the redirect page: a customer's browser arrives with Google's sealed
 /// request (opened, checked and kept as a session per redirectRequestId), the customer signs in, chooses an account
 /// and approves or declines. The session ends once, with the result the account checks of reserveFunds give; on
 /// success the payment token is bound to the account. Ending it queues generatePaymentTokenRedirectCompleteNotification
@@ -62,7 +62,7 @@ public sealed partial class RedirectFlow(
             },
             time.GetUtcNow().ToUnixTimeMilliseconds(),
             ct);
-        LogArrived(logger, session.RedirectRequestId, session.Result);
+        LogArrived(logger, session.PaymentIntegratorAccountId, session.Result);
         return session;
     }
 
@@ -166,7 +166,7 @@ public sealed partial class RedirectFlow(
         }
 
         var result = (await sessions.FindAsync(session.RedirectRequestId, ct))!;
-        LogEnded(logger, result.RedirectRequestId, result.Result);
+        LogEnded(logger, result.PaymentIntegratorAccountId, result.Result);
         return result;
     }
 
@@ -246,12 +246,13 @@ public sealed partial class RedirectFlow(
         };
     }
 
-    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Redirect {RedirectRequestId} arrived ({Result})")]
-    private static partial void LogArrived(ILogger logger, string redirectRequestId, string result);
+    // Never the redirectRequestId: without a googlePaymentToken it becomes the payment token.
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Redirect for {PaymentIntegratorAccountId} arrived ({Result})")]
+    private static partial void LogArrived(ILogger logger, string paymentIntegratorAccountId, string result);
 
     [LoggerMessage(EventId = 901, Level = LogLevel.Warning, Message = "Redirect refused: {Code}; nothing was sent")]
     private static partial void LogRefused(ILogger logger, string code);
 
-    [LoggerMessage(EventId = 902, Level = LogLevel.Information, Message = "Redirect {RedirectRequestId} ended: {Result}")]
-    private static partial void LogEnded(ILogger logger, string redirectRequestId, string result);
+    [LoggerMessage(EventId = 902, Level = LogLevel.Information, Message = "Redirect for {PaymentIntegratorAccountId} ended: {Result}")]
+    private static partial void LogEnded(ILogger logger, string paymentIntegratorAccountId, string result);
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrator.Core.Redirect;
 
-/// <summary>The redirect page (product.md §9, README "The redirect"); what Google leaves undocumented is configurable here.</summary>
+/// <summary>The redirect page (docs/gsp-rules.md §8, README "The redirect"); what Google leaves undocumented is configurable here.</summary>
 public sealed class RedirectOptions : IValidatableObject
 {
     public const string Section = "Redirect";

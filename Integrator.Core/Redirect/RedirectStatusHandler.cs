@@ -5,7 +5,7 @@ using Integrator.Core.Storage;
 namespace Integrator.Core.Redirect;
 
 /// <summary>
-/// getGeneratePaymentTokenRedirectStatus (product.md §9): the session's one result, <c>pending</c> while the customer
+/// getGeneratePaymentTokenRedirectStatus (docs/gsp-rules.md §8): the session's one result, <c>pending</c> while the customer
 /// may still finish. A session no browser can finish any more (<see cref="RedirectFlow.FinishableUntil"/>) ends here
 /// as userExitedPaymentFlow, with its complete notification, so that Google does not poll a pending result forever.
 /// </summary>

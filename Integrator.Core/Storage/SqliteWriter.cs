@@ -79,8 +79,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // No write slot, no connection, or a failed commit: nothing of this batch is durable. Writes already
-            // answered (refusals) keep their answer; the connection is opened afresh for the next batch.
+            // No write slot, no connection, or a failed commit: nothing of this batch is durable, and every write of it
+            // fails (none was answered before the commit); the connection is opened afresh for the next batch.
             foreach (var item in batch)
             {
                 item.Fail(e);
@@ -119,9 +119,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs each write under a savepoint of the batch's transaction. Every answer, a refusal's or a fault's too, waits
+    /// for the commit: a write that rolled back saw the uncommitted work of the writes before it, so its caller must
+    /// not read the database (on another connection) before that work is durable.
+    /// </summary>
     private static async Task RunItemsAsync(List<Item> batch, DbTx tx, DbTransaction transaction)
     {
-        var committed = new List<Item>(batch.Count);
+        var answers = new List<Action>(batch.Count);
         foreach (var item in batch)
         {
             if (item.CancellationToken.IsCancellationRequested)
@@ -140,26 +145,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
             {
                 // If the savepoint itself cannot be rolled back, SQLite has dropped the whole transaction: the batch fails.
                 await ExecuteAsync(tx, "ROLLBACK TO write; RELEASE write");
-                item.Fail(e);
+                answers.Add(() => item.Fail(e));
                 continue;
             }
 
-            if (commit)
-            {
-                await ExecuteAsync(tx, "RELEASE write");
-                committed.Add(item);
-            }
-            else
-            {
-                await ExecuteAsync(tx, "ROLLBACK TO write; RELEASE write");
-                item.Complete();
-            }
+            await ExecuteAsync(tx, commit ? "RELEASE write" : "ROLLBACK TO write; RELEASE write");
+            answers.Add(item.Complete);
         }
 
         await transaction.CommitAsync();
-        foreach (var item in committed)
+        foreach (var answer in answers)
         {
-            item.Complete();
+            answer();
         }
     }
 

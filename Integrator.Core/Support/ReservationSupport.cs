@@ -45,7 +45,8 @@ public sealed record NotificationSummary
 {
     public required string NotificationId { get; init; }
 
-    public required string CancelRequestId { get; init; }
+    /// <summary>The cancel request it reports on; none for a redirect's notification.</summary>
+    public string? CancelRequestId { get; init; }
 
     public required string Status { get; init; }
 

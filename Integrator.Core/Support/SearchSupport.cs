@@ -42,8 +42,13 @@ public sealed class SearchSupport(Database database)
         SELECT 'request', call_id, request_id, payment_integrator_account_id, reserve_funds_request_id
         FROM request_journal WHERE request_id = @Id OR call_id = @Id
         UNION ALL
-        SELECT 'notification', n.notification_id, n.cancel_request_id, n.payment_integrator_account_id, r.reserve_request_id
-        FROM outbox n JOIN reservations r ON r.reservation_id = n.reservation_id WHERE n.notification_id = @Id OR n.cancel_request_id = @Id
+        SELECT 'notification', n.notification_id, COALESCE(n.cancel_request_id, n.redirect_request_id), n.payment_integrator_account_id,
+               r.reserve_request_id
+        FROM outbox n LEFT JOIN reservations r ON r.reservation_id = n.reservation_id
+        WHERE n.notification_id = @Id OR n.cancel_request_id = @Id OR n.redirect_request_id = @Id
+        UNION ALL
+        SELECT 'redirect', redirect_request_id, redirect_request_id, payment_integrator_account_id, NULL
+        FROM redirect_sessions WHERE redirect_request_id = @Id
         UNION ALL
         SELECT 'statement', statement_row_id, statement_id, payment_integrator_account_id, NULL
         FROM remittance_statements WHERE statement_id = @Id OR statement_row_id = @Id

@@ -20,6 +20,7 @@ public sealed class FakeGoogle : IAsyncDisposable
     private readonly IMessageCodec _codec;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<ReceivedNotification> _received = new();
+    private readonly ConcurrentQueue<Uri> _callbacks = new();
     private readonly Task _loop;
     private int _calls;
 
@@ -28,6 +29,7 @@ public sealed class FakeGoogle : IAsyncDisposable
         Port = port;
         _codec = codec;
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/gsp/");
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/callback/");
         _listener.Start();
         _loop = Task.Run(AcceptAsync);
     }
@@ -40,6 +42,12 @@ public sealed class FakeGoogle : IAsyncDisposable
     public Func<int, int> Respond { get; set; } = _ => 200;
 
     public IReadOnlyList<ReceivedNotification> Received => [.. _received];
+
+    /// <summary>Where Google's redirect flow takes the customer's browser back to (a callbackUrl).</summary>
+    public string CallbackUrl => $"http://127.0.0.1:{Port}/callback/return?state=from-google";
+
+    /// <summary>Every browser hand-back that arrived at <see cref="CallbackUrl"/>, whole URL with its query.</summary>
+    public IReadOnlyList<Uri> Callbacks => [.. _callbacks];
 
     /// <summary>The remittance statements Google "holds", by statementId: what remittanceStatementDetails lists, in pages.</summary>
     public ConcurrentDictionary<string, FakeStatement> Statements { get; } = new();
@@ -79,6 +87,15 @@ public sealed class FakeGoogle : IAsyncDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        if (context.Request.Url!.AbsolutePath.StartsWith("/callback/", StringComparison.Ordinal))
+        {
+            _callbacks.Enqueue(context.Request.Url);
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.OutputStream.WriteAsync("<!DOCTYPE html><html lang=\"en\"><title>Google</title><h1>Back at Google</h1></html>"u8.ToArray());
+            context.Response.Close();
+            return;
+        }
+
         var call = Interlocked.Increment(ref _calls);
         using var buffer = new MemoryStream();
         await context.Request.InputStream.CopyToAsync(buffer);
@@ -108,6 +125,12 @@ public sealed class FakeGoogle : IAsyncDisposable
                 var header = new ResponseHeader { ResponseTimestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
                 IMessage response = path.Contains("/remittanceStatementDetails/", StringComparison.Ordinal)
                     ? Details(opened.Json, header)
+                    : path.Contains("/generatePaymentTokenRedirectCompleteNotification/", StringComparison.Ordinal)
+                        ? new GeneratePaymentTokenRedirectCompleteNotificationResponse
+                        {
+                            ResponseHeader = header,
+                            Result = new RedirectPaymentNotificationResult { Accepted = new Google.Protobuf.WellKnownTypes.Empty() },
+                        }
                     : path.Contains("/acceptRemittanceStatement/", StringComparison.Ordinal)
                         ? new AcceptRemittanceStatementResponse
                         {

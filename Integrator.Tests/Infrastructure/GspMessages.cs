@@ -81,5 +81,34 @@ public static class GspMessages
         },
     };
 
+    /// <summary>A GeneratePaymentTokenRedirectRequest as Google sends it to the redirect page (before sealing).</summary>
+    public static JsonObject Redirect(
+        string redirectRequestId, long now, long amountMicros = 25_000_000, string currency = "USD", string? googlePaymentToken = null,
+        string description = "Google Store purchase")
+    {
+        var request = new JsonObject
+        {
+            ["requestHeader"] = Header(redirectRequestId, now),
+            ["paymentIntegratorAccountId"] = AccountId,
+            ["transactionAmount"] = new JsonObject { ["amountMicros"] = amountMicros.ToString(CultureInfo.InvariantCulture), ["currencyCode"] = currency },
+            ["transactionDescription"] = description,
+            ["googleAccountDetails"] = new JsonObject { ["emailAddress"] = "example@gmail.com" },
+            ["shippingAddressType"] = "STORE",
+            ["customerPaymentHistorySignal"] = new JsonObject { ["positivePaymentHistory"] = new JsonObject() },
+        };
+        if (googlePaymentToken is not null)
+        {
+            request["googlePaymentToken"] = googlePaymentToken;
+        }
+
+        return request;
+    }
+
+    public static JsonObject RedirectStatus(string requestId, long now, string redirectRequestId) => new()
+    {
+        ["requestHeader"] = Header(requestId, now),
+        ["redirectRequestId"] = redirectRequestId,
+    };
+
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 }

@@ -119,6 +119,8 @@ public sealed class IntegratorApp : IAsyncDisposable
             ["Support:ApiKeys:0:Name"] = SupportKeyName,
             ["Support:ApiKeys:0:Key"] = SupportKey,
             ["Support:FailedKeysPerMinute"] = "1000",
+            // Hashing the seed's passcodes at the production cost would add seconds to every start.
+            ["Ledger:PasscodeHashIterations"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Integrator.Core.Security;
 using Integrator.Core.Storage;
 
 namespace Integrator.Tests.Infrastructure;
@@ -60,6 +61,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Storage__ConnectionString"] = database?.ConnectionString ?? $"Data Source={Path.Combine(folder, "integrator.db")}",
             ["Ledger__SeedFile"] = seed,
             ["Gsp__PaymentIntegratorAccountIds__0"] = GspMessages.AccountId,
+            ["Ledger__PasscodeHashIterations"] = "1000",
         };
         foreach (var (key, value) in settings)
         {
@@ -103,6 +105,19 @@ public sealed class ServerProcess : IAsyncDisposable
         return new GspResult((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.ToString());
     }
 
+    /// <summary>A request sealed by <paramref name="google"/> (Google's side in PGP mode); a sealed answer is opened.</summary>
+    public async Task<GspResult> PostAsync(string method, JsonNode body, IMessageCodec google)
+    {
+        using var content = new ByteArrayContent(google.Seal(Encoding.UTF8.GetBytes(body.ToJsonString())));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(google.ContentType);
+        using var response = await Client.PostAsync($"/redirect-payment-token-v1/{method}", content);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var type = response.Content.Headers.ContentType?.ToString();
+        var opened = MediaTypes.Is(type, MediaTypes.OctetStream) ? google.Open(bytes, type) : OpenedMessage.Success(bytes);
+        var raw = opened.Json is { } json ? Encoding.UTF8.GetString(json) : $"<answer could not be opened: {opened.Error!.CodeName}>";
+        return new GspResult((int)response.StatusCode, raw, type) { Body = bytes };
+    }
+
     /// <summary>SIGKILL: the process dies where it stands, as in a crash.</summary>
     public void Kill()
     {
@@ -133,8 +148,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                var echo = await PostAsync("echo", GspMessages.Echo(GspMessages.NewId("ready"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-                if (echo.Status == 200)
+                using var ready = await Client.GetAsync("/readyz");
+                if (ready.IsSuccessStatusCode)
                 {
                     return;
                 }

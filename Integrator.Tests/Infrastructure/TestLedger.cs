@@ -1,17 +1,32 @@
 namespace Integrator.Tests.Infrastructure;
 
-/// <summary>The ledger every test server starts with: one account per reserveFunds outcome.</summary>
+/// <summary>
+/// The ledger every test server starts with: one account per reserveFunds outcome, and customers for the redirect
+/// page (Ada holds the USD accounts that can pay, one that cannot and one over its limit; Bob the on-hold and closed
+/// ones; Eve nothing, the one to lock out).
+/// </summary>
 public static class TestLedger
 {
+    public const string Customer = "cust-ada";
+    public const string Passcode = "ada-passcode-7431";
+    public const string OtherCustomer = "cust-bob";
+    public const string OtherPasscode = "bob-passcode-2207";
+    public const string LockoutCustomer = "cust-eve";
+
     public const string SeedJson = """
         {
           "accounts": [
-            { "accountId": "acct-rich", "currencyCode": "USD", "balanceMicros": "1000000000000", "status": "ACTIVE" },
-            { "accountId": "acct-limited", "currencyCode": "USD", "balanceMicros": "1000000000", "status": "ACTIVE", "transactionLimitMicros": "100000000" },
-            { "accountId": "acct-poor", "currencyCode": "USD", "balanceMicros": "5000000", "status": "ACTIVE" },
-            { "accountId": "acct-on-hold", "currencyCode": "USD", "balanceMicros": "1000000000", "status": "ON_HOLD" },
-            { "accountId": "acct-closed", "currencyCode": "USD", "balanceMicros": "1000000000", "status": "CLOSED" },
-            { "accountId": "acct-inr", "currencyCode": "INR", "balanceMicros": "1000000000000", "status": "ACTIVE" }
+            { "accountId": "acct-rich", "currencyCode": "USD", "balanceMicros": "1000000000000", "status": "ACTIVE", "customerId": "cust-ada" },
+            { "accountId": "acct-limited", "currencyCode": "USD", "balanceMicros": "1000000000", "status": "ACTIVE", "transactionLimitMicros": "100000000", "customerId": "cust-ada" },
+            { "accountId": "acct-poor", "currencyCode": "USD", "balanceMicros": "5000000", "status": "ACTIVE", "customerId": "cust-ada" },
+            { "accountId": "acct-on-hold", "currencyCode": "USD", "balanceMicros": "1000000000", "status": "ON_HOLD", "customerId": "cust-bob" },
+            { "accountId": "acct-closed", "currencyCode": "USD", "balanceMicros": "1000000000", "status": "CLOSED", "customerId": "cust-bob" },
+            { "accountId": "acct-inr", "currencyCode": "INR", "balanceMicros": "1000000000000", "status": "ACTIVE", "customerId": "cust-ada" }
+          ],
+          "customers": [
+            { "customerId": "cust-ada", "name": "Ada Lovelace", "passcode": "ada-passcode-7431" },
+            { "customerId": "cust-bob", "name": "Bob Babbage", "passcode": "bob-passcode-2207" },
+            { "customerId": "cust-eve", "name": "Eve Example", "passcode": "eve-passcode-5150" }
           ],
           "paymentTokens": [
             { "googlePaymentToken": "tok-rich", "accountId": "acct-rich" },

@@ -1,0 +1,26 @@
+using Integrator.Core.Support;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Integrator.Api.SupportConsole;
+
+/// <summary>One redirect (account linking): where it stands, who linked which account, and its notification.</summary>
+public sealed class RedirectSessionModel(RedirectSupport redirects) : PageModel
+{
+    public string RedirectRequestId { get; private set; } = string.Empty;
+
+    public RedirectView? View { get; private set; }
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public async Task OnGetAsync(string redirectRequestId, CancellationToken ct)
+    {
+        RedirectRequestId = redirectRequestId;
+        var found = await redirects.GetAsync(redirectRequestId, ConsoleAuth.Actor(User), ct);
+        View = found.Value;
+        if (found.Error is { } error)
+        {
+            Errors = [error.Detail];
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+    }
+}

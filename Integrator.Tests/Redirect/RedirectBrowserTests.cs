@@ -1,0 +1,192 @@
+using Deque.AxeCore.Playwright;
+using Integrator.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Integrator.Tests.Redirect;
+
+/// <summary>
+/// The redirect page in a real browser (Debian's Chromium) against the real server in PGP mode: a customer signs in,
+/// chooses an account and approves or declines, and the browser lands on Google's callback with a redirectResponse
+/// that GnuPG, holding Google's key, opens and verifies.
+/// </summary>
+[NonParallelizable]
+public sealed class RedirectBrowserTests
+{
+    private RedirectServer _redirect = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _redirect = await RedirectServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Redirect__MaxFailedSignIns"] = "3",
+            ["Redirect__FailedSignInsPerMinute"] = "1000",
+            // Verbose, as an operator chasing a problem would run it: even then no secret may reach the log.
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
+        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await _redirect.DisposeAsync();
+    }
+
+    [Test]
+    public async Task ACustomerApprovesAndGoogleVerifiesSuccessThenTheTokenPays()
+    {
+        var redirectRequestId = GspMessages.NewId("rr");
+        var page = await NewPageAsync();
+        await page.GotoAsync(_redirect.Link(GspMessages.Redirect(redirectRequestId, Now(), amountMicros: 25_000_000)));
+
+        await Assertions.Expect(page.Locator(".amount")).ToHaveTextAsync("25.00 USD");
+        await Assertions.Expect(page.Locator(".description")).ToHaveTextAsync("Google Store purchase");
+        var violations = new List<string>();
+        await ScanAsync(page, "sign-in", violations);
+        await SignInAsync(page, TestLedger.Customer, TestLedger.Passcode);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Signed in as Ada Lovelace: choose the account" })).ToBeVisibleAsync();
+        Assert.That(await page.GetByRole(AriaRole.Radio).CountAsync(), Is.EqualTo(3), "Ada's three USD accounts, not her INR one");
+        await ScanAsync(page, "account choice", violations);
+        await page.GetByLabel("acct-rich").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        var handBack = await LandedAtGoogleAsync(page);
+        Assert.Multiple(() =>
+        {
+            Assert.That(handBack.GpgStatus, Does.Contain("[GNUPG:] DECRYPTION_OKAY"));
+            Assert.That(handBack.GpgStatus, Does.Contain("[GNUPG:] VALIDSIG"), "signed with our key");
+            Assert.That(handBack.Result, Is.EqualTo("success"));
+            Assert.That(handBack.Response["redirectRequestId"]!.GetValue<string>(), Is.EqualTo(redirectRequestId));
+            Assert.That(handBack.RedirectRequestId, Is.EqualTo(redirectRequestId));
+            Assert.That(handBack.PaymentIntegratorAccountId, Is.EqualTo(GspMessages.AccountId));
+            Assert.That(handBack.State, Is.EqualTo("from-google"), "callbackUrl's own query is kept");
+            Assert.That(violations, Is.Empty);
+        });
+
+        // No googlePaymentToken in the request: the redirectRequestId is the token now bound to acct-rich.
+        var reserve = await _redirect.Server.PostAsync(
+            "reserveFunds", GspMessages.Reserve(GspMessages.NewId("reserve"), Now(), 10_000_000, token: redirectRequestId), _redirect.GoogleSide);
+        reserve.AssertStatus(200);
+        Assert.That(reserve.Field("result"), Is.EqualTo("SUCCESS"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "redirect-google.png") });
+    }
+
+    [TestCase(TestLedger.Customer, TestLedger.Passcode, "acct-poor", 50_000_000, "insufficientFunds")]
+    [TestCase(TestLedger.Customer, TestLedger.Passcode, "acct-limited", 200_000_000, "chargeExceedsTransactionLimit")]
+    [TestCase(TestLedger.OtherCustomer, TestLedger.OtherPasscode, "acct-on-hold", 10_000_000, "accountOnHold")]
+    public async Task AnAccountThatCannotPayIsTheDeclineReserveFundsWouldGive(string customer, string passcode, string account, long amountMicros, string decline)
+    {
+        var redirectRequestId = GspMessages.NewId("rr");
+        var page = await NewPageAsync();
+        await page.GotoAsync(_redirect.Link(GspMessages.Redirect(redirectRequestId, Now(), amountMicros)));
+        await SignInAsync(page, customer, passcode);
+        await page.GetByLabel(account).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        var handBack = await LandedAtGoogleAsync(page);
+        Assert.That(handBack.Result, Is.EqualTo(decline));
+        var reserve = await _redirect.Server.PostAsync(
+            "reserveFunds", GspMessages.Reserve(GspMessages.NewId("reserve"), Now(), 1_000_000, token: redirectRequestId), _redirect.GoogleSide);
+        reserve.AssertError(404, "INVALID_IDENTIFIER");
+    }
+
+    [Test]
+    public async Task ACustomerWhoDeclinesGoesBackAsUserExitedPaymentFlow()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(_redirect.Link(GspMessages.Redirect(GspMessages.NewId("rr"), Now())));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Decline and return to Google" }).ClickAsync();
+
+        Assert.That((await LandedAtGoogleAsync(page)).Result, Is.EqualTo("userExitedPaymentFlow"));
+    }
+
+    [Test]
+    public async Task AWrongPasscodeIsRefusedAndTooManyLockTheCustomerOut()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(_redirect.Link(GspMessages.Redirect(GspMessages.NewId("rr"), Now())));
+
+        var wrong = await SignInAsync(page, TestLedger.Customer, "not-the-passcode");
+        Assert.That(wrong, Is.EqualTo(401));
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The customer ID or passcode is not right. Check them and try again.");
+        await Assertions.Expect(page.GetByLabel("Passcode")).ToHaveValueAsync(string.Empty);
+        Assert.That(await SignInAsync(page, TestLedger.Customer, TestLedger.Passcode), Is.EqualTo(200), "a wrong attempt does not block the right one");
+
+        var locked = await NewPageAsync();
+        await locked.GotoAsync(_redirect.Link(GspMessages.Redirect(GspMessages.NewId("rr"), Now())));
+        for (var i = 0; i < 3; i++)
+        {
+            await SignInAsync(locked, TestLedger.LockoutCustomer, "guess-" + i);
+        }
+
+        Assert.That(await SignInAsync(locked, TestLedger.LockoutCustomer, "eve-passcode-5150"), Is.EqualTo(429), "locked even with the right passcode");
+        await Assertions.Expect(locked.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked until");
+    }
+
+    [Test]
+    public async Task NoPasscodeTokenOrDecryptedPayloadReachesTheLog()
+    {
+        const string Description = "Unmistakable-description-4f1c";
+        var token = GspMessages.NewId("gpt-secret");
+        var redirectRequestId = GspMessages.NewId("rr");
+        var page = await NewPageAsync();
+        await page.GotoAsync(_redirect.Link(GspMessages.Redirect(redirectRequestId, Now(), googlePaymentToken: token, description: Description)));
+        await SignInAsync(page, TestLedger.Customer, TestLedger.Passcode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        Assert.That((await LandedAtGoogleAsync(page)).Result, Is.EqualTo("success"));
+        (await _redirect.Server.PostAsync("reserveFunds", GspMessages.Reserve(GspMessages.NewId("reserve"), Now(), token: token), _redirect.GoogleSide))
+            .AssertStatus(200);
+
+        var log = _redirect.Server.Output;
+        Assert.Multiple(() =>
+        {
+            Assert.That(log, Does.Contain("Redirect").And.Contain("ended: success"), "the log does tell the story");
+            Assert.That(log, Does.Not.Contain(TestLedger.Passcode));
+            Assert.That(log, Does.Not.Contain(token));
+            Assert.That(log, Does.Not.Contain(redirectRequestId), "without a googlePaymentToken it would be the token");
+            Assert.That(log, Does.Not.Contain(Description));
+            Assert.That(log, Does.Not.Contain("example@gmail.com"));
+        });
+    }
+
+    private async Task<IPage> NewPageAsync() => await (await _browser.NewContextAsync()).NewPageAsync();
+
+    /// <summary>Fills the sign-in form and returns the status of the answer.</summary>
+    private static async Task<int> SignInAsync(IPage page, string customerId, string passcode)
+    {
+        await page.GetByLabel("Customer ID").FillAsync(customerId);
+        await page.GetByLabel("Passcode").FillAsync(passcode);
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            r => r.Url.Contains("handler=SignIn", StringComparison.Ordinal));
+        return response.Status;
+    }
+
+    private async Task<HandBack> LandedAtGoogleAsync(IPage page)
+    {
+        await page.WaitForURLAsync(url => url.StartsWith($"http://127.0.0.1:{_redirect.Google.Port}/callback/", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Back at Google" })).ToBeVisibleAsync();
+        return _redirect.Open(new Uri(page.Url));
+    }
+
+    private static async Task ScanAsync(IPage page, string what, List<string> violations)
+    {
+        var result = await page.RunAxe();
+        Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {what}");
+        violations.AddRange(result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help}"));
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}
