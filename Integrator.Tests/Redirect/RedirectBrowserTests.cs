@@ -78,7 +78,27 @@ public sealed class RedirectBrowserTests
             "reserveFunds", GspMessages.Reserve(GspMessages.NewId("reserve"), Now(), 10_000_000, token: redirectRequestId), _redirect.GoogleSide);
         reserve.AssertStatus(200);
         Assert.That(reserve.Field("result"), Is.EqualTo("SUCCESS"));
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "redirect-google.png") });
+
+        // Support finds it by its id, and by the token it bound (posted, never in a URL).
+        var console = await ConsoleBrowser.SignedInPageAsync(_browser, _redirect.BaseUrl, "dev-support-key-not-for-production");
+        await console.GotoAsync($"{_redirect.BaseUrl}/console/search");
+        await console.GetByLabel("Any id").FillAsync(redirectRequestId);
+        await console.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(console.Locator("tbody")).ToContainTextAsync("redirect");
+        await console.GetByLabel("A payment token").FillAsync(redirectRequestId);
+        await console.GetByRole(AriaRole.Button, new() { Name = "Find the redirect" }).ClickAsync();
+        Assert.That(console.Url, Does.Not.Contain(redirectRequestId), "the token stays out of the address");
+        await console.GetByRole(AriaRole.Link, new() { Name = redirectRequestId }).ClickAsync();
+        await Assertions.Expect(console.Locator(".state")).ToHaveTextAsync("FINISHED");
+        await Assertions.Expect(console.Locator(".result")).ToHaveTextAsync("success");
+        await Assertions.Expect(console.Locator(".facts")).ToContainTextAsync("acct-rich");
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await console.ReloadAsync();
+                return (await console.Locator("table").TextContentAsync())?.Contains("DELIVERED", StringComparison.Ordinal) == true;
+            },
+            "the complete notification shown as delivered");
     }
 
     [TestCase(TestLedger.Customer, TestLedger.Passcode, "acct-poor", 50_000_000, "insufficientFunds")]

@@ -355,15 +355,7 @@ public sealed partial class ConsoleTests
         return page!["items"]!.AsArray().FirstOrDefault(n => n!["cancelRequestId"]!.GetValue<string>() == cancelId);
     }
 
-    private async Task<IPage> SignedInPageAsync(string key)
-    {
-        var page = await (await _browser.NewContextAsync()).NewPageAsync();
-        await page.GotoAsync($"{BaseUrl}/console/sign-in");
-        await page.GetByLabel("Your support key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What needs attention" })).ToBeVisibleAsync();
-        return page;
-    }
+    private Task<IPage> SignedInPageAsync(string key) => ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, key);
 
     private async Task<string> ReserveAsync()
     {
