@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace Integrator.Conformance;
+
+/// <summary>
+/// What every check shares: the target, Google's client, and the rule it checks — its NUnit description, in an
+/// integrator's words, which is also the start of every failure message and the row of the report.
+/// </summary>
+public abstract class Check
+{
+    protected static Target Target => Target.Current;
+
+    protected static GspClient Client => Conformance.Client;
+
+    protected static Accounts Accounts => Target.Accounts;
+
+    /// <summary>The rule the running check states (its Description).</summary>
+    protected static string Rule => TestContext.CurrentContext.Test.Properties.Get("Description") as string ?? TestContext.CurrentContext.Test.Name;
+
+    [TearDown]
+    public void RecordResult() =>
+        Conformance.Record(Rule, TestContext.CurrentContext.Result.Outcome, TestContext.CurrentContext.Result.Message);
+
+    /// <summary>Fails the check, citing its rule and what the target did instead.</summary>
+    protected static void Expect(bool holds, string whatHappened)
+    {
+        if (!holds)
+        {
+            Assert.Fail($"Rule: {Rule}. {whatHappened}");
+        }
+    }
+
+    protected static void ExpectStatus(GspAnswer answer, int status, string? errorCode = null) =>
+        Expect(
+            answer.Status == status && (errorCode is null || answer.ErrorCode == errorCode),
+            $"Expected HTTP {status}{(errorCode is null ? string.Empty : " " + errorCode)}, got {answer}.");
+
+    protected static void ExpectResult(GspAnswer answer, string result) =>
+        Expect(answer.Status == 200 && answer.Field("result") == result, $"Expected HTTP 200 with result {result}, got {answer}.");
+
+    /// <summary>A replay is the first answer again, byte for byte but for responseHeader.responseTimestamp.</summary>
+    protected static void ExpectSameBody(GspAnswer first, GspAnswer replay) =>
+        Expect(
+            replay.Status == first.Status && replay.WithoutTimestamp() == first.WithoutTimestamp(),
+            $"First answer {first}; the retry got {replay}.");
+
+    protected static Task<GspAnswer> PostAsync(string method, JsonNode request, Sealing? sealing = null) =>
+        Client.PostAsync(method, request, sealing);
+
+    /// <summary>A reservation on the funded account; returns its reserveFunds requestId.</summary>
+    protected static async Task<string> ReserveAsync(long? amountMicros = null)
+    {
+        var requestId = Messages.NewId("reserve");
+        var account = amountMicros is { } amount ? Accounts.Funded with { AmountMicros = amount } : Accounts.Funded;
+        var answer = await PostAsync("reserveFunds", Messages.Reserve(requestId, account, Accounts.CurrencyCode));
+        if (answer.Status != 200 || answer.Field("result") != "SUCCESS")
+        {
+            Assert.Inconclusive($"The funded account could not reserve ({answer}); check {Target.Prefix}ACCOUNTS.");
+        }
+
+        return requestId;
+    }
+
+    /// <summary>A reserved and captured amount; returns the capture's requestId.</summary>
+    protected static async Task<string> CaptureAsync(long amountMicros)
+    {
+        var reserve = await ReserveAsync(amountMicros);
+        var captureId = Messages.NewId("capture");
+        var answer = await PostAsync("captureFundsReservation", Messages.Capture(captureId, reserve, amountMicros));
+        if (answer.Status != 200 || answer.Field("result") != "SUCCESS")
+        {
+            Assert.Inconclusive($"A reservation of the funded account could not be captured ({answer}).");
+        }
+
+        return captureId;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Integrator.Conformance;
+
+/// <summary>Well-formed GSP v1 requests as Google sends them; checks change or remove fields to make bad ones.</summary>
+public static class Messages
+{
+    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    public static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public static JsonObject Header(string requestId, long? timestamp = null, int major = 1) => new()
+    {
+        ["protocolVersion"] = new JsonObject { ["major"] = major, ["minor"] = 0, ["revision"] = 0 },
+        ["requestId"] = requestId,
+        ["requestTimestamp"] = (timestamp ?? Now).ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static JsonObject Echo(string requestId) => new() { ["requestHeader"] = Header(requestId), ["clientMessage"] = "conformance" };
+
+    public static JsonObject Reserve(string requestId, TestAccount account, string currency, string? accountId = null) => new()
+    {
+        ["requestHeader"] = Header(requestId),
+        ["paymentIntegratorAccountId"] = accountId ?? Target.Current.AccountId,
+        ["googlePaymentToken"] = account.GooglePaymentToken,
+        ["transactionDescription"] = "Conformance kit",
+        ["currencyCode"] = currency,
+        ["amount"] = account.AmountMicros.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static JsonObject Capture(string requestId, string reserveRequestId, long amountMicros) => new()
+    {
+        ["requestHeader"] = Header(requestId),
+        ["paymentIntegratorAccountId"] = Target.Current.AccountId,
+        ["reserveFundsRequestId"] = reserveRequestId,
+        ["amount"] = amountMicros.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static JsonObject Cancel(string requestId, string reserveRequestId) => new()
+    {
+        ["requestHeader"] = Header(requestId),
+        ["paymentIntegratorAccountId"] = Target.Current.AccountId,
+        ["reserveFundsRequestId"] = reserveRequestId,
+    };
+
+    public static JsonObject Refund(string requestId, string captureRequestId, long amountMicros, string currency) => new()
+    {
+        ["requestHeader"] = Header(requestId),
+        ["paymentIntegratorAccountId"] = Target.Current.AccountId,
+        ["captureRequestId"] = captureRequestId,
+        ["currencyCode"] = currency,
+        ["refundAmount"] = amountMicros.ToString(CultureInfo.InvariantCulture),
+    };
+}
