@@ -5,14 +5,6 @@ using System.Text.Json.Nodes;
 
 namespace Integrator.Conformance;
 
-/// <summary>One cancelFundsReservationResultNotification as Google received it, and what the kit answered.</summary>
-public sealed record ReceivedNotification(DateTimeOffset At, string Path, JsonNode? Body, int AnsweredStatus)
-{
-    public string? RequestId => Body?["requestHeader"]?["requestId"]?.GetValue<string>();
-
-    public string? CancelRequestId => Body?["cancelFundsReservationRequestId"]?.GetValue<string>();
-}
-
 /// <summary>
 /// Google's notification endpoint, played by the kit on 127.0.0.1:{CONFORMANCE_NOTIFICATION_PORT}/gsp/: opens what
 /// the target sends (authenticated as the target's, in PGP mode), records it, and answers SUCCESS, or 503 for the

@@ -7,9 +7,6 @@ using Org.BouncyCastle.Security;
 
 namespace Integrator.Conformance;
 
-/// <summary>A key that signs (its private part) and the public key it is known by.</summary>
-public sealed record SigningKey(PgpPrivateKey PrivateKey, PgpPublicKey PublicKey);
-
 /// <summary>
 /// OpenPGP as Google uses it for GSP (BouncyCastle, independent of the target's code): sign with SHA-384, encrypt with
 /// AES-256 and an integrity packet (<c>gpg --sign --digest-algo SHA384 --encrypt --cipher-algo AES256</c>), and the

@@ -20,8 +20,6 @@ public static class RedirectResults
     public const string UserExitedPaymentFlow = "userExitedPaymentFlow";
     public const string RiskDeclined = "riskDeclined";
 
-    public static bool IsDecline(string result) => result is not (Pending or Success);
-
     public static GeneratePaymentTokenRedirectResult ToMessage(string result)
     {
         var message = new GeneratePaymentTokenRedirectResult();

@@ -10,9 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Redirect;
 
-/// <summary>What the browser brought: the page's whole URL length and its two query parameters.</summary>
-public sealed record RedirectArrival(int UrlLength, string? RedirectRequest, string? CallbackUrl);
-
 /// <summary>
 /// The redirect of docs/gsp-rules.md §8, step by step, for the redirect page: a customer's browser arrives with Google's sealed
 /// request (opened, checked and kept as a session per redirectRequestId), the customer signs in, chooses an account

@@ -125,7 +125,14 @@ public sealed class RedirectBrowserTests
     {
         var page = await NewPageAsync();
         await page.GotoAsync(_redirect.Link(GspMessages.Redirect(GspMessages.NewId("rr"), Now())));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Decline and return to Google" }).ClickAsync();
+        var declined = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Decline and return to Google" }).ClickAsync(),
+            r => r.Url.Contains("handler=Decline", StringComparison.Ordinal));
+
+        if (declined.Status != 303)
+        {
+            Assert.Fail($"Declining answered {declined.Status}: {await declined.TextAsync()}");
+        }
 
         Assert.That((await LandedAtGoogleAsync(page)).Result, Is.EqualTo("userExitedPaymentFlow"));
     }
@@ -194,7 +201,17 @@ public sealed class RedirectBrowserTests
 
     private async Task<HandBack> LandedAtGoogleAsync(IPage page)
     {
-        await page.WaitForURLAsync(url => url.StartsWith($"http://127.0.0.1:{_redirect.Google.Port}/callback/", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(
+                url => url.StartsWith($"http://127.0.0.1:{_redirect.Google.Port}/callback/", StringComparison.Ordinal), new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            var log = _redirect.Server.Output;
+            Assert.Fail($"The browser never reached Google's callback; it is at {page.Url}:\n{await page.ContentAsync()}\nServer log:\n{log[Math.Max(0, log.Length - 4000)..]}");
+        }
+
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Back at Google" })).ToBeVisibleAsync();
         return _redirect.Open(new Uri(page.Url));
     }

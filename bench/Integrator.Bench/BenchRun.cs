@@ -14,7 +14,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
     public const int Rounds = 5;
     private const string AccountId = "InvisiCashUSA_USD";
 
-    private static readonly string Seed = """
+    public static readonly string Seed = """
         { "accounts": [ { "accountId": "acct-bench", "currencyCode": "USD", "balanceMicros": "9000000000000000", "status": "ACTIVE" } ],
           "paymentTokens": [ { "googlePaymentToken": "tok-bench", "accountId": "acct-bench" } ] }
         """;
@@ -36,12 +36,14 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         var plaintext = only.Contains("none") ? await ModeAsync(MessageSecurityMode.None, ceilings) : null;
         var pgp = only.Contains("pgp") ? await ModeAsync(MessageSecurityMode.Pgp, ceilings) : null;
         var history = only.Contains("history") ? await HistoryAsync() : null;
+        var postgres = only.Contains("postgres") ? await PostgresAsync() : null;
 
         _report.Ceilings(ceilings);
         _report.Scenarios(plaintext, pgp);
         _report.History(history);
+        _report.Postgres(postgres);
         _report.WarmUps();
-        _report.Targets(plaintext, pgp, history);
+        _report.Targets(plaintext, pgp, history, postgres);
         Console.WriteLine($"\nTotal time: {total.Elapsed.TotalSeconds:N0} s.");
         return 0;
     }
@@ -161,6 +163,18 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         }
     }
 
+    /// <summary>PostgreSQL (<c>INTEGRATOR_BENCH_POSTGRES</c>): instance scaling and history, or a note saying how to run it.</summary>
+    private async Task<PostgresResults?> PostgresAsync()
+    {
+        if (Environment.GetEnvironmentVariable("INTEGRATOR_BENCH_POSTGRES") is not { Length: > 0 } admin)
+        {
+            Console.WriteLine("\nPostgreSQL skipped: set INTEGRATOR_BENCH_POSTGRES to a connection string whose user may create databases.");
+            return null;
+        }
+
+        return await new PostgresBench(admin, work, quick, WarmUpAsync).RunAsync();
+    }
+
     private static async Task<Dictionary<string, string>> ServerEnvironmentAsync(string folder, string database)
     {
         var seed = Path.Combine(folder, "seed.json");
@@ -247,6 +261,12 @@ internal sealed class RoundSet(Check check)
     public async Task<double> RunAsync(LoadGenerator load, string path, IReadOnlyList<byte[]> bodies, double? ceiling)
     {
         var (run, samples) = await load.ClosedLoopAsync(path, bodies);
+        Add(run, samples.Values, ceiling);
+        return run.RequestsPerSecond;
+    }
+
+    private void Add(LoadRun run, IEnumerable<byte[]> samples, double? ceiling)
+    {
         _runs.Add(run);
         if (ceiling is { } rate)
         {
@@ -254,14 +274,30 @@ internal sealed class RoundSet(Check check)
             _ratios.Add(run.RequestsPerSecond / rate);
         }
 
-        foreach (var sample in samples.Values)
+        foreach (var sample in samples)
         {
             // Answers are opened and checked after the timed phase, so the client's crypto does not compete with the server.
             _wrong += check.Workload.Verify(sample, check.Field, check.Value) ? 0 : 1;
             _verified++;
         }
+    }
 
-        return run.RequestsPerSecond;
+    /// <summary>
+    /// One round spread round-robin over several instances, sent to all at once: every request counts, over the time of
+    /// the slowest instance; server CPU is that of all instances together.
+    /// </summary>
+    public async Task RunSpreadAsync(IReadOnlyList<LoadGenerator> loads, string path, IReadOnlyList<byte[]> bodies, double ceiling)
+    {
+        var parts = await Task.WhenAll(loads.Select((load, i) => load.ClosedLoopAsync(path, bodies.Where((_, n) => n % loads.Count == i).ToList())));
+        var requests = parts.Sum(p => p.Run.Requests);
+        var run = new LoadRun(
+            requests,
+            parts.Max(p => p.Run.Seconds),
+            [.. parts.SelectMany(p => p.Run.LatenciesMs)],
+            parts.Sum(p => p.Run.Failures),
+            parts.Sum(p => p.Run.ServerCpuMsPerRequest * p.Run.Requests) / requests,
+            parts.Max(p => p.Run.PeakRssBytes));
+        Add(run, parts.SelectMany(p => p.Samples.Values), ceiling);
     }
 
     /// <summary>Throughput, CPU and the ratio to the ceiling are the rounds' medians; latencies are those of every request.</summary>

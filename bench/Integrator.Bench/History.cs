@@ -42,7 +42,7 @@ internal static class History
         for (var i = 0; i < count; i++)
         {
             var request = Request(i, accountId);
-            var body = $$"""{ "responseHeader": { "responseTimestamp": "{{now - i}}" }, "result": "SUCCESS" }""";
+            var body = Body(now - i);
             Set(record, ("$a", accountId), ("$r", request.RequestHeader.RequestId), ("$m", Method), ("$f", Fingerprint.Of(Method, request)), ("$b", body), ("$t", now - i));
             record.ExecuteNonQuery();
             Set(journal, ("$c", Guid.NewGuid().ToString("N")), ("$t", now - i), ("$m", Method), ("$a", accountId), ("$r", request.RequestHeader.RequestId),
@@ -53,6 +53,41 @@ internal static class History
         tx.Commit();
         return path;
     }
+
+    /// <summary>The same history in a migrated PostgreSQL database, written with COPY.</summary>
+    public static async Task FillAsync(PostgresDialect dialect, int count, string accountId)
+    {
+        await using var connection = (Npgsql.NpgsqlConnection)dialect.CreateConnection();
+        await connection.OpenAsync();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using (var records = await connection.BeginBinaryImportAsync(
+            "COPY idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var request = Request(i, accountId);
+                await records.WriteRowAsync(default, accountId, request.RequestHeader.RequestId, Method, Fingerprint.Of(Method, request), Body(now - i), now - i);
+            }
+
+            await records.CompleteAsync();
+        }
+
+        await using var journal = await connection.BeginBinaryImportAsync("""
+            COPY request_journal (call_id, received_at, method, payment_integrator_account_id, request_id, reserve_funds_request_id,
+                                  outcome, request_json, http_status, response_body) FROM STDIN (FORMAT BINARY)
+            """);
+        for (var i = 0; i < count; i++)
+        {
+            var request = Request(i, accountId);
+            await journal.WriteRowAsync(
+                default, Guid.NewGuid().ToString("N"), now - i, Method, accountId, request.RequestHeader.RequestId, request.ReserveFundsRequestId,
+                "EXECUTED", GspJson.Format(request), 200, Body(now - i));
+        }
+
+        await journal.CompleteAsync();
+    }
+
+    private static string Body(long timestamp) => $$"""{ "responseHeader": { "responseTimestamp": "{{timestamp}}" }, "result": "SUCCESS" }""";
 
     /// <summary>The n-th stored cancel, as Google would send it again.</summary>
     public static CancelFundsReservationRequest Request(int n, string accountId) => new()

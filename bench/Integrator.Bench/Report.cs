@@ -100,6 +100,36 @@ internal sealed class Report
         Console.WriteLine($"| {N(history.LargeStored)} | {Mb(history.LargeBytes)} | {N(history.Large.RequestsPerSecond)} | {N(history.Large.ServerCpuMsPerRequest, 3)} ms | {N(history.Large.Percentile(0.99), 1)} ms | {Percent(history.Large.Ratio!.Value)} |");
     }
 
+    public void Postgres(PostgresResults? postgres)
+    {
+        if (postgres is null)
+        {
+            return;
+        }
+
+        Console.WriteLine("\n## PostgreSQL: instances on one database (plaintext, load spread round-robin; each round right after a ceiling round)\n");
+        Console.WriteLine("| instances | scenario | req/s | p50 | p99 | server CPU/req (all instances) | ceiling (bare transactions, same writes, 32 connections) | ratio to it | ratio to 1 instance | failed |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var one = postgres.Scaling[0];
+        foreach (var s in postgres.Scaling)
+        {
+            Row(s.Instances, "(a) first cancel", s.First, s.FirstCeiling, one.First);
+            Row(s.Instances, "(b) replay", s.Replay, s.ReplayCeiling, one.Replay);
+        }
+
+        var h = postgres.History;
+        Console.WriteLine("\n## PostgreSQL: replay cost against history (rounds of the two alternate)\n");
+        Console.WriteLine("| stored completed requests | database | replay req/s | server CPU/req | p99 | ratio to the smaller history |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {N(h.SmallStored)} | {Mb(h.SmallBytes)} | {N(h.Small.RequestsPerSecond)} | {N(h.Small.ServerCpuMsPerRequest, 3)} ms | {N(h.Small.Percentile(0.99), 1)} ms | 100 % |");
+        Console.WriteLine($"| {N(h.LargeStored)} | {Mb(h.LargeBytes)} | {N(h.Large.RequestsPerSecond)} | {N(h.Large.ServerCpuMsPerRequest, 3)} ms | {N(h.Large.Percentile(0.99), 1)} ms | {Percent(h.Large.Ratio!.Value)} |");
+
+        static void Row(int instances, string scenario, Measured m, double ceiling, Measured single) =>
+            Console.WriteLine(
+                $"| {instances} | {scenario} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.ServerCpuMsPerRequest, 3)} ms " +
+                $"| {N(ceiling)} tx/s | {Percent(m.Ratio!.Value)} | {Percent(m.RequestsPerSecond / single.RequestsPerSecond)} | {m.Failures} |");
+    }
+
     public void WarmUps()
     {
         Console.WriteLine("\n## Warm-up before timing (rounds of the server's own requests until tiered JIT is quiet)\n");
@@ -108,7 +138,7 @@ internal sealed class Report
         _warmUps.ForEach(Console.WriteLine);
     }
 
-    public void Targets(ModeResults? plaintext, ModeResults? pgp, HistoryResults? history)
+    public void Targets(ModeResults? plaintext, ModeResults? pgp, HistoryResults? history, PostgresResults? postgres)
     {
         Console.WriteLine("\n## Targets\n");
         Console.WriteLine("| target | figure | holds |");
@@ -127,6 +157,12 @@ internal sealed class Report
         if (history is not null)
         {
             Target($"replay at {N(history.LargeStored)} stored ≥ {Percent(HistoryTarget)} of at {N(history.SmallStored)}", history.Large.Ratio!.Value, HistoryTarget);
+        }
+
+        if (postgres is not null)
+        {
+            var h = postgres.History;
+            Target($"PostgreSQL: replay at {N(h.LargeStored)} stored ≥ {Percent(HistoryTarget)} of at {N(h.SmallStored)}", h.Large.Ratio!.Value, HistoryTarget);
         }
 
         var modes = new[] { plaintext, pgp }.OfType<ModeResults>().ToList();

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using Integrator.Core.Security;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Integrator.Bench;
+
+/// <summary>One instance count's figures on PostgreSQL, each beside the ceiling rounds run right before its rounds.</summary>
+internal sealed record ScalingResults(int Instances, Measured First, double FirstCeiling, Measured Replay, double ReplayCeiling);
+
+internal sealed record PostgresResults(IReadOnlyList<ScalingResults> Scaling, HistoryResults History);
+
+/// <summary>
+/// The production engine: first cancels and replays with 1, 2 and 3 server instances on one PostgreSQL database (the
+/// load spread round-robin over them, as a load balancer would), each round right after a round of its ceiling — bare
+/// transactions with the same row writes, from as many connections as the client keeps in flight — and replay cost
+/// against 10 k and 1 M (quick: 100 k) stored requests. Needs <c>INTEGRATOR_BENCH_POSTGRES</c>, a connection string
+/// whose user may create databases; each measurement gets a database of its own, dropped afterwards.
+/// </summary>
+internal sealed class PostgresBench(string adminConnectionString, string work, bool quick, Func<string, BenchServer, Func<Task>, Task> warmUp)
+{
+    private const string AccountId = "InvisiCashUSA_USD";
+
+    private readonly List<string> _databases = [];
+
+    public async Task<PostgresResults> RunAsync()
+    {
+        try
+        {
+            var scaling = new List<ScalingResults>();
+            foreach (var instances in new[] { 1, 2, 3 })
+            {
+                scaling.Add(await ScalingAsync(instances));
+            }
+
+            return new PostgresResults(scaling, await HistoryAsync());
+        }
+        finally
+        {
+            foreach (var database in _databases)
+            {
+                await ExecuteAsync(adminConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            }
+        }
+    }
+
+    private async Task<ScalingResults> ScalingAsync(int instances)
+    {
+        var connectionString = await CreateDatabaseAsync($"scale{instances}");
+        var servers = new List<(BenchServer Server, LoadGenerator Load)>();
+        try
+        {
+            for (var i = 0; i < instances; i++)
+            {
+                var server = await BenchServer.StartIntegratorAsync(await EnvironmentAsync(connectionString, $"scale{instances}-{i}"));
+                servers.Add((server, new LoadGenerator(server, "application/json")));
+            }
+
+            var workload = new Workload(new PlaintextCodec(), AccountId);
+            foreach (var (server, load) in servers)
+            {
+                await warmUp($"Integrator on PostgreSQL, {instances} instance(s)", server, async () =>
+                {
+                    var cancels = workload.Cancels(await ReserveAsync(servers, workload, 300));
+                    await load.ClosedLoopAsync(Route, cancels, sampleEvery: int.MaxValue);
+                    await load.ClosedLoopAsync(Route, cancels, sampleEvery: int.MaxValue);
+                });
+            }
+
+            var perRound = quick ? 1000 : 3000;
+            var check = new Check(workload, "result", "SUCCESS");
+            var firstCancels = workload.Cancels(await ReserveAsync(servers, workload, BenchRun.Rounds * perRound));
+            var (first, firstCeiling) = await RoundsAsync(servers, firstCancels, perRound, check, () => CeilingAsync(connectionString, FirstCancel, perRound));
+            var replays = Enumerable.Range(0, BenchRun.Rounds * perRound * 2).Select(i => firstCancels[i % firstCancels.Length]).ToList();
+            var (replay, replayCeiling) = await RoundsAsync(servers, replays, perRound * 2, check, () => CeilingAsync(connectionString, Replay, perRound * 2));
+            return new ScalingResults(instances, first, firstCeiling, replay, replayCeiling);
+        }
+        finally
+        {
+            foreach (var (server, load) in servers)
+            {
+                load.Dispose();
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Replays on databases already holding 10 k and 1 M completed cancels; their rounds alternate.</summary>
+    private async Task<HistoryResults> HistoryAsync()
+    {
+        var sizes = new[] { 10_000, quick ? 100_000 : 1_000_000 };
+        var servers = new List<(int Stored, BenchServer Server, LoadGenerator Load, Random Random)>();
+        try
+        {
+            foreach (var stored in sizes)
+            {
+                var connectionString = await CreateDatabaseAsync($"history{stored}");
+                await History.FillAsync(new PostgresDialect(connectionString, TimeSpan.FromSeconds(5)), stored, AccountId);
+                var server = await BenchServer.StartIntegratorAsync(await EnvironmentAsync(connectionString, $"history{stored}"));
+                servers.Add((stored, server, new LoadGenerator(server, "application/json"), new Random(stored)));
+            }
+
+            List<byte[]> Replays(int stored, Random random, int count) =>
+                Enumerable.Range(0, count).Select(_ => History.Json(History.Request(random.Next(stored), AccountId))).ToList();
+            foreach (var (stored, server, load, random) in servers)
+            {
+                await warmUp($"Integrator on PostgreSQL, {stored:N0} stored", server, () => load.ClosedLoopAsync(Route, Replays(stored, random, 4000), sampleEvery: int.MaxValue));
+            }
+
+            var size = quick ? 4000 : 10_000;
+            var (small, large) = (servers[0], servers[1]);
+            var check = new Check(new Workload(new PlaintextCodec(), AccountId), "result", "SUCCESS");
+            var smallBodies = Replays(small.Stored, small.Random, BenchRun.Rounds * size);
+            var largeBodies = Replays(large.Stored, large.Random, BenchRun.Rounds * size);
+            var smallRounds = new RoundSet(check);
+            var largeRounds = new RoundSet(check);
+            for (var round = 0; round < BenchRun.Rounds; round++)
+            {
+                var baseline = await smallRounds.RunAsync(small.Load, Route, smallBodies.Skip(round * size).Take(size).ToList(), null);
+                await largeRounds.RunAsync(large.Load, Route, largeBodies.Skip(round * size).Take(size).ToList(), baseline);
+            }
+
+            return new HistoryResults(small.Stored, await SizeAsync(0), smallRounds.Summary(), large.Stored, await SizeAsync(1), largeRounds.Summary());
+        }
+        finally
+        {
+            foreach (var (_, server, load, _) in servers)
+            {
+                load.Dispose();
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each round: the ceiling's round, then the bodies split round-robin over the instances and sent to all at once;
+    /// throughput counts every request over the slowest instance's time.
+    /// </summary>
+    private static async Task<(Measured Measured, double Ceiling)> RoundsAsync(
+        List<(BenchServer Server, LoadGenerator Load)> servers, IReadOnlyList<byte[]> bodies, int size, Check check, Func<Task<double>> ceiling)
+    {
+        var rounds = new RoundSet(check);
+        var ceilings = new List<double>();
+        for (var round = 0; round < BenchRun.Rounds; round++)
+        {
+            var rate = await ceiling();
+            ceilings.Add(rate);
+            var slice = bodies.Skip(round * size).Take(size).ToList();
+            await rounds.RunSpreadAsync(servers.Select(s => s.Load).ToList(), Route, slice, rate);
+        }
+
+        return (rounds.Summary(), BenchRun.Median(ceilings));
+    }
+
+    // The rows a first cancel writes (claim, reservation, history, account, outbox, completion, journal) and a replay's
+    // (its replay count), each in a transaction of its own.
+    private static readonly string[] FirstCancel =
+    [
+        "INSERT INTO c (id, n, body) VALUES (@id || ':k', 0, @body)",
+        "UPDATE c SET n = n + 1, body = @body WHERE id = 'r' || (abs(hashtext(@id)) % 50)::text",
+        "INSERT INTO c (id, n, body) VALUES (@id || ':e', 0, @body)",
+        "UPDATE c SET n = n + 1 WHERE id = 'account'",
+        "INSERT INTO c (id, n, body) VALUES (@id || ':n', 0, @body)",
+        "UPDATE c SET body = @body WHERE id = @id || ':k'",
+        "INSERT INTO c (id, n, body) VALUES (@id || ':j', 0, @body)",
+    ];
+
+    private static readonly string[] Replay =
+    [
+        "INSERT INTO c (id, n, body) VALUES ('replay:' || (abs(hashtext(@id)) % 5000)::text, 1, @body) ON CONFLICT (id) DO UPDATE SET n = c.n + 1",
+    ];
+
+    /// <summary>Bare transactions of these statements, <see cref="LoadGenerator.Concurrency"/> at a time, on a table of their own.</summary>
+    private static async Task<double> CeilingAsync(string connectionString, string[] statements, int transactions)
+    {
+        await ExecuteAsync(connectionString, """
+            DROP TABLE IF EXISTS c;
+            CREATE TABLE c (id TEXT NOT NULL PRIMARY KEY, n BIGINT NOT NULL, body TEXT NULL);
+            INSERT INTO c (id, n) SELECT 'r' || g, 0 FROM generate_series(0, 49) g;
+            INSERT INTO c (id, n) VALUES ('account', 0);
+            """);
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        var body = new string('x', 120);
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, LoadGenerator.Concurrency).Select(async _ =>
+        {
+            await using var connection = await source.OpenConnectionAsync();
+            while (Interlocked.Increment(ref next) < transactions)
+            {
+                var id = Guid.NewGuid().ToString("N");
+                await using var tx = await connection.BeginTransactionAsync();
+                foreach (var sql in statements)
+                {
+                    await using var command = new NpgsqlCommand(sql, connection, tx);
+                    command.Parameters.AddWithValue("id", id);
+                    command.Parameters.AddWithValue("body", body);
+                    await command.ExecuteNonQueryAsync();
+                }
+
+                await tx.CommitAsync();
+            }
+        }));
+        return transactions / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private static async Task<(string Id, string Reservation)[]> ReserveAsync(
+        List<(BenchServer Server, LoadGenerator Load)> servers, Workload workload, int count)
+    {
+        var ids = Workload.NewIds("reserve", count);
+        var runs = await Task.WhenAll(servers.Select((s, i) =>
+            s.Load.ClosedLoopAsync("/redirect-payment-token-v1/reserveFunds", workload.Reserves(ids.Where((_, n) => n % servers.Count == i).ToList()), sampleEvery: int.MaxValue)));
+        return runs.Sum(r => r.Run.Failures) == 0
+            ? ids.Select(id => (Id: "cancel-" + id, Reservation: id)).ToArray()
+            : throw new InvalidOperationException($"{runs.Sum(r => r.Run.Failures)} of {count} reservations failed.");
+    }
+
+    private async Task<string> CreateDatabaseAsync(string name)
+    {
+        var database = $"integrator_bench_{name}_{Guid.NewGuid():N}"[..40];
+        await ExecuteAsync(adminConnectionString, $"CREATE DATABASE {database}");
+        _databases.Add(database);
+        var connectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database, MaxPoolSize = 200 }.ConnectionString;
+        var dialect = new PostgresDialect(connectionString, TimeSpan.FromSeconds(5));
+        await using var db = new Database(dialect);
+        await new Migrator(db, Options.Create(new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connectionString }), TimeProvider.System, NullLogger<Migrator>.Instance)
+            .MigrateAsync(CancellationToken.None);
+        return connectionString;
+    }
+
+    private async Task<long> SizeAsync(int index)
+    {
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT pg_database_size('{_databases[^(2 - index)]}')", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<Dictionary<string, string>> EnvironmentAsync(string connectionString, string name)
+    {
+        var seed = Path.Combine(work, $"seed-{name}.json");
+        await File.WriteAllTextAsync(seed, BenchRun.Seed);
+        return new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "Postgres",
+            ["Storage__ConnectionString"] = connectionString,
+            ["Ledger__SeedFile"] = seed,
+            ["Gsp__PaymentIntegratorAccountIds__0"] = AccountId,
+            ["MessageSecurity__Mode"] = "None",
+            ["Notifications__Enabled"] = "false",
+        };
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private const string Route = "/redirect-payment-token-v1/cancelFundsReservation";
+}
