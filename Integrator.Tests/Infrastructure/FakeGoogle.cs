@@ -91,8 +91,8 @@ public sealed class FakeGoogle : IAsyncDisposable
         {
             _callbacks.Enqueue(context.Request.Url);
             context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.OutputStream.WriteAsync("<!DOCTYPE html><html lang=\"en\"><title>Google</title><h1>Back at Google</h1></html>"u8.ToArray());
-            context.Response.Close();
+            context.Response.KeepAlive = false;
+            context.Response.Close("<!DOCTYPE html><html lang=\"en\"><title>Google</title><h1>Back at Google</h1></html>"u8.ToArray(), willBlock: false);
             return;
         }
 

@@ -12,6 +12,7 @@ namespace Integrator.Tests.Redirect;
 [NonParallelizable]
 public sealed class RedirectBrowserTests
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _browserLog = new();
     private RedirectServer _redirect = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -186,7 +187,15 @@ public sealed class RedirectBrowserTests
         });
     }
 
-    private async Task<IPage> NewPageAsync() => await (await _browser.NewContextAsync()).NewPageAsync();
+    /// <summary>A fresh browser context; what its pages log and which requests fail is kept for a failure's message.</summary>
+    private async Task<IPage> NewPageAsync()
+    {
+        var page = await (await _browser.NewContextAsync()).NewPageAsync();
+        page.Console += (_, message) => _browserLog.Enqueue($"console {message.Type}: {message.Text}");
+        page.RequestFailed += (_, request) => _browserLog.Enqueue($"failed {request.Method} {request.Url[..Math.Min(120, request.Url.Length)]}: {request.Failure}");
+        page.Response += (_, response) => _browserLog.Enqueue($"{response.Status} {response.Request.Method} {response.Url[..Math.Min(120, response.Url.Length)]}");
+        return page;
+    }
 
     /// <summary>Fills the sign-in form and returns the status of the answer.</summary>
     private static async Task<int> SignInAsync(IPage page, string customerId, string passcode)
@@ -209,7 +218,8 @@ public sealed class RedirectBrowserTests
         catch (TimeoutException)
         {
             var log = _redirect.Server.Output;
-            Assert.Fail($"The browser never reached Google's callback; it is at {page.Url}:\n{await page.ContentAsync()}\nServer log:\n{log[Math.Max(0, log.Length - 4000)..]}");
+            Assert.Fail($"The browser never reached Google's callback; it is at {page.Url}:\n{await page.ContentAsync()}\n"
+                + $"Browser:\n{string.Join("\n", _browserLog.TakeLast(30))}\nServer log:\n{log[Math.Max(0, log.Length - 4000)..]}");
         }
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Back at Google" })).ToBeVisibleAsync();

@@ -17,7 +17,8 @@ internal sealed record PostgresResults(IReadOnlyList<ScalingResults> Scaling, Hi
 /// load spread round-robin over them, as a load balancer would), each round right after a round of its ceiling — bare
 /// transactions with the same row writes, from as many connections as the client keeps in flight — and replay cost
 /// against 10 k and 1 M (quick: 100 k) stored requests. Needs <c>INTEGRATOR_BENCH_POSTGRES</c>, a connection string
-/// whose user may create databases; each measurement gets a database of its own, dropped afterwards.
+/// whose user may create databases (and a server with max_connections ≥ 200: 3 instances × 50 and the ceiling's 32);
+/// each measurement gets a database of its own, dropped afterwards.
 /// </summary>
 internal sealed class PostgresBench(string adminConnectionString, string work, bool quick, Func<string, BenchServer, Func<Task>, Task> warmUp)
 {
@@ -222,7 +223,7 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
         var database = $"integrator_bench_{name}_{Guid.NewGuid():N}"[..40];
         await ExecuteAsync(adminConnectionString, $"CREATE DATABASE {database}");
         _databases.Add(database);
-        var connectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database, MaxPoolSize = 200 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database, MaxPoolSize = 50 }.ConnectionString;
         var dialect = new PostgresDialect(connectionString, TimeSpan.FromSeconds(5));
         await using var db = new Database(dialect);
         await new Migrator(db, Options.Create(new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connectionString }), TimeProvider.System, NullLogger<Migrator>.Instance)

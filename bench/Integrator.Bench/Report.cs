@@ -19,7 +19,8 @@ internal sealed class Report
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
         Console.WriteLine($"# Integrator benchmark{(quick ? " (quick)" : "")}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({cpu}), .NET {Environment.Version}");
-        Console.WriteLine("Server: Integrator.Api (Release) as its own process on 127.0.0.1, SQLite file (WAL, synchronous=FULL), notifications not dispatched.");
+        Console.WriteLine("Server: Integrator.Api (Release) as its own process on 127.0.0.1, SQLite file (WAL, synchronous=FULL) unless the section says");
+        Console.WriteLine("PostgreSQL, notifications not dispatched.");
         Console.WriteLine($"Client: this process, {LoadGenerator.Concurrency} keep-alive connections, bodies sealed before timing. Each scenario runs {BenchRun.Rounds} rounds, each");
         Console.WriteLine("right after a round of its ceiling; throughput, CPU and ratios are medians of the rounds, latencies cover every request.");
     }
@@ -93,11 +94,7 @@ internal sealed class Report
             return;
         }
 
-        Console.WriteLine("\n## Replay cost against history (plaintext, replays read from the database; rounds of the two alternate)\n");
-        Console.WriteLine("| stored completed requests | database | replay req/s | server CPU/req | p99 | ratio to the smaller history |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {N(history.SmallStored)} | {Mb(history.SmallBytes)} | {N(history.Small.RequestsPerSecond)} | {N(history.Small.ServerCpuMsPerRequest, 3)} ms | {N(history.Small.Percentile(0.99), 1)} ms | 100 % |");
-        Console.WriteLine($"| {N(history.LargeStored)} | {Mb(history.LargeBytes)} | {N(history.Large.RequestsPerSecond)} | {N(history.Large.ServerCpuMsPerRequest, 3)} ms | {N(history.Large.Percentile(0.99), 1)} ms | {Percent(history.Large.Ratio!.Value)} |");
+        HistoryTable("Replay cost against history (plaintext, replays read from the database; rounds of the two alternate)", history);
     }
 
     public void Postgres(PostgresResults? postgres)
@@ -117,17 +114,21 @@ internal sealed class Report
             Row(s.Instances, "(b) replay", s.Replay, s.ReplayCeiling, one.Replay);
         }
 
-        var h = postgres.History;
-        Console.WriteLine("\n## PostgreSQL: replay cost against history (rounds of the two alternate)\n");
-        Console.WriteLine("| stored completed requests | database | replay req/s | server CPU/req | p99 | ratio to the smaller history |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {N(h.SmallStored)} | {Mb(h.SmallBytes)} | {N(h.Small.RequestsPerSecond)} | {N(h.Small.ServerCpuMsPerRequest, 3)} ms | {N(h.Small.Percentile(0.99), 1)} ms | 100 % |");
-        Console.WriteLine($"| {N(h.LargeStored)} | {Mb(h.LargeBytes)} | {N(h.Large.RequestsPerSecond)} | {N(h.Large.ServerCpuMsPerRequest, 3)} ms | {N(h.Large.Percentile(0.99), 1)} ms | {Percent(h.Large.Ratio!.Value)} |");
+        HistoryTable("PostgreSQL: replay cost against history (rounds of the two alternate)", postgres.History);
 
         static void Row(int instances, string scenario, Measured m, double ceiling, Measured single) =>
             Console.WriteLine(
                 $"| {instances} | {scenario} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.ServerCpuMsPerRequest, 3)} ms " +
                 $"| {N(ceiling)} tx/s | {Percent(m.Ratio!.Value)} | {Percent(m.RequestsPerSecond / single.RequestsPerSecond)} | {m.Failures} |");
+    }
+
+    private static void HistoryTable(string title, HistoryResults h)
+    {
+        Console.WriteLine($"\n## {title}\n");
+        Console.WriteLine("| stored completed requests | database | replay req/s | server CPU/req | p99 | ratio to the smaller history |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {N(h.SmallStored)} | {Mb(h.SmallBytes)} | {N(h.Small.RequestsPerSecond)} | {N(h.Small.ServerCpuMsPerRequest, 3)} ms | {N(h.Small.Percentile(0.99), 1)} ms | 100 % |");
+        Console.WriteLine($"| {N(h.LargeStored)} | {Mb(h.LargeBytes)} | {N(h.Large.RequestsPerSecond)} | {N(h.Large.ServerCpuMsPerRequest, 3)} ms | {N(h.Large.Percentile(0.99), 1)} ms | {Percent(h.Large.Ratio!.Value)} |");
     }
 
     public void WarmUps()
