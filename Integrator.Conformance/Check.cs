@@ -55,7 +55,7 @@ public abstract class Check
         var answer = await PostAsync("reserveFunds", Messages.Reserve(requestId, account, Accounts.CurrencyCode));
         if (answer.Status != 200 || answer.Field("result") != "SUCCESS")
         {
-            Assert.Inconclusive($"The funded account could not reserve ({answer}); check {Target.Prefix}ACCOUNTS.");
+            Assert.Fail($"Could not be checked: the funded account could not reserve ({answer}); check {Target.Prefix}ACCOUNTS.");
         }
 
         return requestId;
@@ -69,7 +69,7 @@ public abstract class Check
         var answer = await PostAsync("captureFundsReservation", Messages.Capture(captureId, reserve, amountMicros));
         if (answer.Status != 200 || answer.Field("result") != "SUCCESS")
         {
-            Assert.Inconclusive($"A reservation of the funded account could not be captured ({answer}).");
+            Assert.Fail($"Could not be checked: a reservation of the funded account could not be captured ({answer}).");
         }
 
         return captureId;

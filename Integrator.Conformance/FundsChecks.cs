@@ -71,7 +71,7 @@ public sealed class FundsChecks : Check
     {
         var lifetime = Target.ReservationLifetime is { } configured && configured <= TimeSpan.FromMinutes(1)
             ? configured
-            : throw new InconclusiveException($"Needs a short reservation lifetime on the target, named in {Target.Prefix}RESERVATION_LIFETIME (at most a minute).");
+            : throw new IgnoreException($"Needs a short reservation lifetime on the target, named in {Target.Prefix}RESERVATION_LIFETIME (at most a minute).");
         var reserve = await ReserveAsync();
         await Task.Delay(lifetime + TimeSpan.FromSeconds(1));
         ExpectResult(await Cancel(reserve), "SUCCESS");

@@ -94,7 +94,7 @@ public sealed class IdempotencyChecks : Check
     {
         if (Target.AccountIds.Count < 2)
         {
-            Assert.Inconclusive($"Needs two PIAIDs in {Target.Prefix}PIAIDS.");
+            Assert.Ignore($"Needs two PIAIDs in {Target.Prefix}PIAIDS.");
         }
 
         var requestId = Messages.NewId("reserve");

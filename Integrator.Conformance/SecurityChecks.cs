@@ -44,7 +44,7 @@ public sealed class SecurityChecks : Check
     }
 
     private static PgpSecurity Pgp() =>
-        Target.Pgp ?? throw new InconclusiveException("The target is in plaintext mode: message security is not checked.");
+        Target.Pgp ?? throw new IgnoreException("The target is in plaintext mode: message security is not checked.");
 
     /// <summary>Before authentication an error helps no stranger: no key ids, no stack traces, no exception names.</summary>
     private static void ExpectSaysNothing(GspAnswer answer, PgpSecurity pgp)
