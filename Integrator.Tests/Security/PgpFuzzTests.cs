@@ -11,11 +11,13 @@ namespace Integrator.Tests.Security;
 /// inner mutations behind a valid session key and MDC, outer mutations, random bytes, and the same through the codec
 /// as base64url and armor. Every input ends in an answer (no exception escapes the opener), within the budget: at most
 /// one RSA operation per key of ours, one verification per (Google key, hash algorithm), the content hashed at most
-/// once per algorithm, and a fixed time.
+/// once per algorithm — counted, so that the bound holds on a busy machine too. The clock only guards against a case
+/// that runs away; how fast opening is, is the benchmark's (bench/, pgp-cost).
 /// </summary>
 public sealed class PgpFuzzTests
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(250);
+    // Far above any bounded case (the slowest is a few milliseconds), far below a loop without end.
+    private static readonly TimeSpan RunawayGuard = TimeSpan.FromSeconds(5);
     private static readonly int Count = int.TryParse(Environment.GetEnvironmentVariable("INTEGRATOR_PGP_FUZZ_COUNT"), out var n) ? n : 1500;
 
     private CraftedPgp _pgp = null!;
@@ -95,7 +97,7 @@ public sealed class PgpFuzzTests
                 Assert.That(cost.RsaPrivateOperations, Is.LessThanOrEqualTo(_pgp.Server.Ours.Count), mutator.LastDescription);
                 Assert.That(cost.SignatureVerifications, Is.LessThanOrEqualTo(3), mutator.LastDescription);
                 Assert.That(cost.BytesHashed, Is.LessThanOrEqualTo(3L * PgpOpener.MaxContentBytes), mutator.LastDescription);
-                Assert.That(elapsed, Is.LessThan(Budget), mutator.LastDescription);
+                Assert.That(elapsed, Is.LessThan(RunawayGuard), mutator.LastDescription);
             });
         }
 

@@ -10,12 +10,13 @@ namespace Integrator.Tests.Security;
 /// <summary>
 /// The message profile of docs/pgp-profile.md, one test per rule, and the findings of the security review reproduced
 /// as it made them: each is refused with the one 400 (or 401 for signatures), never an exception, within a budget of
-/// RSA operations, signature verifications and time that a normal request also fits in.
+/// RSA operations and signature verifications that a normal request also fits in.
 /// </summary>
 public sealed class PgpProfileTests
 {
     /// <summary>Far above a normal open (about a millisecond) and far below what the review's inputs cost (seconds or forever).</summary>
-    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(250);
+    // Only a guard against a message that runs away: the bound is the counted work (OpenCost); speed is bench/'s.
+    private static readonly TimeSpan RunawayGuard = TimeSpan.FromSeconds(5);
 
     private static readonly byte[] Content = Encoding.UTF8.GetBytes("""{"requestHeader":{"protocolVersion":{"major":1}}}""");
 
@@ -347,7 +348,7 @@ public sealed class PgpProfileTests
     {
         var clock = Stopwatch.StartNew();
         var result = _pgp.Open(message, allowWildcardRecipient);
-        Assert.That(clock.Elapsed, Is.LessThan(Budget), "opening took longer than the budget");
+        Assert.That(clock.Elapsed, Is.LessThan(RunawayGuard), "opening ran away");
         return result;
     }
 }
