@@ -53,11 +53,12 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
     public async Task SeedAsync(string path, CancellationToken ct)
     {
         var seed = Load(path);
+        var passcodeHashes = await PasscodeHashesAsync(seed, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await ApplyAsync(seed, path, ct);
+                await ApplyAsync(seed, passcodeHashes, path, ct);
                 LogSeeded(logger, seed.Accounts.Count, seed.PaymentTokens.Count, seed.Customers.Count, path);
                 return;
             }
@@ -153,12 +154,12 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
         return null;
     }
 
-    private Task ApplyAsync(SeedDocument seed, string path, CancellationToken ct) =>
+    private Task ApplyAsync(SeedDocument seed, IReadOnlyDictionary<string, string> passcodeHashes, string path, CancellationToken ct) =>
         database.WriteAsync(
             async (tx, token) =>
             {
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                await ApplyCustomersAsync(tx, seed, now, token);
+                await ApplyCustomersAsync(tx, seed, passcodeHashes, now, token);
                 foreach (var account in seed.Accounts)
                 {
                     var row = new
@@ -215,17 +216,35 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
             },
             ct);
 
-    private async Task ApplyCustomersAsync(DbTx tx, SeedDocument seed, long now, CancellationToken ct)
+    /// <summary>
+    /// Each customer's hash: the stored one while it still matches the seed's passcode and iteration count, else a new
+    /// one. Made before the write transaction, which it would otherwise hold open for the deliberately slow hashing.
+    /// </summary>
+    private async Task<Dictionary<string, string>> PasscodeHashesAsync(SeedDocument seed, CancellationToken ct)
     {
         var iterations = options.Value.PasscodeHashIterations;
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var customer in seed.Customers)
         {
-            var stored = await tx.QuerySingleOrDefaultAsync<string>(FindPasscodeHash, new { customer.CustomerId }, ct);
-            var hash = stored is not null && PasscodeHash.IterationsOf(stored) == iterations && PasscodeHash.Verify(customer.Passcode!, stored)
+            var stored = await database.QuerySingleOrDefaultAsync<string>(FindPasscodeHash, new { customer.CustomerId }, ct);
+            hashes[customer.CustomerId!] = stored is not null && PasscodeHash.IterationsOf(stored) == iterations && PasscodeHash.Verify(customer.Passcode!, stored)
                 ? stored
                 : PasscodeHash.Create(customer.Passcode!, iterations);
-            var row = new { customer.CustomerId, customer.Name, PasscodeHash = hash, Now = now };
-            await tx.ExecuteAsync(stored is null ? InsertCustomer : UpdateCustomer, row, ct);
+        }
+
+        return hashes;
+    }
+
+    private static async Task ApplyCustomersAsync(
+        DbTx tx, SeedDocument seed, IReadOnlyDictionary<string, string> passcodeHashes, long now, CancellationToken ct)
+    {
+        foreach (var customer in seed.Customers)
+        {
+            var row = new { customer.CustomerId, customer.Name, PasscodeHash = passcodeHashes[customer.CustomerId!], Now = now };
+            if (await tx.ExecuteAsync(UpdateCustomer, row, ct) == 0)
+            {
+                await tx.ExecuteAsync(InsertCustomer, row, ct);
+            }
         }
     }
 

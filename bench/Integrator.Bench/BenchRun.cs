@@ -35,7 +35,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
 
         var plaintext = only.Contains("none") ? await ModeAsync(MessageSecurityMode.None, ceilings) : null;
         var pgp = only.Contains("pgp") ? await ModeAsync(MessageSecurityMode.Pgp, ceilings) : null;
-        var history = only.Contains("history") ? await HistoryAsync() : null;
+        var history = only.Contains("history") ? await HistoryAsync(string.Empty, SqliteHistoryAsync) : null;
         var postgres = only.Contains("postgres") ? await PostgresAsync() : null;
 
         _report.Ceilings(ceilings);
@@ -73,7 +73,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         await WarmUpAsync($"Integrator, {mode}", server, async () =>
         {
             var count = pgp ? 200 : 500;
-            var cancels = workload.Cancels(await ReserveAsync(load, workload, count));
+            var cancels = workload.Cancels(await ReserveAsync([load], workload, count));
             await load.ClosedLoopAsync(Route("cancelFundsReservation"), cancels, sampleEvery: int.MaxValue);
             await load.ClosedLoopAsync(Route("cancelFundsReservation"), cancels, sampleEvery: int.MaxValue);
             await load.ClosedLoopAsync(Route("echo"), workload.Echoes(Workload.NewIds("warm", count)), sampleEvery: int.MaxValue);
@@ -83,7 +83,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
             await RoundsAsync(load, Route(method), bodies, size, new Check(workload, field, value), () => ceilings.MeasureAsync(ceiling));
 
         // (a) first cancels of distinct reservations, made before the timed phase.
-        var firstCancels = workload.Cancels(await ReserveAsync(load, workload, Rounds * perRound));
+        var firstCancels = workload.Cancels(await ReserveAsync([load], workload, Rounds * perRound));
         var first = await ScenarioAsync("cancelFundsReservation", firstCancels, perRound, "result", "SUCCESS", pgp ? Ceiling.Crypto : Ceiling.Storage);
 
         // (b) idempotent replays of those cancels: the same bodies again.
@@ -91,7 +91,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         var replay = await ScenarioAsync("cancelFundsReservation", replays, cheapPerRound, "result", "SUCCESS", pgp ? Ceiling.Crypto : Ceiling.Http);
 
         // (c) 90% first cancels, 10% replays, interleaved.
-        var mixFirst = workload.Cancels(await ReserveAsync(load, workload, Rounds * perRound * 9 / 10));
+        var mixFirst = workload.Cancels(await ReserveAsync([load], workload, Rounds * perRound * 9 / 10));
         var mixBodies = mixFirst.SelectMany((body, i) => i % 9 == 8 ? [body, firstCancels[i]] : new[] { body }).ToList();
         var mix = await ScenarioAsync("cancelFundsReservation", mixBodies, mixBodies.Count / Rounds, "result", "SUCCESS", pgp ? Ceiling.Crypto : Ceiling.Storage);
 
@@ -104,7 +104,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         var open = new List<LoadRun>();
         for (var round = 0; round < 3; round++)
         {
-            var cancels = workload.Cancels(await ReserveAsync(load, workload, (int)(rate * seconds)));
+            var cancels = workload.Cancels(await ReserveAsync([load], workload, (int)(rate * seconds)));
             open.Add(await load.OpenLoopAsync(Route("cancelFundsReservation"), cancels, rate));
         }
 
@@ -112,10 +112,11 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
     }
 
     /// <summary>
-    /// Replays against 10 k and against 1 M stored requests: two servers, each on a database filled before timing,
-    /// their rounds alternating so that both see the same machine.
+    /// Replays against 10 k and against 1 M (quick: 100 k) stored requests: two servers, each on a database filled before
+    /// timing by <paramref name="createDatabase"/> (its server environment and size), their rounds alternating so that
+    /// both see the same machine.
     /// </summary>
-    private async Task<HistoryResults> HistoryAsync()
+    private async Task<HistoryResults> HistoryAsync(string engine, Func<int, Task<(Dictionary<string, string> Environment, long Bytes)>> createDatabase)
     {
         var sizes = new[] { 10_000, quick ? 100_000 : 1_000_000 };
         var servers = new List<(int Stored, BenchServer Server, LoadGenerator Load, long Bytes, Random Random)>();
@@ -123,19 +124,17 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         {
             foreach (var stored in sizes)
             {
-                var folder = Directory.CreateDirectory(Path.Combine(work, $"history-{stored}")).FullName;
-                var database = await History.CreateAsync(folder, stored, AccountId);
-                var environment = await ServerEnvironmentAsync(folder, database);
+                var (environment, bytes) = await createDatabase(stored);
                 environment["MessageSecurity__Mode"] = "None";
                 var server = await BenchServer.StartIntegratorAsync(environment);
-                servers.Add((stored, server, new LoadGenerator(server, "application/json"), new FileInfo(database).Length, new Random(stored)));
+                servers.Add((stored, server, new LoadGenerator(server, "application/json"), bytes, new Random(stored)));
             }
 
             List<byte[]> Replays(int stored, Random random, int count) =>
                 Enumerable.Range(0, count).Select(_ => History.Json(History.Request(random.Next(stored), AccountId))).ToList();
             foreach (var (stored, server, load, _, random) in servers)
             {
-                await WarmUpAsync($"Integrator, {stored:N0} stored", server, () => load.ClosedLoopAsync(Route("cancelFundsReservation"), Replays(stored, random, 4000), sampleEvery: int.MaxValue));
+                await WarmUpAsync($"Integrator{engine}, {stored:N0} stored", server, () => load.ClosedLoopAsync(Route("cancelFundsReservation"), Replays(stored, random, 4000), sampleEvery: int.MaxValue));
             }
 
             var size = quick ? 4000 : 10_000;
@@ -172,7 +171,22 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
             return null;
         }
 
-        return await new PostgresBench(admin, work, quick, WarmUpAsync).RunAsync();
+        var postgres = new PostgresBench(admin, work, quick, WarmUpAsync);
+        try
+        {
+            return new PostgresResults(await postgres.ScalingAsync(), await HistoryAsync(" on PostgreSQL", postgres.HistoryDatabaseAsync));
+        }
+        finally
+        {
+            await postgres.DropDatabasesAsync();
+        }
+    }
+
+    private async Task<(Dictionary<string, string> Environment, long Bytes)> SqliteHistoryAsync(int stored)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(work, $"history-{stored}")).FullName;
+        var database = await History.CreateAsync(folder, stored, AccountId);
+        return (await ServerEnvironmentAsync(folder, database), new FileInfo(database).Length);
     }
 
     private static async Task<Dictionary<string, string>> ServerEnvironmentAsync(string folder, string database)
@@ -188,14 +202,19 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         };
     }
 
-    /// <summary>Reserves <paramref name="count"/> distinct reservations; their cancels, one per reservation.</summary>
-    private static async Task<(string Id, string Reservation)[]> ReserveAsync(LoadGenerator load, Workload workload, int count)
+    /// <summary>
+    /// Reserves <paramref name="count"/> distinct reservations, spread round-robin over the <paramref name="loads"/> (the
+    /// instances); their cancels, one per reservation.
+    /// </summary>
+    public static async Task<(string Id, string Reservation)[]> ReserveAsync(IReadOnlyList<LoadGenerator> loads, Workload workload, int count)
     {
         var ids = Workload.NewIds("reserve", count);
-        var (run, _) = await load.ClosedLoopAsync(Route("reserveFunds"), workload.Reserves(ids), sampleEvery: int.MaxValue);
-        return run.Failures == 0
+        var runs = await Task.WhenAll(loads.Select((load, i) =>
+            load.ClosedLoopAsync(Route("reserveFunds"), workload.Reserves(ids.Where((_, n) => n % loads.Count == i).ToList()), sampleEvery: int.MaxValue)));
+        var failures = runs.Sum(r => r.Run.Failures);
+        return failures == 0
             ? ids.Select(id => (Id: "cancel-" + id, Reservation: id)).ToArray()
-            : throw new InvalidOperationException($"{run.Failures} of {count} reservations failed.");
+            : throw new InvalidOperationException($"{failures} of {count} reservations failed.");
     }
 
     /// <summary>

@@ -7,16 +7,16 @@ using Npgsql;
 
 namespace Integrator.Bench;
 
-/// <summary>One instance count's figures on PostgreSQL, each beside the ceiling rounds run right before its rounds.</summary>
-internal sealed record ScalingResults(int Instances, Measured First, double FirstCeiling, Measured Replay, double ReplayCeiling);
+/// <summary>One instance count's figures on PostgreSQL, each with the median of the ceiling rounds run right before its rounds.</summary>
+internal sealed record ScalingResults(int Instances, Measured First, Measured Replay);
 
 internal sealed record PostgresResults(IReadOnlyList<ScalingResults> Scaling, HistoryResults History);
 
 /// <summary>
 /// The production engine: first cancels and replays with 1, 2 and 3 server instances on one PostgreSQL database (the
 /// load spread round-robin over them, as a load balancer would), each round right after a round of its ceiling — bare
-/// transactions with the same row writes, from as many connections as the client keeps in flight — and replay cost
-/// against 10 k and 1 M (quick: 100 k) stored requests. Needs <c>INTEGRATOR_BENCH_POSTGRES</c>, a connection string
+/// transactions with the same row writes, from as many connections as the client keeps in flight — and the databases
+/// of BenchRun's history measurement on PostgreSQL. Needs <c>INTEGRATOR_BENCH_POSTGRES</c>, a connection string
 /// whose user may create databases (and a server with max_connections ≥ 200: 3 instances × 50 and the ceiling's 32);
 /// each measurement gets a database of its own, dropped afterwards.
 /// </summary>
@@ -26,24 +26,34 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
 
     private readonly List<string> _databases = [];
 
-    public async Task<PostgresResults> RunAsync()
+    /// <summary>First cancels and replays with 1, 2 and 3 instances, each on a database of its own.</summary>
+    public async Task<IReadOnlyList<ScalingResults>> ScalingAsync()
     {
-        try
+        var scaling = new List<ScalingResults>();
+        foreach (var instances in new[] { 1, 2, 3 })
         {
-            var scaling = new List<ScalingResults>();
-            foreach (var instances in new[] { 1, 2, 3 })
-            {
-                scaling.Add(await ScalingAsync(instances));
-            }
-
-            return new PostgresResults(scaling, await HistoryAsync());
+            scaling.Add(await ScalingAsync(instances));
         }
-        finally
+
+        return scaling;
+    }
+
+    /// <summary>A migrated database holding <paramref name="stored"/> completed cancels (BenchRun's history), and its size.</summary>
+    public async Task<(Dictionary<string, string> Environment, long Bytes)> HistoryDatabaseAsync(int stored)
+    {
+        var connectionString = await CreateDatabaseAsync($"history{stored}");
+        await History.FillAsync(new PostgresDialect(connectionString, TimeSpan.FromSeconds(5)), stored, AccountId);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return (await EnvironmentAsync(connectionString, $"history{stored}"), (long)(await size.ExecuteScalarAsync())!);
+    }
+
+    public async Task DropDatabasesAsync()
+    {
+        foreach (var database in _databases)
         {
-            foreach (var database in _databases)
-            {
-                await ExecuteAsync(adminConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-            }
+            await ExecuteAsync(adminConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         }
     }
 
@@ -59,12 +69,13 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
                 servers.Add((server, new LoadGenerator(server, "application/json")));
             }
 
+            var loads = servers.Select(s => s.Load).ToList();
             var workload = new Workload(new PlaintextCodec(), AccountId);
             foreach (var (server, load) in servers)
             {
                 await warmUp($"Integrator on PostgreSQL, {instances} instance(s)", server, async () =>
                 {
-                    var cancels = workload.Cancels(await ReserveAsync(servers, workload, 300));
+                    var cancels = workload.Cancels(await BenchRun.ReserveAsync(loads, workload, 300));
                     await load.ClosedLoopAsync(Route, cancels, sampleEvery: int.MaxValue);
                     await load.ClosedLoopAsync(Route, cancels, sampleEvery: int.MaxValue);
                 });
@@ -72,62 +83,15 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
 
             var perRound = quick ? 1000 : 3000;
             var check = new Check(workload, "result", "SUCCESS");
-            var firstCancels = workload.Cancels(await ReserveAsync(servers, workload, BenchRun.Rounds * perRound));
-            var (first, firstCeiling) = await RoundsAsync(servers, firstCancels, perRound, check, () => CeilingAsync(connectionString, FirstCancel, perRound));
+            var firstCancels = workload.Cancels(await BenchRun.ReserveAsync(loads, workload, BenchRun.Rounds * perRound));
+            var first = await RoundsAsync(loads, firstCancels, perRound, check, () => CeilingAsync(connectionString, FirstCancel, perRound));
             var replays = Enumerable.Range(0, BenchRun.Rounds * perRound * 2).Select(i => firstCancels[i % firstCancels.Length]).ToList();
-            var (replay, replayCeiling) = await RoundsAsync(servers, replays, perRound * 2, check, () => CeilingAsync(connectionString, Replay, perRound * 2));
-            return new ScalingResults(instances, first, firstCeiling, replay, replayCeiling);
+            var replay = await RoundsAsync(loads, replays, perRound * 2, check, () => CeilingAsync(connectionString, Replay, perRound * 2));
+            return new ScalingResults(instances, first, replay);
         }
         finally
         {
             foreach (var (server, load) in servers)
-            {
-                load.Dispose();
-                await server.DisposeAsync();
-            }
-        }
-    }
-
-    /// <summary>Replays on databases already holding 10 k and 1 M completed cancels; their rounds alternate.</summary>
-    private async Task<HistoryResults> HistoryAsync()
-    {
-        var sizes = new[] { 10_000, quick ? 100_000 : 1_000_000 };
-        var servers = new List<(int Stored, BenchServer Server, LoadGenerator Load, Random Random)>();
-        try
-        {
-            foreach (var stored in sizes)
-            {
-                var connectionString = await CreateDatabaseAsync($"history{stored}");
-                await History.FillAsync(new PostgresDialect(connectionString, TimeSpan.FromSeconds(5)), stored, AccountId);
-                var server = await BenchServer.StartIntegratorAsync(await EnvironmentAsync(connectionString, $"history{stored}"));
-                servers.Add((stored, server, new LoadGenerator(server, "application/json"), new Random(stored)));
-            }
-
-            List<byte[]> Replays(int stored, Random random, int count) =>
-                Enumerable.Range(0, count).Select(_ => History.Json(History.Request(random.Next(stored), AccountId))).ToList();
-            foreach (var (stored, server, load, random) in servers)
-            {
-                await warmUp($"Integrator on PostgreSQL, {stored:N0} stored", server, () => load.ClosedLoopAsync(Route, Replays(stored, random, 4000), sampleEvery: int.MaxValue));
-            }
-
-            var size = quick ? 4000 : 10_000;
-            var (small, large) = (servers[0], servers[1]);
-            var check = new Check(new Workload(new PlaintextCodec(), AccountId), "result", "SUCCESS");
-            var smallBodies = Replays(small.Stored, small.Random, BenchRun.Rounds * size);
-            var largeBodies = Replays(large.Stored, large.Random, BenchRun.Rounds * size);
-            var smallRounds = new RoundSet(check);
-            var largeRounds = new RoundSet(check);
-            for (var round = 0; round < BenchRun.Rounds; round++)
-            {
-                var baseline = await smallRounds.RunAsync(small.Load, Route, smallBodies.Skip(round * size).Take(size).ToList(), null);
-                await largeRounds.RunAsync(large.Load, Route, largeBodies.Skip(round * size).Take(size).ToList(), baseline);
-            }
-
-            return new HistoryResults(small.Stored, await SizeAsync(0), smallRounds.Summary(), large.Stored, await SizeAsync(1), largeRounds.Summary());
-        }
-        finally
-        {
-            foreach (var (_, server, load, _) in servers)
             {
                 load.Dispose();
                 await server.DisposeAsync();
@@ -139,20 +103,17 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
     /// Each round: the ceiling's round, then the bodies split round-robin over the instances and sent to all at once;
     /// throughput counts every request over the slowest instance's time.
     /// </summary>
-    private static async Task<(Measured Measured, double Ceiling)> RoundsAsync(
-        List<(BenchServer Server, LoadGenerator Load)> servers, IReadOnlyList<byte[]> bodies, int size, Check check, Func<Task<double>> ceiling)
+    private static async Task<Measured> RoundsAsync(
+        IReadOnlyList<LoadGenerator> loads, IReadOnlyList<byte[]> bodies, int size, Check check, Func<Task<double>> ceiling)
     {
         var rounds = new RoundSet(check);
-        var ceilings = new List<double>();
         for (var round = 0; round < BenchRun.Rounds; round++)
         {
             var rate = await ceiling();
-            ceilings.Add(rate);
-            var slice = bodies.Skip(round * size).Take(size).ToList();
-            await rounds.RunSpreadAsync(servers.Select(s => s.Load).ToList(), Route, slice, rate);
+            await rounds.RunSpreadAsync(loads, Route, bodies.Skip(round * size).Take(size).ToList(), rate);
         }
 
-        return (rounds.Summary(), BenchRun.Median(ceilings));
+        return rounds.Summary();
     }
 
     // The rows a first cancel writes (claim, reservation, history, account, outbox, completion, journal) and a replay's
@@ -207,17 +168,6 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
         return transactions / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private static async Task<(string Id, string Reservation)[]> ReserveAsync(
-        List<(BenchServer Server, LoadGenerator Load)> servers, Workload workload, int count)
-    {
-        var ids = Workload.NewIds("reserve", count);
-        var runs = await Task.WhenAll(servers.Select((s, i) =>
-            s.Load.ClosedLoopAsync("/redirect-payment-token-v1/reserveFunds", workload.Reserves(ids.Where((_, n) => n % servers.Count == i).ToList()), sampleEvery: int.MaxValue)));
-        return runs.Sum(r => r.Run.Failures) == 0
-            ? ids.Select(id => (Id: "cancel-" + id, Reservation: id)).ToArray()
-            : throw new InvalidOperationException($"{runs.Sum(r => r.Run.Failures)} of {count} reservations failed.");
-    }
-
     private async Task<string> CreateDatabaseAsync(string name)
     {
         var database = $"integrator_bench_{name}_{Guid.NewGuid():N}"[..40];
@@ -229,14 +179,6 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
         await new Migrator(db, Options.Create(new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connectionString }), TimeProvider.System, NullLogger<Migrator>.Instance)
             .MigrateAsync(CancellationToken.None);
         return connectionString;
-    }
-
-    private async Task<long> SizeAsync(int index)
-    {
-        await using var connection = new NpgsqlConnection(adminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT pg_database_size('{_databases[^(2 - index)]}')", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<Dictionary<string, string>> EnvironmentAsync(string connectionString, string name)
