@@ -44,12 +44,12 @@ builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level =>
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.ConfigureHttpsDefaults(GoogleTls.Apply);
-    // Bounds for a flood: no body here is larger than a megabyte (Google's are held to Gsp:MaxRequestBytes), and a
-    // client that trickles its headers or body is dropped.
+    // Bounds for a flood: no body here is larger than a megabyte (Google's are held to Gsp:MaxRequestBytes and
+    // Gsp:BodyReadTimeout), and a client that trickles its headers or body (under 1 KiB/s after 2 s) is dropped.
     kestrel.Limits.MaxConcurrentConnections ??= 10_000;
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
     kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-    kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+    kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(1024, TimeSpan.FromSeconds(2));
 });
 builder.Services.AddSingleton<GspConcurrency>();
 // First hosted service: nothing starts while a Development convenience is in force where it must not be.

@@ -62,18 +62,28 @@ public sealed class RedirectPaymentTokenController(GspGateway gateway, GspConcur
             return new GspReplyResult(await gateway.RefuseAsync(method, GspError.ApiKeyRefused(), ct));
         }
 
-        using var slot = await concurrency.TryEnterAsync(ct);
-        if (slot is null)
+        // The address's place first and the processing slot last: a body that trickles holds only its sender's places,
+        // and for at most Gsp:BodyReadTimeout.
+        using var place = concurrency.TryOpen(HttpContext.Connection.RemoteIpAddress);
+        if (place is null)
         {
-            return new GspReplyResult(await gateway.RefuseAsync(method, GspError.Unavailable(), ct));
+            return new GspReplyResult(await gateway.RefuseAsync(method, GspError.TooManyFromAddress(), ct));
         }
 
-        var maxBytes = options.Value.MaxRequestBytes;
-        var body = await RequestBody.ReadAsync(Request, maxBytes, ct);
-        var reply = body is null
-            ? await gateway.RefuseAsync(method, GspError.TooLarge(maxBytes), ct)
-            : await handle(body.Value, Request.ContentType, ct);
-        return new GspReplyResult(reply);
+        var gsp = options.Value;
+        var (read, body) = await RequestBody.ReadAsync(Request, gsp.MaxRequestBytes, gsp.BodyReadTimeout, ct);
+        if (read != BodyRead.Complete)
+        {
+            // The rest of the body is not waited for: the connection closes after the answer.
+            Response.Headers.Connection = "close";
+            var refusal = read == BodyRead.TooLarge ? GspError.TooLarge(gsp.MaxRequestBytes) : GspError.BodyTooSlow(gsp.BodyReadTimeout);
+            return new GspReplyResult(await gateway.RefuseAsync(method, refusal, ct));
+        }
+
+        using var slot = await concurrency.TryEnterAsync(ct);
+        return new GspReplyResult(slot is null
+            ? await gateway.RefuseAsync(method, GspError.Unavailable(), ct)
+            : await handle(body, Request.ContentType, ct));
     }
 
     private sealed class NotPostAttribute(string template)

@@ -63,6 +63,12 @@ public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Des
     public static GspError TooLarge(int maxBytes) =>
         new(413, ErrorResponseCode.UnknownErrorResponseCode, $"The request body exceeds {maxBytes} bytes.");
 
+    public static GspError BodyTooSlow(TimeSpan limit) =>
+        new(408, ErrorResponseCode.UnknownErrorResponseCode, $"The request body did not arrive within {limit.TotalSeconds:0.#} s.");
+
+    public static GspError TooManyFromAddress() =>
+        new(503, ErrorResponseCode.UnknownErrorResponseCode, "Too many calls from this address at once; retry later.");
+
     /// <summary>The wire name of <see cref="Code"/> (e.g. <c>INVALID_IDENTIFIER</c>), or null when it has none.</summary>
     public string? CodeName => Code == ErrorResponseCode.UnknownErrorResponseCode
         ? null

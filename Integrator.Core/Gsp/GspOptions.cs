@@ -30,6 +30,20 @@ public sealed class GspOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan MaxConcurrentWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Google calls one client address may have open at once, reading included; more are answered 503 at once. Behind a
+    /// reverse proxy the address is the one <c>Proxy:KnownProxies</c> forwards, else every call shares the proxy's.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentCallsPerAddress { get; set; } = 128;
+
+    /// <summary>
+    /// The whole body must arrive within this time, before the call takes one of <see cref="MaxConcurrentCalls"/>; a
+    /// body that trickles is answered 408 and its connection closed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan BodyReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PaymentIntegratorAccountIds.Count == 0 || PaymentIntegratorAccountIds.Any(string.IsNullOrWhiteSpace))

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Dapper;
 using Integrator.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Integrator.Tests.Idempotency;
 
@@ -22,7 +20,7 @@ public sealed class BoundedWaitTests
 
         GspResult during;
         var stopwatch = Stopwatch.StartNew();
-        await using (await HoldWriteLockAsync(app))
+        await using (await SqliteWriteLock.TakeAsync(app))
         {
             during = await app.PostAsync("cancelFundsReservation", cancel);
         }
@@ -51,10 +49,10 @@ public sealed class BoundedWaitTests
 
         Task<GspResult> first;
         GspResult duplicate;
-        await using (await HoldWriteLockAsync(app))
+        await using (var writeLock = await SqliteWriteLock.TakeAsync(app))
         {
             first = app.PostAsync("cancelFundsReservation", cancel);
-            await Task.Delay(300); // the first now holds the key and waits for the database
+            await writeLock.WaitForWritersAsync(1); // the first now holds the key and waits for the database
             duplicate = await app.PostAsync("cancelFundsReservation", cancel.DeepClone());
         }
 
@@ -67,23 +65,5 @@ public sealed class BoundedWaitTests
         await Eventually.TrueAsync(
             async () => await app.ScalarAsync<long>("SELECT COALESCE(SUM(replay_count), 0) FROM request_replays") == 1,
             "the retry is a replay");
-    }
-
-    /// <summary>Takes SQLite's single write lock on the app's file from outside, like another writer would.</summary>
-    private static async Task<IAsyncDisposable> HoldWriteLockAsync(IntegratorApp app)
-    {
-        var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await connection.ExecuteAsync("BEGIN IMMEDIATE");
-        return new WriteLock(connection);
-    }
-
-    private sealed class WriteLock(SqliteConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await connection.ExecuteAsync("ROLLBACK");
-            await connection.DisposeAsync();
-        }
     }
 }

@@ -4,7 +4,8 @@ using System.Diagnostics.Metrics;
 namespace Integrator.Tests.Infrastructure;
 
 /// <summary>
-/// Listens to one meter of one app (other apps run in parallel): counters add up, gauges keep their last value; each
+/// Listens to one meter of one app (other apps run in parallel): counters (up-down ones too, from when the listening
+/// began) add up, gauges keep their last value; each
 /// is kept under its name and, when tagged, under <c>name{key=value}</c> of its first tag too.
 /// </summary>
 public sealed class MeterRecorder : IDisposable
@@ -36,7 +37,7 @@ public sealed class MeterRecorder : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var counter = instrument is Counter<long>;
+        var counter = instrument is Counter<long> or UpDownCounter<long>;
         if (tags.Length > 0)
         {
             _values.AddOrUpdate($"{instrument.Name}{{{tags[0].Key}={tags[0].Value}}}", value, (_, old) => counter ? old + value : value);
