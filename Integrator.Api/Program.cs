@@ -52,6 +52,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(1024, TimeSpan.FromSeconds(2));
 });
 builder.Services.AddSingleton<GspConcurrency>();
+builder.Services.AddForwardedClients();
 // First hosted service: nothing starts while a Development convenience is in force where it must not be.
 builder.Services.AddHostedService<DevelopmentSafety>();
 builder.Services.AddIntegratorCore();
@@ -112,6 +113,7 @@ WebApplication? app = null;
 try
 {
     app = builder.Build();
+    app.UseForwardedClients();
     // A body over Kestrel's limit (413), a client that trickles it (408): their own status, not a 500.
     app.UseExceptionHandler(new ExceptionHandlerOptions
     {
@@ -133,7 +135,7 @@ try
 
     // Every problem at once: unknown keys and every option, validated before the hosted services are constructed
     // (they read some options in their constructors).
-    var problems = IntegratorSettings.UnknownKeys(app.Configuration, [.. IntegratorServices.Sections, (SupportOptions.Section, typeof(SupportOptions))])
+    var problems = IntegratorSettings.UnknownKeys(app.Configuration, [.. IntegratorServices.Sections, (SupportOptions.Section, typeof(SupportOptions)), (ProxyOptions.Section, typeof(ProxyOptions))])
         .Select(Exception (u) => new InvalidOperationException(u))
         .ToList();
     try

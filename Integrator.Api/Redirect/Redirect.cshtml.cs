@@ -67,8 +67,10 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
             return session is null ? Refused(RedirectRefusal.UnknownSession()) : await HandBackAsync(session);
         }
 
-        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "-";
-        if (throttle.RetryAfter(address) is { } wait)
+        // The address's attempt is taken before the (slow) check and given back if it succeeds: a burst cannot overrun
+        // the budget, and a right passcode never spends it.
+        var address = HttpContext.Connection.RemoteIpAddress;
+        if (throttle.TryTake(address) is { } wait)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return await ShowAsync(session, null, ct, $"Too many failed sign-ins. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.");
@@ -78,13 +80,25 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
         var signedIn = customerId.Length is > 0 and <= MaxCustomerIdLength && Passcode is { Length: > 0 and <= MaxPasscodeLength }
             ? await flow.SignInAsync(customerId, Passcode, ct)
             : new SignInRefused(null);
+        if (signedIn.Error is null or { Busy: true })
+        {
+            throttle.GiveBack(address); // nothing wrong was tried
+        }
+
         if (signedIn.Error is { } refused)
         {
-            throttle.Failed(address);
-            Response.StatusCode = refused.LockedUntil is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests;
-            return await ShowAsync(session, null, ct, refused.LockedUntil is { } until
-                ? $"Too many wrong passcodes: signing in is locked until {until:HH:mm} UTC."
-                : "The customer ID or passcode is not right. Check them and try again.");
+            Response.StatusCode = refused switch
+            {
+                { Busy: true } => StatusCodes.Status503ServiceUnavailable,
+                { LockedUntil: not null } => StatusCodes.Status429TooManyRequests,
+                _ => StatusCodes.Status401Unauthorized,
+            };
+            return await ShowAsync(session, null, ct, refused switch
+            {
+                { Busy: true } => "Signing in is busy right now. Try again in a moment.",
+                { LockedUntil: { } until } => $"Too many wrong passcodes: signing in is locked until {until:HH:mm} UTC.",
+                _ => "The customer ID or passcode is not right. Check them and try again.",
+            });
         }
 
         await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, signedIn.Value);

@@ -33,17 +33,17 @@ public sealed partial class SupportApiKey(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var remote = Context.Connection.RemoteIpAddress?.ToString() ?? "-";
-        if (throttle.RetryAfter(remote) is { } wait)
-        {
-            Context.Items[ThrottledItem] = wait;
-            return Task.FromResult(AuthenticateResult.Fail("Too many failed API keys."));
-        }
-
+        // The key is checked first (it is cheap and constant-time): a right key is never refused for what others sent
+        // from its address. Wrong keys spend the address's budget; past it, they are answered 429.
         if (keys.Find(values[0]!) is not { } found)
         {
-            throttle.Failed(remote);
-            LogRefused(Logger, Request.Path, remote);
+            if (throttle.TryTake(Context.Connection.RemoteIpAddress) is { } wait)
+            {
+                Context.Items[ThrottledItem] = wait;
+                return Task.FromResult(AuthenticateResult.Fail("Too many failed API keys."));
+            }
+
+            LogRefused(Logger, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "-");
             return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
         }
 

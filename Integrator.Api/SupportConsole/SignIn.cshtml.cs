@@ -18,18 +18,17 @@ public sealed class SignInModel(SupportKeys keys, FailedKeyThrottle throttle, Su
     public async Task<IActionResult> OnPostAsync(string? key, string? returnUrl, CancellationToken ct)
     {
         ReturnUrl = SafeReturn(returnUrl);
-        var remote = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "-";
-        if (throttle.RetryAfter(remote) is { } wait)
-        {
-            Errors = [$"Too many failed sign-ins from here. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds."];
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return Page();
-        }
-
+        // A right key signs in whatever others sent from this address; wrong ones spend the address's budget.
         var holder = string.IsNullOrEmpty(key) ? null : keys.Find(key);
         if (holder is null)
         {
-            throttle.Failed(remote);
+            if (throttle.TryTake(HttpContext.Connection.RemoteIpAddress) is { } wait)
+            {
+                Errors = [$"Too many failed sign-ins from here. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds."];
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
+            }
+
             await audit.RecordAsync(new SupportAudit.Entry(new SupportActor("?", SupportActor.Console), "console sign-in", "console", null, "refused: unknown key", new { Remote = HttpContext.Connection.RemoteIpAddress?.ToString() }), ct);
             Errors = ["That key is not a support key. Check it and try again."];
             Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -39,9 +39,16 @@ public sealed class RedirectOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SignInLockout { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Failed sign-ins per client address and minute before that address must wait (any customer id).</summary>
+    /// <summary>
+    /// Sign-in checks one client address may make per minute, any customer id (a budget refilled continuously; a
+    /// success gives its check back, so a right passcode never uses it up).
+    /// </summary>
     [Range(1, 100_000)]
     public int FailedSignInsPerMinute { get; set; } = 20;
+
+    /// <summary>Passcodes hashed at once by this instance (the hash is slow on purpose); more wait, then are told to retry.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentSignIns { get; set; } = 4;
 
     /// <summary>How long a browser's redirect session (its cookie) lasts without being finished.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]

@@ -5,67 +5,80 @@ using Microsoft.Extensions.Options;
 namespace Integrator.Core.Redirect;
 
 /// <summary>
-/// Signs in the ledger seed's customers against their salted passcode hashes (db/*/0012_redirect.sql).
-/// <c>Redirect:MaxFailedSignIns</c> wrong passcodes in a row lock the customer out for <c>Redirect:SignInLockout</c>,
-/// counted in the database so that every instance sees them; a success resets the count. An unknown customer costs
-/// the same hashing as a known one, so the answer's timing does not tell them apart.
+/// Signs in the ledger seed's customers against their salted passcode hashes (db/*/0012_redirect.sql). Every attempt
+/// is counted before the passcode is checked, in the statement that checks the lockout, so a burst of guesses at once
+/// gets no more checks than <c>Redirect:MaxFailedSignIns</c>: the attempt that reaches it locks the customer out for
+/// <c>Redirect:SignInLockout</c> (in the database, so every instance sees it), and while locked not even the right
+/// passcode signs in. A success clears the count. At most <c>Redirect:MaxConcurrentSignIns</c> passcodes are hashed at
+/// once, so the deliberately slow hash cannot be stacked into a denial of service. An unknown customer costs the same
+/// hashing as a known one, so the answer's timing does not tell them apart.
 /// </summary>
 public sealed class SeedCustomerSignIn(Database database, IOptions<RedirectOptions> options, IOptions<LedgerOptions> ledger, TimeProvider time)
-    : ICustomerSignIn
+    : ICustomerSignIn, IDisposable
 {
     private const string Find = "SELECT customer_id, name, passcode_hash, locked_until FROM customers WHERE customer_id = @CustomerId";
+
+    // Counted (or refused as locked) in one statement: concurrent attempts each take their own count, and the one that
+    // reaches the maximum sets the lock that refuses the rest. An expired lock starts the count afresh.
+    private const string Attempt = """
+        UPDATE customers
+        SET failed_sign_ins = CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END,
+            locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END) >= @MaxFailed
+                                THEN @LockedUntil ELSE NULL END,
+            updated_at = @Now
+        WHERE customer_id = @CustomerId AND (locked_until IS NULL OR locked_until <= @Now)
+        """;
 
     private const string Succeeded = """
         UPDATE customers SET failed_sign_ins = 0, locked_until = NULL, updated_at = @Now WHERE customer_id = @CustomerId
         """;
 
-    // Counted and locked in one statement: two wrong attempts at once both count.
-    private const string Failed = """
-        UPDATE customers
-        SET failed_sign_ins = failed_sign_ins + 1,
-            locked_until = CASE WHEN failed_sign_ins + 1 >= @MaxFailed THEN @LockedUntil ELSE locked_until END,
-            updated_at = @Now
-        WHERE customer_id = @CustomerId
-        """;
-
-    private const string Unlock = """
-        UPDATE customers SET failed_sign_ins = 0, locked_until = NULL WHERE customer_id = @CustomerId AND locked_until <= @Now
-        """;
+    private static readonly TimeSpan HashingWait = TimeSpan.FromSeconds(5);
 
     private readonly RedirectOptions _options = options.Value;
+    private readonly SemaphoreSlim _hashing = new(options.Value.MaxConcurrentSignIns, options.Value.MaxConcurrentSignIns);
     private readonly Lazy<string> _decoy = new(() => PasscodeHash.Create(Guid.NewGuid().ToString(), ledger.Value.PasscodeHashIterations));
 
     public async Task<Result<Customer, SignInRefused>> SignInAsync(string customerId, string passcode, CancellationToken ct)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!await _hashing.WaitAsync(HashingWait, ct))
+        {
+            return new SignInRefused(null, Busy: true);
+        }
+
+        try
+        {
+            return await CheckAsync(customerId, passcode, ct);
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+    }
+
+    public void Dispose() => _hashing.Dispose();
+
+    private async Task<Result<Customer, SignInRefused>> CheckAsync(string customerId, string passcode, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var counted = await database.ExecuteAsync(
+            Attempt,
+            new { CustomerId = customerId, Now = now.ToUnixTimeMilliseconds(), MaxFailed = _options.MaxFailedSignIns, LockedUntil = (now + _options.SignInLockout).ToUnixTimeMilliseconds() },
+            ct) == 1;
         var row = await database.QuerySingleOrDefaultAsync<Row>(Find, new { CustomerId = customerId }, ct);
-        if (row?.LockedUntil > now)
+        if (row is not null && !counted)
         {
-            return new SignInRefused(DateTimeOffset.FromUnixTimeMilliseconds(row.LockedUntil.Value));
+            return new SignInRefused(row.LockedUntil);
         }
 
-        if (row?.LockedUntil is not null)
+        if (!PasscodeHash.Verify(passcode, row?.PasscodeHash ?? _decoy.Value) || row is null)
         {
-            await database.ExecuteAsync(Unlock, new { CustomerId = customerId, Now = now }, ct);
-        }
-
-        var matches = PasscodeHash.Verify(passcode, row?.PasscodeHash ?? _decoy.Value);
-        if (row is null)
-        {
+            // Checked and wrong: said so, even if a concurrent attempt has just locked the customer (the next one sees it).
             return new SignInRefused(null);
         }
 
-        if (matches)
-        {
-            await database.ExecuteAsync(Succeeded, new { CustomerId = customerId, Now = now }, ct);
-            return new Customer(row.CustomerId, row.Name);
-        }
-
-        var lockedUntil = now + (long)_options.SignInLockout.TotalMilliseconds;
-        await database.ExecuteAsync(
-            Failed, new { CustomerId = customerId, Now = now, MaxFailed = _options.MaxFailedSignIns, LockedUntil = lockedUntil }, ct);
-        var after = await database.QuerySingleOrDefaultAsync<Row>(Find, new { CustomerId = customerId }, ct);
-        return new SignInRefused(after?.LockedUntil is { } until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null);
+        await database.ExecuteAsync(Succeeded, new { CustomerId = customerId, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
+        return new Customer(row.CustomerId, row.Name);
     }
 
     private sealed record Row
@@ -76,6 +89,6 @@ public sealed class SeedCustomerSignIn(Database database, IOptions<RedirectOptio
 
         public required string PasscodeHash { get; init; }
 
-        public long? LockedUntil { get; init; }
+        public DateTimeOffset? LockedUntil { get; init; }
     }
 }

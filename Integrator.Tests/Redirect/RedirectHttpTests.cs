@@ -195,6 +195,34 @@ public sealed partial class RedirectHttpTests
         Assert.That(page, Does.Contain("Too many failed sign-ins"));
     }
 
+    /// <summary>
+    /// S3-H2: every attempt is counted before its passcode is checked, in the statement that checks the lockout. Sixty
+    /// wrong passcodes at once get exactly Redirect:MaxFailedSignIns checks; then a burst with the right passcode in the
+    /// middle signs nobody in.
+    /// </summary>
+    [Test]
+    public async Task ABurstOfGuessesGetsNoMoreChecksThanTheLockoutAllowsAndTheRightPasscodeInsideItDoesNotSignIn()
+    {
+        await using var server = await RedirectServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Redirect__FailedSignInsPerMinute"] = "100000",
+            ["Redirect__MaxFailedSignIns"] = "5",
+        });
+        using var browser = Browser(server);
+        var page = await ArriveAsync(browser, server.Link(GspMessages.Redirect(GspMessages.NewId("rr"), Now())));
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => SignInStatusAsync(browser, page, TestLedger.Customer, $"guess-{i}")));
+        var second = await Task.WhenAll(Enumerable.Range(0, 61).Select(i =>
+            SignInStatusAsync(browser, page, TestLedger.Customer, i == 30 ? TestLedger.Passcode : $"guess-b{i}")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Count(s => s == 401), Is.EqualTo(5), "checked: exactly Redirect:MaxFailedSignIns");
+            Assert.That(first.Count(s => s == 429), Is.EqualTo(55), "the rest refused as locked, unchecked");
+            Assert.That(second, Is.All.EqualTo(429), "during the lockout even the right passcode does not sign in");
+        });
+    }
+
     [Test]
     public async Task APostWithoutTheAntiforgeryTokenIsRefused()
     {
@@ -226,6 +254,12 @@ public sealed partial class RedirectHttpTests
         var next = await response.Content.ReadAsStringAsync();
         Assert.That(next, Does.Contain("choose the account"), next);
         return next;
+    }
+
+    private static async Task<int> SignInStatusAsync(HttpClient browser, string page, string customerId, string passcode)
+    {
+        using var response = await PostFormAsync(browser, "SignIn", page, new() { ["CustomerId"] = customerId, ["Passcode"] = passcode });
+        return (int)response.StatusCode;
     }
 
     /// <summary>Approves with <paramref name="accountId"/>; returns where the browser is sent (303).</summary>
