@@ -153,6 +153,7 @@ public static class IntegratorServices
                 _ => new PgpCodec(sp.GetRequiredService<PgpOpener>(), sp.GetRequiredService<PgpSealer>(), sp.GetRequiredService<ILogger<PgpCodec>>()),
             });
         services.AddSingleton<SupportAudit>();
+        services.AddSingleton<ConsoleSessionStore>();
         services.AddSingleton<ReservationSupport>();
         services.AddSingleton<RequestSupport>();
         services.AddSingleton<NotificationSupport>();

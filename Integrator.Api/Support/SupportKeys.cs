@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace Integrator.Api.Support;
 
-/// <summary>A support key's holder: the name that acts, and what it may do.</summary>
-public sealed record SupportKeyHolder(string Name, SupportRole Role);
+/// <summary>
+/// A support key's holder: the name that acts, what it may do, and the key's identifier (the first 16 hex digits of
+/// its SHA-256), which names the key in console sessions without revealing it.
+/// </summary>
+public sealed record SupportKeyHolder(string Name, SupportRole Role, string KeyId);
 
 /// <summary>
 /// The configured support keys, for the API's header and the console's sign-in alike. A presented key is hashed and
@@ -14,8 +17,9 @@ public sealed record SupportKeyHolder(string Name, SupportRole Role);
 /// </summary>
 public sealed class SupportKeys(IOptions<SupportOptions> support)
 {
-    private readonly (SupportKeyHolder Holder, byte[] Hash)[] _keys =
-        support.Value.ApiKeys.Select(k => (new SupportKeyHolder(k.Name, k.Role), Hash(k.Key))).ToArray();
+    private readonly (SupportKeyHolder Holder, byte[] Hash)[] _keys = support.Value.ApiKeys
+        .Select(k => Hash(k.Key) is var hash ? (new SupportKeyHolder(k.Name, k.Role, Convert.ToHexStringLower(hash)[..16]), hash) : default)
+        .ToArray();
 
     public SupportKeyHolder? Find(string presented)
     {
@@ -31,6 +35,9 @@ public sealed class SupportKeys(IOptions<SupportOptions> support)
 
         return found;
     }
+
+    /// <summary>The holder of the key with this identifier, while that key is configured.</summary>
+    public SupportKeyHolder? FindById(string keyId) => _keys.Select(k => k.Holder).FirstOrDefault(h => h.KeyId == keyId);
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -1,13 +1,12 @@
 using Integrator.Api.Support;
 using Integrator.Core.Support;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
 /// <summary>Sign-in with one's own support key; failures are audited and throttled per address (<see cref="FailedKeyThrottle"/>).</summary>
-public sealed class SignInModel(SupportKeys keys, FailedKeyThrottle throttle, SupportAudit audit, TimeProvider time) : PageModel
+public sealed class SignInModel(SupportKeys keys, FailedKeyThrottle throttle, SupportAudit audit) : PageModel
 {
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
@@ -35,7 +34,7 @@ public sealed class SignInModel(SupportKeys keys, FailedKeyThrottle throttle, Su
             return Page();
         }
 
-        await HttpContext.SignInAsync(ConsoleAuth.Scheme, ConsoleAuth.Principal(holder, time.GetUtcNow()));
+        await ConsoleAuth.SignInAsync(HttpContext, holder, ct);
         await audit.RecordAsync(new SupportAudit.Entry(new SupportActor(holder.Name, SupportActor.Console), "console sign-in", "console", null, "signed in"), ct);
         return LocalRedirect(ReturnUrl);
     }

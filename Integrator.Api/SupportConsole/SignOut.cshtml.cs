@@ -1,5 +1,4 @@
 using Integrator.Core.Support;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +13,7 @@ public sealed class SignOutModel(SupportAudit audit) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await audit.RecordAsync(new SupportAudit.Entry(ConsoleAuth.Actor(User), "console sign-out", "console", null, "signed out"), ct);
-        await HttpContext.SignOutAsync(ConsoleAuth.Scheme);
+        await ConsoleAuth.SignOutAsync(HttpContext, ct);
         return Page();
     }
 }

@@ -24,6 +24,10 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, IMe
     static Database()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper maps DateTimeOffset parameters itself (as text) unless its own mapping is removed first; then the
+        // handler converts both ways, and a DateTimeOffset flows from the code to an epoch-milliseconds column and back.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new UnixMillisecondsHandler());
     }
 

@@ -5,8 +5,8 @@ namespace Integrator.Core.Storage;
 
 /// <summary>
 /// Times are stored as UTC epoch milliseconds on every engine; this reads such a column straight into a
-/// <see cref="DateTimeOffset"/> (or nullable) member, so views need no row type to convert it. Parameters are passed
-/// as milliseconds by the code that writes them: Dapper does not route DateTimeOffset parameters through a handler.
+/// <see cref="DateTimeOffset"/> (or nullable) member, so views need no row type to convert it, and writes a
+/// DateTimeOffset parameter as such a number (<see cref="Database"/> removes Dapper's own mapping first).
 /// </summary>
 internal sealed class UnixMillisecondsHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {

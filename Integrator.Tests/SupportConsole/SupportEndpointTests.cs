@@ -71,6 +71,92 @@ public sealed partial class SupportEndpointTests
         Assert.That((await c.SendAsync(again)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "an instance with other keys cannot read the session");
     }
 
+    /// <summary>
+    /// S3-M2: the cookie names a session held on the server and its holder by key identifier. A copy of the cookie dies
+    /// when its session signs out; a key removed from configuration ends its sessions; a changed role applies at once.
+    /// </summary>
+    [Test]
+    public async Task ConsoleSessionsEndOnTheServerWithSignOutWithTheKeyAndFollowItsRole()
+    {
+        var keys = Directory.CreateDirectory(Path.Combine(_folder, "shared-keys")).FullName;
+        Dictionary<string, string?> With(string role, string key) => ServerProcess.Environment(_folder, new Dictionary<string, string?>
+        {
+            ["Support__DataProtectionKeysFolder"] = keys,
+            ["Support__ApiKeys__0__Role"] = role,
+            ["Support__ApiKeys__0__Key"] = key,
+        });
+
+        string kept;
+        await using (var server = await ServerProcess.StartAsync(With("Operator", Key)))
+        {
+            using var http = Client(server);
+            var signedOut = await SignInAsync(http);
+            var copy = signedOut;
+            var before = await GetAsync(http, "/console", copy);
+            using (var signOut = await PostFormAsync(http, "/console/sign-out", "/console", signedOut, []))
+            {
+                Assert.That(signOut.StatusCode, Is.EqualTo(HttpStatusCode.OK), "signed out");
+            }
+
+            Assert.Multiple(async () =>
+            {
+                Assert.That(before, Is.EqualTo(HttpStatusCode.OK));
+                Assert.That(await GetAsync(http, "/console", copy), Is.EqualTo(HttpStatusCode.Redirect), "a copied cookie dies with its session");
+            });
+            kept = await SignInAsync(http);
+        }
+
+        await using (var demoted = await ServerProcess.StartAsync(With("Viewer", Key)))
+        {
+            using var http = Client(demoted);
+            using var recover = await PostFormAsync(http, "/console/notifications", "/console/notifications", kept, new()
+            {
+                ["since"] = "2020-01-01T00:00:00Z", ["until"] = "2020-01-02T00:00:00Z", ["reason"] = "demoted, must not work",
+            });
+            Assert.Multiple(async () =>
+            {
+                Assert.That(await GetAsync(http, "/console", kept), Is.EqualTo(HttpStatusCode.OK), "the session survives a restart");
+                Assert.That(recover.Headers.Location?.AbsolutePath, Is.EqualTo("/console/denied"), "the new role applies at once");
+            });
+        }
+
+        await using (var removed = await ServerProcess.StartAsync(With("Operator", "another-key-entirely-0123456789")))
+        {
+            using var http = Client(removed);
+            Assert.That(await GetAsync(http, "/console", kept), Is.EqualTo(HttpStatusCode.Redirect), "the key was removed: its sessions end");
+        }
+
+        await using (var restored = await ServerProcess.StartAsync(With("Operator", Key)))
+        {
+            using var http = Client(restored);
+            Assert.That(await GetAsync(http, "/console", kept), Is.EqualTo(HttpStatusCode.Redirect), "an ended session stays ended");
+        }
+
+        static HttpClient Client(ServerProcess server) =>
+            new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+    }
+
+    private static async Task<HttpStatusCode> GetAsync(HttpClient http, string path, string cookie)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>Opens <paramref name="page"/> with the session's cookie and posts its form to <paramref name="path"/>.</summary>
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, string path, string page, string cookie, Dictionary<string, string> fields)
+    {
+        using var get = new HttpRequestMessage(HttpMethod.Get, page);
+        get.Headers.Add("Cookie", cookie);
+        using var form = await http.SendAsync(get);
+        var cookies = form.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';')[0]).Prepend(cookie) : [cookie];
+        fields["__RequestVerificationToken"] = AntiforgeryToken().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
+        using var post = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        post.Headers.Add("Cookie", string.Join("; ", cookies));
+        return await http.SendAsync(post);
+    }
+
     private static async Task<HttpResponseMessage> SendWithKeyAsync(HttpClient http, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
