@@ -17,12 +17,16 @@ public sealed class SupportStatementsController(StatementSupport statements) : C
     public async Task<ActionResult<IReadOnlyList<StatementSummaryView>>> List(string? status, CancellationToken ct, int limit = 100) =>
         this.ToActionResult(await statements.ListAsync(status, limit, ct));
 
-    /// <summary>One statement: Google's summary as sent, its events, the differences found, every call to Google.</summary>
+    /// <summary>
+    /// One statement: Google's summary as sent, a page of its events from <c>eventOffset</c>, the differences found and
+    /// the latest calls to Google.
+    /// </summary>
     [HttpGet("{paymentIntegratorAccountId}/{statementId}")]
     [ProducesResponseType<StatementView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<ActionResult<StatementView>> Get(string paymentIntegratorAccountId, string statementId, CancellationToken ct) =>
-        this.ToActionResult(await statements.GetAsync(paymentIntegratorAccountId, statementId, ct));
+    public async Task<ActionResult<StatementView>> Get(string paymentIntegratorAccountId, string statementId, CancellationToken ct, int eventOffset = 0) =>
+        this.ToActionResult(await statements.GetAsync(paymentIntegratorAccountId, statementId, eventOffset, ct));
 
     /// <summary>Accepts a reconciled statement by hand, with a required reason; the job then tells Google.</summary>
     [HttpPost("{paymentIntegratorAccountId}/{statementId}/accept")]

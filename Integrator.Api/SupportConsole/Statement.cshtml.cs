@@ -14,8 +14,8 @@ public sealed class StatementModel(StatementSupport statements) : PageModel
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
-    public async Task OnGetAsync(string piaid, string statementId, CancellationToken ct) =>
-        Show(statementId, await statements.GetAsync(piaid, statementId, ct), StatusCodes.Status404NotFound);
+    public async Task OnGetAsync(string piaid, string statementId, CancellationToken ct, int eventOffset = 0) =>
+        Show(statementId, await statements.GetAsync(piaid, statementId, eventOffset, ct), StatusCodes.Status404NotFound);
 
     public async Task<IActionResult> OnPostAsync(string piaid, string statementId, string? reason, CancellationToken ct)
     {
@@ -23,7 +23,7 @@ public sealed class StatementModel(StatementSupport statements) : PageModel
         if (accepted.Error is not null)
         {
             Show(statementId, accepted, StatusCodes.Status409Conflict);
-            View = (await statements.GetAsync(piaid, statementId, ct)).Value;
+            View = (await statements.GetAsync(piaid, statementId, 0, ct)).Value;
             return Page();
         }
 

@@ -25,9 +25,12 @@ public sealed class RemittanceOptions : IValidatableObject
     [Range(1, 1000)]
     public int PageSize { get; set; } = 1000;
 
-    /// <summary>A statement with more events than this is a DISCREPANCY for support, not fetched without end.</summary>
+    /// <summary>
+    /// The most events a statement may have (its totalEvents): one claiming more fails with the reason, for support,
+    /// instead of being fetched. They are held in memory while one statement is compared (a few hundred bytes each).
+    /// </summary>
     [Range(1, 10_000_000)]
-    public int MaxEvents { get; set; } = 1_000_000;
+    public int MaxEvents { get; set; } = 200_000;
 
     /// <summary>Delay before the first retry of a failed call to Google; each further retry doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]

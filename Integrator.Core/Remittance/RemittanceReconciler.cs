@@ -104,33 +104,37 @@ public sealed partial class RemittanceReconciler(
         return true;
     }
 
+    /// <summary>
+    /// Fetches every page, checking that Google's paging holds together (see <see cref="StatementPaging"/>): a page that
+    /// does not fails the statement with the reason, recorded and retried later. Each page's events are stored in a
+    /// transaction of their own (renewing the lease), so other writes are never queued behind one huge write.
+    /// </summary>
     private async Task ReconcileAsync(ClaimedStatement statement, CancellationToken ct)
     {
+        if (!await statements.BeginReconciliationAsync(statement.StatementRowId, Id, LeaseUntil(), ct))
+        {
+            LogLostLease(logger, statement.StatementId);
+            return;
+        }
+
         var events = new List<StatementEventRow>();
-        var offset = 0;
-        long totalEvents;
-        while (true)
+        var paging = new StatementPaging(_options.PageSize, _options.MaxEvents);
+        while (!paging.Complete)
         {
             var requestId = Ids.New();
+            var offset = paging.NextOffset;
             var answer = await google.DetailsAsync(statement.PaymentIntegratorAccountId, statement.StatementId, requestId, offset, _options.PageSize, ct);
             await RecordAsync(statement, GspMethods.RemittanceStatementDetails, requestId, answer.HttpStatus, answer.LatencyMs, answer.Error, ct);
-            if (answer.Response is not { } page)
+            var page = answer.Response is { } response ? StatementEvents.Of(response, events.Count).ToList() : null;
+            var refusal = answer.Response is null ? answer.Error : paging.Accept(answer.Response, page!.Count);
+            if (refusal is not null)
             {
-                await FailAsync(statement, $"remittanceStatementDetails at offset {offset}: {answer.Error}", ct);
+                await FailAsync(statement, $"remittanceStatementDetails at offset {offset}: {refusal}", ct);
                 return;
             }
 
-            totalEvents = page.TotalEvents;
-            var added = StatementEvents.Of(page, events.Count).ToList();
-            events.AddRange(added);
-            if (!page.HasNextEventOffset || page.NextEventOffset <= offset || added.Count == 0 || events.Count >= _options.MaxEvents)
-            {
-                break;
-            }
-
-            offset = page.NextEventOffset;
-            var renewedUntil = time.GetUtcNow().ToUnixTimeMilliseconds() + (long)_options.Lease.TotalMilliseconds;
-            if (!await statements.RenewLeaseAsync(statement.StatementRowId, Id, renewedUntil, ct))
+            events.AddRange(page!);
+            if (!await statements.SaveEventsAsync(statement.StatementRowId, Id, page!, LeaseUntil(), ct))
             {
                 LogLostLease(logger, statement.StatementId);
                 return;
@@ -138,10 +142,10 @@ public sealed partial class RemittanceReconciler(
         }
 
         var (captures, refunds) = await ourRecords.LoadAsync(statement, events, ct);
-        var differences = Reconciliation.Compare(statement.TotalDueMicros, totalEvents, events, captures, refunds);
+        var differences = Reconciliation.Compare(statement.TotalDueMicros, paging.TotalEvents, events, captures, refunds);
         var acceptRequestId = differences.Count == 0 && _options.AutoAccept ? Ids.New() : null;
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!await statements.SaveReconciliationAsync(statement.StatementRowId, Id, events, differences, acceptRequestId, now, ct))
+        if (!await statements.SaveVerdictAsync(
+            statement.StatementRowId, Id, events.Count, differences, acceptRequestId, time.GetUtcNow().ToUnixTimeMilliseconds(), LeaseUntil(), ct))
         {
             LogLostLease(logger, statement.StatementId);
             return;
@@ -156,6 +160,8 @@ public sealed partial class RemittanceReconciler(
             LogDiscrepancy(logger, statement.StatementId, differences.Count);
         }
     }
+
+    private long LeaseUntil() => time.GetUtcNow().ToUnixTimeMilliseconds() + (long)_options.Lease.TotalMilliseconds;
 
     private async Task AcceptAsync(ClaimedStatement statement, string requestId, CancellationToken ct)
     {

@@ -68,6 +68,9 @@ public sealed record StatementStats
 /// </summary>
 public sealed class StatementStore(Database database)
 {
+    /// <summary>Differences stored per transaction (events go a page per transaction).</summary>
+    private const int BatchSize = 1000;
+
     public const string Columns = """
         statement_row_id, payment_integrator_account_id, statement_id, status, total_due_micros, billing_start, billing_end,
         accept_request_id, attempt_count
@@ -118,6 +121,10 @@ public sealed class StatementStore(Database database)
         INSERT INTO remittance_events (event_row_id, statement_row_id, position, kind, event_request_id, payment_integrator_event_id, charge_micros, fee_micros)
         VALUES (@EventRowId, @StatementRowId, @Position, @Kind, @EventRequestId, @PaymentIntegratorEventId, @ChargeMicros, @FeeMicros)
         """;
+
+    private const string DeleteEvents = "DELETE FROM remittance_events WHERE statement_row_id = @StatementRowId";
+
+    private const string DeleteDifferences = "DELETE FROM remittance_differences WHERE statement_row_id = @StatementRowId";
 
     private const string InsertDifference = """
         INSERT INTO remittance_differences (difference_id, statement_row_id, kind, request_id, ours_micros, google_micros, detail)
@@ -203,10 +210,6 @@ public sealed class StatementStore(Database database)
             },
             ct);
 
-    /// <summary>Extends this job's claim during a long step; false if the claim was lost (taken over after it ran out).</summary>
-    public async Task<bool> RenewLeaseAsync(string statementRowId, string owner, long leaseUntilMillis, CancellationToken ct) =>
-        await database.ExecuteAsync(Renew, new { StatementRowId = statementRowId, Owner = owner, LeaseUntil = leaseUntilMillis }, ct) == 1;
-
     /// <summary>A failed step: tried again at <paramref name="nextAttemptAt"/> (never, if null), the lease given up.</summary>
     public Task RescheduleAsync(string statementRowId, string owner, string error, long nowMillis, long? nextAttemptAt, CancellationToken ct) =>
         database.ExecuteAsync(
@@ -215,62 +218,96 @@ public sealed class StatementStore(Database database)
             ct);
 
     /// <summary>
-    /// Stores the events Google listed, the differences found and the verdict, in one transaction; false (and nothing
-    /// stored) if this job no longer holds the statement.
+    /// Starts (or starts again) a reconciliation: drops what an earlier attempt left half-stored and renews the lease;
+    /// false if this job no longer holds the statement.
     /// </summary>
-    public Task<bool> SaveReconciliationAsync(
+    public Task<bool> BeginReconciliationAsync(string statementRowId, string owner, long leaseUntilMillis, CancellationToken ct) =>
+        UnderLeaseAsync(statementRowId, owner, leaseUntilMillis, async (tx, key, token) =>
+        {
+            await tx.ExecuteAsync(DeleteEvents, key, token);
+            await tx.ExecuteAsync(DeleteDifferences, key, token);
+        }, ct);
+
+    /// <summary>Stores one page's events in a transaction of its own, renewing the lease; false if the lease was lost.</summary>
+    public Task<bool> SaveEventsAsync(
+        string statementRowId, string owner, IReadOnlyList<StatementEventRow> events, long leaseUntilMillis, CancellationToken ct) =>
+        UnderLeaseAsync(statementRowId, owner, leaseUntilMillis, (tx, _, token) => tx.ExecuteAsync(
+            InsertEvent,
+            events.Select(e => new
+            {
+                EventRowId = Ids.New(),
+                StatementRowId = statementRowId,
+                e.Position,
+                e.Kind,
+                e.EventRequestId,
+                e.PaymentIntegratorEventId,
+                e.ChargeMicros,
+                e.FeeMicros,
+            }).ToList(),
+            token), ct);
+
+    /// <summary>
+    /// Stores the differences (a batch per transaction) and, last, the verdict; false (and no verdict) if this job no
+    /// longer holds the statement.
+    /// </summary>
+    public async Task<bool> SaveVerdictAsync(
         string statementRowId,
         string owner,
-        IReadOnlyList<StatementEventRow> events,
+        int eventCount,
         IReadOnlyList<StatementDifference> differences,
         string? acceptRequestId,
         long nowMillis,
-        CancellationToken ct) =>
+        long leaseUntilMillis,
+        CancellationToken ct)
+    {
+        foreach (var batch in differences.Chunk(BatchSize))
+        {
+            var saved = await UnderLeaseAsync(statementRowId, owner, leaseUntilMillis, (tx, _, token) => tx.ExecuteAsync(
+                InsertDifference,
+                batch.Select(d => new
+                {
+                    DifferenceId = Ids.New(),
+                    StatementRowId = statementRowId,
+                    d.Kind,
+                    d.RequestId,
+                    d.OursMicros,
+                    d.GoogleMicros,
+                    d.Detail,
+                }).ToList(),
+                token), ct);
+            if (!saved)
+            {
+                return false;
+            }
+        }
+
+        return await database.ExecuteAsync(
+            Reconciled,
+            new
+            {
+                StatementRowId = statementRowId,
+                Owner = owner,
+                Status = differences.Count == 0 ? StatementStatus.Matched : StatementStatus.Discrepancy,
+                EventCount = eventCount,
+                AcceptRequestId = acceptRequestId,
+                NextAttemptAt = acceptRequestId is null ? (long?)null : nowMillis,
+                Now = nowMillis,
+            },
+            ct) == 1;
+    }
+
+    private Task<bool> UnderLeaseAsync(
+        string statementRowId, string owner, long leaseUntilMillis, Func<DbTx, object, CancellationToken, Task> work, CancellationToken ct) =>
         database.WriteAsync(
             async (tx, token) =>
             {
-                var verdict = new
-                {
-                    StatementRowId = statementRowId,
-                    Owner = owner,
-                    Status = differences.Count == 0 ? StatementStatus.Matched : StatementStatus.Discrepancy,
-                    EventCount = events.Count,
-                    AcceptRequestId = acceptRequestId,
-                    NextAttemptAt = acceptRequestId is null ? (long?)null : nowMillis,
-                    Now = nowMillis,
-                };
-                if (await tx.ExecuteAsync(Reconciled, verdict, token) != 1)
+                var key = new { StatementRowId = statementRowId, Owner = owner, LeaseUntil = leaseUntilMillis };
+                if (await tx.ExecuteAsync(Renew, key, token) != 1)
                 {
                     return Write.RollBack(false);
                 }
 
-                await tx.ExecuteAsync(
-                    InsertEvent,
-                    events.Select(e => new
-                    {
-                        EventRowId = Ids.New(),
-                        StatementRowId = statementRowId,
-                        e.Position,
-                        e.Kind,
-                        e.EventRequestId,
-                        e.PaymentIntegratorEventId,
-                        e.ChargeMicros,
-                        e.FeeMicros,
-                    }).ToList(),
-                    token);
-                await tx.ExecuteAsync(
-                    InsertDifference,
-                    differences.Select(d => new
-                    {
-                        DifferenceId = Ids.New(),
-                        StatementRowId = statementRowId,
-                        d.Kind,
-                        d.RequestId,
-                        d.OursMicros,
-                        d.GoogleMicros,
-                        d.Detail,
-                    }).ToList(),
-                    token);
+                await work(tx, key, token);
                 return Write.Commit(true);
             },
             ct);

@@ -46,11 +46,17 @@ public sealed record StatementCallView
     public string? Error { get; init; }
 }
 
-/// <summary>One statement with everything reconciliation saw: Google's summary as sent, events, differences, calls.</summary>
+/// <summary>
+/// One statement with everything reconciliation saw: Google's summary as sent, a page of its events (from
+/// <see cref="EventOffset"/>; <see cref="StatementSummaryView.EventCount"/> in all), the first differences
+/// (<see cref="DifferenceCount"/> in all) and the latest calls to Google.
+/// </summary>
 public sealed record StatementView(
     StatementSummaryView Statement,
     JsonNode? Summary,
+    int EventOffset,
     IReadOnlyList<StatementEventView> Events,
+    long DifferenceCount,
     IReadOnlyList<StatementDifferenceView> Differences,
     IReadOnlyList<StatementCallView> Calls);
 
@@ -58,6 +64,9 @@ public sealed record StatementView(
 public sealed class StatementSupport(Database database, SupportAudit audit, TimeProvider time)
 {
     public const int MaxPageSize = 500;
+
+    /// <summary>Events shown per page of a statement, differences and calls at most.</summary>
+    public const int DetailPageSize = 200;
 
     private const string Columns = """
         statement_row_id, payment_integrator_account_id, statement_id, summary_json, currency_code, total_due_micros,
@@ -76,7 +85,7 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
 
     private const string Events = """
         SELECT position, kind, event_request_id, payment_integrator_event_id, charge_micros, fee_micros FROM remittance_events
-        WHERE statement_row_id = @StatementRowId ORDER BY position
+        WHERE statement_row_id = @StatementRowId AND position >= @Offset AND position < @Offset + @Limit ORDER BY position
         """;
 
     private const string Differences = """
@@ -84,9 +93,11 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
         WHERE statement_row_id = @StatementRowId ORDER BY kind, request_id
         """;
 
+    private const string DifferenceCount = "SELECT COUNT(*) FROM remittance_differences WHERE statement_row_id = @StatementRowId";
+
     private const string Calls = """
         SELECT attempted_at, method, request_id, dispatcher, http_status, latency_ms, outcome, error FROM remittance_calls
-        WHERE statement_row_id = @StatementRowId ORDER BY attempted_at, call_id
+        WHERE statement_row_id = @StatementRowId ORDER BY attempted_at DESC, call_id DESC
         """;
 
     // The guard is the WHERE clause: acceptance is asked for once, of a reconciled statement not yet accepted.
@@ -113,23 +124,32 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
         return rows.Select(Summary).ToList();
     }
 
-    public async Task<Result<StatementView, SupportError>> GetAsync(string accountId, string statementId, CancellationToken ct)
+    /// <param name="eventOffset">The position of the first event shown (events are numbered from 0 as Google listed them).</param>
+    public async Task<Result<StatementView, SupportError>> GetAsync(string accountId, string statementId, int eventOffset, CancellationToken ct)
     {
+        if (eventOffset < 0)
+        {
+            return SupportError.Invalid("eventOffset must not be negative.");
+        }
+
         var row = await database.QuerySingleOrDefaultAsync<Row>(One, new { AccountId = accountId, StatementId = statementId }, ct);
         if (row is null)
         {
             return NotFound(accountId, statementId);
         }
 
-        var key = new { row.StatementRowId };
+        var key = new { row.StatementRowId, Offset = eventOffset, Limit = DetailPageSize };
+        var limit = database.Dialect.Limit("@Limit");
         var events = await database.QueryAsync<EventRow>(Events, key, ct);
-        var differences = await database.QueryAsync<DifferenceRow>(Differences, key, ct);
-        var calls = await database.QueryAsync<StatementCallView>(Calls, key, ct);
+        var differences = await database.QueryAsync<DifferenceRow>($"{Differences} {limit}", key, ct);
+        var calls = (await database.QueryAsync<StatementCallView>($"{Calls} {limit}", key, ct)).Reverse().ToList();
         return new StatementView(
             Summary(row),
             JsonNode.Parse(row.SummaryJson),
+            eventOffset,
             events.Select(e => new StatementEventView(
                 e.Position, e.Kind, e.EventRequestId, e.PaymentIntegratorEventId, MoneyView.Of(e.ChargeMicros, row.CurrencyCode), MoneyView.Of(e.FeeMicros, row.CurrencyCode))).ToList(),
+            await database.QuerySingleOrDefaultAsync<long>(DifferenceCount, key, ct),
             differences.Select(d => new StatementDifferenceView(
                 d.Kind, d.RequestId, d.OursMicros is { } o ? MoneyView.Of(o, row.CurrencyCode) : null, d.GoogleMicros is { } g ? MoneyView.Of(g, row.CurrencyCode) : null, d.Detail)).ToList(),
             calls);
@@ -175,7 +195,7 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
                 return Write.Commit<SupportError?>(SupportError.Conflict($"Statement {statementId} cannot be accepted: {why}."));
             },
             ct);
-        return refusal is not null ? refusal : await GetAsync(accountId, statementId, ct);
+        return refusal is not null ? refusal : await GetAsync(accountId, statementId, 0, ct);
     }
 
     private static SupportError NotFound(string accountId, string statementId) =>

@@ -160,6 +160,13 @@ public sealed class FakeGoogle : IAsyncDisposable
     {
         var request = json is not null && GspJson.TryParse<RemittanceStatementDetailsRequest>(json, out var parsed) ? parsed : new();
         var events = Statements.TryGetValue(request.StatementId, out var statement) ? statement.Events : [];
+        if (statement?.Pager is { } pager)
+        {
+            var hostile = pager(request);
+            hostile.ResponseHeader = header;
+            return hostile;
+        }
+
         var offset = Math.Clamp(request.EventOffset, 0, events.Count);
         var count = request.NumberOfEvents is > 0 and <= 1000 ? request.NumberOfEvents : 1000;
         var page = events.Skip(offset).Take(count).ToList();
@@ -167,7 +174,7 @@ public sealed class FakeGoogle : IAsyncDisposable
         {
             ResponseHeader = header,
             EventOffset = offset,
-            TotalEvents = statement?.ReportedTotal ?? events.Count,
+            TotalEvents = events.Count,
         };
         if (offset + page.Count < events.Count)
         {
@@ -210,5 +217,11 @@ public sealed record ReceivedNotification(
 /// <summary>A capture (<see cref="IsRefund"/> false) or refund event of a fake statement; Google's sign: refunds negative.</summary>
 public sealed record FakeEvent(string RequestId, long ChargeMicros, bool IsRefund = false, long FeeMicros = 0);
 
-/// <summary>What Google lists for one statement; <see cref="ReportedTotal"/> overrides totalEvents.</summary>
-public sealed record FakeStatement(IReadOnlyList<FakeEvent> Events, int? ReportedTotal = null);
+/// <summary>
+/// What Google lists for one statement, paged as Google pages; a <see cref="Pager"/> answers every page itself instead
+/// (a hostile or broken Google).
+/// </summary>
+public sealed record FakeStatement(IReadOnlyList<FakeEvent> Events)
+{
+    public Func<RemittanceStatementDetailsRequest, RemittanceStatementDetailsResponse>? Pager { get; init; }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Diagnostics.Metrics;
+using Integrator.Core.Gsp.V1;
 using Integrator.Core.Remittance;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -246,6 +247,93 @@ public sealed class RemittanceTests
             .AssertStatus(200);
 
         await Eventually.TrueAsync(async () => await StatusAsync(app, statementId) == "ACCEPTED", "the statement is matched and accepted", Wait);
+    }
+
+    public static IEnumerable<TestCaseData> HostilePagers()
+    {
+        static RemittanceStatementDetailsResponse Page(int offset, int count, int total, int? next)
+        {
+            var page = new RemittanceStatementDetailsResponse { EventOffset = offset, TotalEvents = total };
+            page.CaptureEvents.AddRange(Enumerable.Range(offset, count).Select(i => new StatementEvent { EventRequestId = $"hostile-{i}", EventCharge = 1_000_000 }));
+            if (next is { } n)
+            {
+                page.NextEventOffset = n;
+            }
+
+            return page;
+        }
+
+        // The review's pager: full pages whose nextEventOffset creeps forward by one.
+        yield return new TestCaseData(new Func<RemittanceStatementDetailsRequest, RemittanceStatementDetailsResponse>(r =>
+            Page(r.EventOffset, r.NumberOfEvents, 100_000, r.EventOffset + 1)), "does not follow").SetName("A nextEventOffset that does not advance by the page's count fails the statement");
+        yield return new TestCaseData(new Func<RemittanceStatementDetailsRequest, RemittanceStatementDetailsResponse>(r =>
+            Page(r.EventOffset, r.NumberOfEvents + 50, 100_000, r.EventOffset + r.NumberOfEvents + 50)), "more than").SetName("A page larger than asked fails the statement");
+        yield return new TestCaseData(new Func<RemittanceStatementDetailsRequest, RemittanceStatementDetailsResponse>(r =>
+            Page(r.EventOffset, r.NumberOfEvents, 150, r.EventOffset + r.NumberOfEvents)), "past totalEvents").SetName("Paging past totalEvents fails the statement");
+        yield return new TestCaseData(new Func<RemittanceStatementDetailsRequest, RemittanceStatementDetailsResponse>(r =>
+            Page(r.EventOffset, r.NumberOfEvents, 50_000_000, r.EventOffset + r.NumberOfEvents)), "Remittance:MaxEvents").SetName("A totalEvents beyond Remittance:MaxEvents fails the statement");
+    }
+
+    /// <summary>
+    /// S3-M3: Google's paging is checked page by page; a pager that does not hold together fails the statement with the
+    /// reason (recorded, retried later) after at most a page or two, and nothing it sent is kept.
+    /// </summary>
+    [TestCaseSource(nameof(HostilePagers))]
+    public async Task AHostilePagerFailsTheStatementWithTheReasonInsteadOfBeingFollowed(
+        Func<RemittanceStatementDetailsRequest, RemittanceStatementDetailsResponse> pager, string reason)
+    {
+        await using var google = await FakeGoogle.StartAsync();
+        await using var app = IntegratorApp.Start(new Dictionary<string, string?>
+        {
+            ["Google:BaseUrl"] = google.BaseUrl.ToString(),
+            ["Remittance:Enabled"] = "true",
+            ["Remittance:PollInterval"] = "00:00:00.050",
+            ["Remittance:FirstRetryDelay"] = "01:00:00",
+            ["Remittance:MaxRetryDelay"] = "01:00:00",
+            ["Remittance:PageSize"] = "100",
+        });
+        var statementId = GspMessages.NewId("statement");
+        google.Statements[statementId] = new FakeStatement([]) { Pager = pager };
+
+        (await app.PostAsync("remittanceStatementNotification", GspMessages.Statement(statementId, app.Clock.NowMillis, 0, app.Clock.NowMillis, 0))).AssertStatus(200);
+
+        await Eventually.TrueAsync(
+            async () => (await app.QueryAsync<string?>("SELECT last_error FROM remittance_statements WHERE statement_id = @statementId", new { statementId })).Single() is not null,
+            "the statement failed with a reason", Wait);
+        var view = (await app.SupportAsync(HttpMethod.Get, $"statements/{GspMessages.AccountId}/{statementId}")).Json;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(view["statement"]!["status"]!.GetValue<string>(), Is.EqualTo("RECEIVED"), "never reconciled on such pages");
+            Assert.That(view["statement"]!["lastError"]!.GetValue<string>(), Does.Contain(reason));
+            Assert.That(google.CallsTo("remittanceStatementDetails"), Has.Count.LessThanOrEqualTo(2), "refused at the first page that does not hold together");
+            Assert.That(await app.ScalarAsync<long>("SELECT COUNT(*) FROM remittance_events"), Is.LessThanOrEqualTo(100), "at most the one good page is kept");
+        });
+        var reserve = await app.PostAsync("reserveFunds", GspMessages.Reserve(GspMessages.NewId("reserve"), app.Clock.NowMillis, 1_000_000, "tok-rich"));
+        reserve.AssertStatus(200);
+    }
+
+    [Test]
+    public async Task TheSupportViewOfALargeStatementIsPaged()
+    {
+        await using var google = await FakeGoogle.StartAsync();
+        await using var app = Start(google);
+        var statementId = GspMessages.NewId("statement");
+        var events = Enumerable.Range(0, 450).Select(i => new FakeEvent($"unknown-{i}", 1_000_000)).ToList();
+        google.Statements[statementId] = new FakeStatement(events);
+
+        (await app.PostAsync("remittanceStatementNotification", GspMessages.Statement(statementId, app.Clock.NowMillis, 0, app.Clock.NowMillis, 450_000_000))).AssertStatus(200);
+        await Eventually.TrueAsync(async () => await StatusAsync(app, statementId) == "DISCREPANCY", "reconciled", Wait);
+
+        var first = (await app.SupportAsync(HttpMethod.Get, $"statements/{GspMessages.AccountId}/{statementId}")).Json;
+        var third = (await app.SupportAsync(HttpMethod.Get, $"statements/{GspMessages.AccountId}/{statementId}?eventOffset=400")).Json;
+        Assert.Multiple(() =>
+        {
+            Assert.That(first["statement"]!["eventCount"]!.GetValue<long>(), Is.EqualTo(450));
+            Assert.That(first["events"]!.AsArray(), Has.Count.EqualTo(200));
+            Assert.That(first["differenceCount"]!.GetValue<long>(), Is.EqualTo(450));
+            Assert.That(first["differences"]!.AsArray(), Has.Count.EqualTo(200));
+            Assert.That(third["events"]!.AsArray().Select(e => e!["position"]!.GetValue<long>()), Is.EqualTo(Enumerable.Range(400, 50).Select(i => (long)i)));
+        });
     }
 
     private static IntegratorApp Start(FakeGoogle google) => IntegratorApp.Start(new Dictionary<string, string?>
