@@ -34,7 +34,7 @@ internal sealed partial class DevelopmentSafety(
 
         if (support.Value.ApiKeys.Any(k => k.Key == DevelopmentSupportKey))
         {
-            conveniences.Add($"the support key '{DevelopmentSupportKey}' from the repository (Support:ApiKeys)");
+            conveniences.Add("the repository's development support key (Support:ApiKeys, see appsettings.Development.json)");
         }
 
         if (ledger.Value.SeedFile is { Length: > 0 } seed

@@ -38,8 +38,9 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var redirect = options.Value;
+        var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
         var arrived = await flow.ArriveAsync(
-            new RedirectArrival(Request.GetEncodedUrl().Length, Request.Query[redirect.RequestParameter], Request.Query[redirect.CallbackParameter]),
+            new RedirectArrival(Request.GetEncodedUrl().Length, Request.Query[redirect.RequestParameter], Request.Query[redirect.CallbackParameter], browser),
             ct);
         if (arrived.Error is { } refusal)
         {
@@ -53,15 +54,14 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
         }
 
         // Arriving again with the same request resumes it, still signed in; another request starts afresh.
-        var (redirectRequestId, customer) = await RedirectBrowser.ReadAsync(HttpContext);
         customer = redirectRequestId == session.RedirectRequestId ? customer : null;
-        await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, customer);
+        await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, customer, browser);
         return await ShowAsync(session, customer, ct);
     }
 
     public async Task<IActionResult> OnPostSignInAsync(CancellationToken ct)
     {
-        var (session, _) = await CurrentAsync(ct);
+        var (session, _, browser) = await CurrentAsync(ct);
         if (session is null || session.IsFinished)
         {
             return session is null ? Refused(RedirectRefusal.UnknownSession()) : await HandBackAsync(session);
@@ -101,13 +101,13 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
             });
         }
 
-        await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, signedIn.Value);
+        await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, signedIn.Value, browser);
         return await ShowAsync(session, signedIn.Value, ct);
     }
 
     public async Task<IActionResult> OnPostApproveAsync(CancellationToken ct)
     {
-        var (session, customer) = await CurrentAsync(ct);
+        var (session, customer, _) = await CurrentAsync(ct);
         if (session is null || session.IsFinished || customer is null)
         {
             return session is null ? Refused(RedirectRefusal.UnknownSession())
@@ -127,22 +127,22 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
 
     public async Task<IActionResult> OnPostDeclineAsync(CancellationToken ct)
     {
-        var (session, customer) = await CurrentAsync(ct);
+        var (session, customer, browser) = await CurrentAsync(ct);
         if (session is null)
         {
             return Refused(RedirectRefusal.UnknownSession());
         }
 
-        var declined = await flow.DeclineAsync(session.RedirectRequestId, customer?.CustomerId, ct);
+        var declined = await flow.DeclineAsync(session.RedirectRequestId, customer?.CustomerId, browser, ct);
         return declined.Error is { } refusal ? Refused(refusal) : await HandBackAsync(declined.Value!);
     }
 
     /// <summary>The session this browser is in, if it still runs.</summary>
-    private async Task<(RedirectSession? Session, Customer? Customer)> CurrentAsync(CancellationToken ct)
+    private async Task<(RedirectSession? Session, Customer? Customer, string Browser)> CurrentAsync(CancellationToken ct)
     {
-        var (redirectRequestId, customer) = await RedirectBrowser.ReadAsync(HttpContext);
+        var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
         var session = redirectRequestId is null ? null : await flow.FindAsync(redirectRequestId, ct);
-        return (session, customer);
+        return (session, customer, browser);
     }
 
     private async Task<IActionResult> ShowAsync(RedirectSession session, Customer? customer, CancellationToken ct, string? error = null)

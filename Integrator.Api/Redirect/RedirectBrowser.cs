@@ -18,6 +18,7 @@ public static class RedirectBrowser
     private const string RedirectRequestId = "redirect-request-id";
     private const string CustomerId = "customer-id";
     private const string CustomerName = "customer-name";
+    private const string BrowserClaim = "browser";
 
     public static AuthenticationBuilder AddRedirectCookie(this AuthenticationBuilder authentication)
     {
@@ -34,9 +35,10 @@ public static class RedirectBrowser
         return authentication.AddCookie(Scheme);
     }
 
-    public static Task EnterAsync(HttpContext context, string redirectRequestId, Customer? customer)
+    /// <summary>The browser's place: this redirect, the signed-in customer (if any), and the browser's own random name.</summary>
+    public static Task EnterAsync(HttpContext context, string redirectRequestId, Customer? customer, string browser)
     {
-        var claims = new List<Claim> { new(RedirectRequestId, redirectRequestId) };
+        var claims = new List<Claim> { new(RedirectRequestId, redirectRequestId), new(BrowserClaim, browser) };
         if (customer is not null)
         {
             claims.Add(new Claim(CustomerId, customer.CustomerId));
@@ -48,12 +50,16 @@ public static class RedirectBrowser
 
     public static Task LeaveAsync(HttpContext context) => context.SignOutAsync(Scheme);
 
-    /// <summary>The redirect this browser is in and its signed-in customer, if any.</summary>
-    public static async Task<(string? RedirectRequestId, Customer? Customer)> ReadAsync(HttpContext context)
+    /// <summary>
+    /// The redirect this browser is in, its signed-in customer, if any, and the browser's random name (a new one for a
+    /// browser that has none yet).
+    /// </summary>
+    public static async Task<(string? RedirectRequestId, Customer? Customer, string Browser)> ReadAsync(HttpContext context)
     {
         var principal = (await context.AuthenticateAsync(Scheme)).Principal;
         var redirectRequestId = principal?.FindFirstValue(RedirectRequestId);
         var customer = principal?.FindFirstValue(CustomerId) is { } id ? new Customer(id, principal.FindFirstValue(CustomerName) ?? id) : null;
-        return (redirectRequestId, customer);
+        var browser = principal?.FindFirstValue(BrowserClaim) ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        return (redirectRequestId, customer, browser);
     }
 }

@@ -4,18 +4,33 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Integrator.Api.Support;
 
-/// <summary>Support API for redirects (account linking): by redirectRequestId, or by the payment token one bound.</summary>
+/// <summary>
+/// Support API for redirects (account linking): by redirectRequestId or by the payment token one bound (both in the
+/// body: either may be a payment token), or by the reference a view gives.
+/// </summary>
 [ApiController]
 [Route("support/v1/redirects")]
 [Authorize(Policy = SupportApiKey.Policy)]
 public sealed class SupportRedirectsController(RedirectSupport redirects) : ControllerBase
 {
-    /// <summary>One redirect: its state and result, the customer and account, the bound token's fingerprint, its notification.</summary>
-    [HttpGet("{redirectRequestId}")]
+    /// <summary>
+    /// One redirect by its reference (the SHA-256 of its redirectRequestId): its state and result, the customer and
+    /// account, the bound token's fingerprint, its notification.
+    /// </summary>
+    [HttpGet("{reference}")]
     [ProducesResponseType<RedirectView>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<ActionResult<RedirectView>> Get(string redirectRequestId, CancellationToken ct) =>
-        this.ToActionResult(await redirects.GetAsync(redirectRequestId, this.Actor(), ct));
+    public async Task<ActionResult<RedirectView>> Get(string reference, CancellationToken ct) =>
+        this.ToActionResult(await redirects.GetAsync(reference, this.Actor(), ct));
+
+    /// <summary>One redirect by its redirectRequestId (a read: POST only to keep the id out of URLs).</summary>
+    [HttpPost("find")]
+    [Consumes("application/json")]
+    [ProducesResponseType<RedirectView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ActionResult<RedirectView>> Find(RedirectIdRequest body, CancellationToken ct) =>
+        this.ToActionResult(await redirects.FindAsync(body.RedirectRequestId, this.Actor(), ct));
 
     /// <summary>The redirects that bound a payment token (a read: POST only to keep the token out of URLs).</summary>
     [HttpPost("find-by-token")]

@@ -6,16 +6,14 @@ namespace Integrator.Api.SupportConsole;
 /// <summary>One redirect (account linking): where it stands, who linked which account, and its notification.</summary>
 public sealed class RedirectSessionModel(RedirectSupport redirects) : PageModel
 {
-    public string RedirectRequestId { get; private set; } = string.Empty;
 
     public RedirectView? View { get; private set; }
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
-    public async Task OnGetAsync(string redirectRequestId, CancellationToken ct)
+    public async Task OnGetAsync(string reference, CancellationToken ct)
     {
-        RedirectRequestId = redirectRequestId;
-        var found = await redirects.GetAsync(redirectRequestId, ConsoleAuth.Actor(User), ct);
+        var found = await redirects.GetAsync(reference, ConsoleAuth.Actor(User), ct);
         View = found.Value;
         if (found.Error is { } error)
         {

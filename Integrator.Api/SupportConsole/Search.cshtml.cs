@@ -1,9 +1,13 @@
 using Integrator.Core.Support;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
-/// <summary>Find anything by an id it carries (GET), or the redirect that bound a payment token (POST: no token in URLs).</summary>
+/// <summary>
+/// Find anything by an id it carries, or the redirect that bound a payment token; both posted, so that neither lands in
+/// a URL (a redirectRequestId may be a payment token).
+/// </summary>
 public sealed class SearchModel(SearchSupport search, RedirectSupport redirects) : PageModel
 {
     public IReadOnlyList<RedirectView>? Redirects { get; private set; }
@@ -14,14 +18,14 @@ public sealed class SearchModel(SearchSupport search, RedirectSupport redirects)
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
-    public async Task OnGetAsync(string? q, CancellationToken ct)
+    public void OnGet()
     {
-        Query = q;
-        if (q is null)
-        {
-            return;
-        }
+    }
 
+    public async Task OnPostFindAsync([FromForm] SearchForm form, CancellationToken ct)
+    {
+        var q = form.Q;
+        Query = q;
         var found = await search.FindAsync(q, ct);
         if (found.Error is { } error)
         {
@@ -33,9 +37,9 @@ public sealed class SearchModel(SearchSupport search, RedirectSupport redirects)
         Hits = found.Value;
     }
 
-    public async Task OnPostFindByTokenAsync(string? token, CancellationToken ct)
+    public async Task OnPostFindByTokenAsync([FromForm] SearchForm form, CancellationToken ct)
     {
-        var found = await redirects.FindByTokenAsync(token, ConsoleAuth.Actor(User), ct);
+        var found = await redirects.FindByTokenAsync(form.Token, ConsoleAuth.Actor(User), ct);
         if (found.Error is { } error)
         {
             Errors = [error.Detail];

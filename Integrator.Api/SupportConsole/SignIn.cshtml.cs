@@ -14,8 +14,14 @@ public sealed class SignInModel(SupportKeys keys, FailedKeyThrottle throttle, Su
 
     public void OnGet(string? returnUrl) => ReturnUrl = SafeReturn(returnUrl);
 
-    public async Task<IActionResult> OnPostAsync(string? key, string? returnUrl, CancellationToken ct)
+    /// <summary>The key is bound as a property, not a handler argument: MVC writes handler arguments to the trace log.</summary>
+    [BindProperty]
+    public string? Key { get; set; }
+
+    public async Task<IActionResult> OnPostAsync(string? returnUrl, CancellationToken ct)
     {
+        var key = Key;
+        Key = null;
         ReturnUrl = SafeReturn(returnUrl);
         // A right key signs in whatever others sent from this address; wrong ones spend the address's budget.
         var holder = string.IsNullOrEmpty(key) ? null : keys.Find(key);

@@ -56,9 +56,19 @@ public sealed partial class RedirectFlow(
                 RequestTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(request.RequestHeader.RequestTimestamp),
                 OfferedTokenSha256 = request.HasGooglePaymentToken ? SqlLedger.TokenHash(request.GooglePaymentToken) : null,
                 Result = RedirectResults.Pending,
+                RedirectSha256 = SqlLedger.TokenHash(request.RequestHeader.RequestId),
+                BrowserSha256 = SqlLedger.TokenHash(arrival.Browser),
             },
             time.GetUtcNow().ToUnixTimeMilliseconds(),
             ct);
+
+        // callbackUrl is outside Google's signature: the first arrival fixes it, and a later one may not change it.
+        if (!string.Equals(session.CallbackUrl, arrival.CallbackUrl, StringComparison.Ordinal))
+        {
+            LogRefused(logger, RedirectRefusal.CallbackChanged().Code);
+            return RedirectRefusal.CallbackChanged();
+        }
+
         LogArrived(logger, session.PaymentIntegratorAccountId, session.Result);
         return session;
     }
@@ -98,8 +108,12 @@ public sealed partial class RedirectFlow(
         return await EndAsync(session, customer.CustomerId, accountId, ct);
     }
 
-    /// <summary>The customer declines or leaves (signed in or not): userExitedPaymentFlow.</summary>
-    public async Task<Result<RedirectSession, RedirectRefusal>> DeclineAsync(string redirectRequestId, string? customerId, CancellationToken ct)
+    /// <summary>
+    /// The customer declines or leaves: userExitedPaymentFlow. Signed in, from any browser; not signed in, only from the
+    /// browser that first arrived with the redirect (anyone else holding its link cannot end it).
+    /// </summary>
+    public async Task<Result<RedirectSession, RedirectRefusal>> DeclineAsync(
+        string redirectRequestId, string? customerId, string browser, CancellationToken ct)
     {
         var session = await sessions.FindAsync(redirectRequestId, ct);
         if (session is null)
@@ -107,7 +121,14 @@ public sealed partial class RedirectFlow(
             return RedirectRefusal.UnknownSession();
         }
 
-        return session.IsFinished ? session : await EndAsync(session, customerId, null, ct);
+        if (session.IsFinished)
+        {
+            return session;
+        }
+
+        return customerId is null && session.BrowserSha256 is { } starter && starter != SqlLedger.TokenHash(browser)
+            ? RedirectRefusal.NotYourSession()
+            : await EndAsync(session, customerId, null, ct);
     }
 
     /// <summary>Where the browser goes back to: callbackUrl with redirectRequestId, the PIAID and the sealed result.</summary>

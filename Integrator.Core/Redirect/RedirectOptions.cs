@@ -23,8 +23,10 @@ public sealed class RedirectOptions : IValidatableObject
     public string CallbackParameter { get; set; } = "callbackUrl";
 
     /// <summary>
-    /// Hosts <c>callbackUrl</c> may name: exact (<c>pay.google.com</c>) or a suffix (<c>*.google.com</c>); empty means
-    /// <c>*.google.com</c>. It must be HTTPS, except to a loopback host.
+    /// Hosts <c>callbackUrl</c> may name: exact (<c>pay.google.com</c>) or a suffix (<c>*.example.com</c>); empty means
+    /// <see cref="DefaultCallbackHost"/> alone. It must be HTTPS, except to a loopback host. A suffix is rarely safe:
+    /// <c>*.google.com</c> admits hosts anyone can publish on (script.google.com, sites.google.com) and redirectors
+    /// (www.google.com/url), and <c>callbackUrl</c> is outside Google's signature.
     /// </summary>
     public List<string> AllowedCallbackHosts { get; set; } = [];
 
@@ -54,7 +56,10 @@ public sealed class RedirectOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan BrowserSessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
-    public IReadOnlyList<string> CallbackHosts => AllowedCallbackHosts.Count == 0 ? ["*.google.com"] : AllowedCallbackHosts;
+    /// <summary>Google Pay's host, where Google's redirect flows return the customer; confirm it with Google at onboarding.</summary>
+    public const string DefaultCallbackHost = "pay.google.com";
+
+    public IReadOnlyList<string> CallbackHosts => AllowedCallbackHosts.Count == 0 ? [DefaultCallbackHost] : AllowedCallbackHosts;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

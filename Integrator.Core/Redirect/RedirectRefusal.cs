@@ -21,5 +21,11 @@ public sealed record RedirectRefusal(int HttpStatus, string Code, string Message
     public static RedirectRefusal UnknownSession() =>
         new(400, "NO_SESSION", "This page has no request in progress. Please start again from Google.");
 
+    public static RedirectRefusal CallbackChanged() =>
+        new(400, "CALLBACK_CHANGED", "This request was started with another return address. Please start again from Google.");
+
+    public static RedirectRefusal NotYourSession() =>
+        new(403, "NOT_YOUR_SESSION", "This request was started in another browser. Sign in to decline it, or start again from Google.");
+
     public static RedirectRefusal NotYourAccount() => new(400, "ACCOUNT_NOT_OFFERED", "Choose one of the accounts shown.");
 }

@@ -43,5 +43,11 @@ public sealed record RedirectSession
 
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>SHA-256 of <see cref="RedirectRequestId"/>: how support pages and URLs name the redirect (see db/*/0013).</summary>
+    public string? RedirectSha256 { get; init; }
+
+    /// <summary>SHA-256 of the random value in the cookie of the browser that first arrived with this redirect.</summary>
+    public string? BrowserSha256 { get; init; }
+
     public bool IsFinished => Result != RedirectResults.Pending;
 }

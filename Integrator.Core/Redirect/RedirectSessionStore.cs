@@ -9,18 +9,21 @@ public sealed class RedirectSessionStore(Database database)
     private const string Columns = """
         redirect_request_id, payment_integrator_account_id, amount_micros, currency_code, description, callback_url,
         request_timestamp, offered_token_sha256, result, customer_id, account_id, token_sha256, token_source, created_at,
-        updated_at, completed_at
+        updated_at, completed_at, redirect_sha256, browser_sha256
         """;
 
     private const string Find = $"SELECT {Columns} FROM redirect_sessions WHERE redirect_request_id = @RedirectRequestId";
+
+    private const string FindByReference = $"SELECT {Columns} FROM redirect_sessions WHERE redirect_sha256 = @RedirectSha256";
 
     private const string FindByToken = $"SELECT {Columns} FROM redirect_sessions WHERE token_sha256 = @TokenSha256 ORDER BY created_at";
 
     private const string Insert = """
         INSERT INTO redirect_sessions (redirect_request_id, payment_integrator_account_id, amount_micros, currency_code,
-            description, callback_url, request_timestamp, offered_token_sha256, result, created_at, updated_at)
+            description, callback_url, request_timestamp, offered_token_sha256, result, created_at, updated_at,
+            redirect_sha256, browser_sha256)
         VALUES (@RedirectRequestId, @PaymentIntegratorAccountId, @AmountMicros, @CurrencyCode, @Description, @CallbackUrl,
-            @RequestTimestamp, @OfferedTokenSha256, @Result, @Now, @Now)
+            @RequestTimestamp, @OfferedTokenSha256, @Result, @Now, @Now, @RedirectSha256, @BrowserSha256)
         """;
 
     // The guard is the WHERE clause: of two finishes at once (two tabs, a tab and the status method), one wins.
@@ -36,6 +39,10 @@ public sealed class RedirectSessionStore(Database database)
 
     public Task<RedirectSession?> FindAsync(DbTx tx, string redirectRequestId, CancellationToken ct) =>
         tx.QuerySingleOrDefaultAsync<RedirectSession>(Find, new { RedirectRequestId = redirectRequestId }, ct);
+
+    /// <summary>The session whose redirectRequestId has this SHA-256 (its reference in support pages).</summary>
+    public Task<RedirectSession?> FindByReferenceAsync(string redirectSha256, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<RedirectSession>(FindByReference, new { RedirectSha256 = redirectSha256 }, ct);
 
     /// <summary>The sessions that bound a token (by its SHA-256): one, unless Google offered the same token again.</summary>
     public Task<IReadOnlyList<RedirectSession>> FindByTokenAsync(string tokenSha256, CancellationToken ct) =>
@@ -88,9 +95,11 @@ public sealed class RedirectSessionStore(Database database)
         s.CurrencyCode,
         s.Description,
         s.CallbackUrl,
-        RequestTimestamp = s.RequestTimestamp.ToUnixTimeMilliseconds(),
+        s.RequestTimestamp,
         s.OfferedTokenSha256,
         Result = RedirectResults.Pending,
         Now = nowMillis,
+        s.RedirectSha256,
+        s.BrowserSha256,
     };
 }

@@ -7,8 +7,11 @@ namespace Integrator.Core.Support;
 /// <summary>
 /// A redirect as support sees it. Tokens are never shown: <see cref="TokenFingerprint"/> is the start of the bound
 /// token's SHA-256, and <see cref="CallbackHost"/> only the host of where the browser went back to.
+/// <see cref="Reference"/> (the SHA-256 of the redirectRequestId) names it in URLs, which end up in access logs: the
+/// redirectRequestId itself is the payment token when Google sent none.
 /// </summary>
 public sealed record RedirectView(
+    string Reference,
     string RedirectRequestId,
     string PaymentIntegratorAccountId,
     MoneyView Amount,
@@ -36,13 +39,26 @@ public sealed class RedirectSupport(RedirectSessionStore sessions, Database data
         WHERE redirect_request_id = @RedirectRequestId ORDER BY created_at, notification_id
         """;
 
-    /// <summary>One redirect as <paramref name="reader"/> sees it; the read of customer data is audited.</summary>
-    public async Task<Result<RedirectView, SupportError>> GetAsync(string redirectRequestId, SupportActor reader, CancellationToken ct)
+    /// <summary>The redirect of this redirectRequestId as <paramref name="reader"/> sees it; the read of customer data is audited.</summary>
+    public async Task<Result<RedirectView, SupportError>> FindAsync(string? redirectRequestId, SupportActor reader, CancellationToken ct)
     {
-        var session = await sessions.FindAsync(redirectRequestId, ct);
+        if (redirectRequestId is not { Length: > 0 and <= 200 })
+        {
+            return SupportError.Invalid("redirectRequestId is required (at most 200 characters).");
+        }
+
+        return await ShowAsync(await sessions.FindAsync(redirectRequestId, ct), SqlLedger.TokenHash(redirectRequestId), reader, ct);
+    }
+
+    /// <summary>The redirect of this <see cref="RedirectView.Reference"/>; the read is audited.</summary>
+    public async Task<Result<RedirectView, SupportError>> GetAsync(string reference, SupportActor reader, CancellationToken ct) =>
+        await ShowAsync(reference.Length == 64 ? await sessions.FindByReferenceAsync(reference, ct) : null, reference, reader, ct);
+
+    private async Task<Result<RedirectView, SupportError>> ShowAsync(RedirectSession? session, string reference, SupportActor reader, CancellationToken ct)
+    {
         await audit.RecordAsync(
-            new SupportAudit.Entry(reader, "read redirect", $"redirect {redirectRequestId}", null, session is null ? "not found" : "shown"), ct);
-        return session is null ? SupportError.NotFound($"No redirect '{redirectRequestId}'.") : await ViewAsync(session, ct);
+            new SupportAudit.Entry(reader, "read redirect", $"redirect {reference[..Math.Min(reference.Length, FingerprintLength)]}", null, session is null ? "not found" : "shown"), ct);
+        return session is null ? SupportError.NotFound("No such redirect.") : await ViewAsync(session, ct);
     }
 
     /// <summary>The redirects that bound <paramref name="token"/>; the token is hashed, never stored or audited.</summary>
@@ -67,6 +83,7 @@ public sealed class RedirectSupport(RedirectSessionStore sessions, Database data
     }
 
     private async Task<RedirectView> ViewAsync(RedirectSession s, CancellationToken ct) => new(
+        s.RedirectSha256 ?? SqlLedger.TokenHash(s.RedirectRequestId),
         s.RedirectRequestId,
         s.PaymentIntegratorAccountId,
         MoneyView.Of(s.AmountMicros, s.CurrencyCode),

@@ -40,6 +40,9 @@ public sealed partial class RedirectHttpTests
         yield return new TestCaseData("other-host", "CALLBACK_NOT_ALLOWED").SetName("A callbackUrl to another host is refused");
         yield return new TestCaseData("look-alike-host", "CALLBACK_NOT_ALLOWED").SetName("A callbackUrl to a look-alike host is refused");
         yield return new TestCaseData("plain-http", "CALLBACK_NOT_ALLOWED").SetName("A callbackUrl over plain HTTP is refused");
+        yield return new TestCaseData("script.google.com", "CALLBACK_NOT_ALLOWED").SetName("A callbackUrl to script.google.com (anyone publishes there) is refused");
+        yield return new TestCaseData("sites.google.com", "CALLBACK_NOT_ALLOWED").SetName("A callbackUrl to sites.google.com is refused");
+        yield return new TestCaseData("google-redirector", "CALLBACK_NOT_ALLOWED").SetName("A callbackUrl through Google's www.google.com/url redirector is refused");
         yield return new TestCaseData("oversized", "URL_TOO_LONG").SetName("A URL over 2048 characters is refused");
         yield return new TestCaseData("unknown-piaid", "INVALID_IDENTIFIER").SetName("A payload for a PIAID we do not serve is refused");
     }
@@ -62,6 +65,9 @@ public sealed partial class RedirectHttpTests
             "other-host" => _redirect.Link(request, "https://evil.example/return"),
             "look-alike-host" => _redirect.Link(request, "https://pay.google.com.evil.example/return"),
             "plain-http" => _redirect.Link(request, "http://pay.google.com/return"),
+            "script.google.com" => _redirect.Link(request, "https://script.google.com/macros/s/attacker/exec"),
+            "sites.google.com" => _redirect.Link(request, "https://sites.google.com/view/attacker"),
+            "google-redirector" => _redirect.Link(request, "https://www.google.com/url?q=https://evil.example/"),
             "oversized" => _redirect.Link(request) + "&padding=" + new string('x', 2048),
             _ => _redirect.Link(request),
         };
@@ -78,7 +84,7 @@ public sealed partial class RedirectHttpTests
             Assert.That(page, Does.Contain("We cannot continue with this request").And.Contain(code));
             Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("form-action 'self';"));
         });
-        Assert.That((await SupportAsync(HttpMethod.Get, $"redirects/{redirectRequestId}")).Status, Is.EqualTo(404), "no session was stored");
+        Assert.That((await SupportAsync(HttpMethod.Post, "redirects/find", new { redirectRequestId })).Status, Is.EqualTo(404), "no session was stored");
         Assert.That(_redirect.Google.Received.Count, Is.EqualTo(notificationsBefore), "nothing was sent to Google");
         Assert.That(_redirect.Google.Callbacks.Any(c => c.Query.Contains(redirectRequestId, StringComparison.Ordinal)), Is.False);
     }
@@ -108,7 +114,7 @@ public sealed partial class RedirectHttpTests
         Assert.That(view, Has.Count.EqualTo(1), "one binding");
         var bound = view[0]!["accountId"]!.GetValue<string>();
         Assert.That(bound, Is.AnyOf("acct-rich", "acct-limited"));
-        Assert.That((await SupportAsync(HttpMethod.Get, $"redirects/{redirectRequestId}")).Json["notifications"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That((await SupportAsync(HttpMethod.Post, "redirects/find", new { redirectRequestId })).Json["notifications"]!.AsArray(), Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -154,7 +160,7 @@ public sealed partial class RedirectHttpTests
             {
                 calls = [.. _redirect.Google.CallsTo("generatePaymentTokenRedirectCompleteNotification")
                     .Where(c => c.Json?.Contains(redirectRequestId, StringComparison.Ordinal) == true)];
-                var notification = (await SupportAsync(HttpMethod.Get, $"redirects/{redirectRequestId}")).Json["notifications"]![0];
+                var notification = (await SupportAsync(HttpMethod.Post, "redirects/find", new { redirectRequestId })).Json["notifications"]![0];
                 return notification?["status"]?.GetValue<string>() == "DELIVERED";
             },
             "the notification delivered");
@@ -220,6 +226,114 @@ public sealed partial class RedirectHttpTests
             Assert.That(first.Count(s => s == 401), Is.EqualTo(5), "checked: exactly Redirect:MaxFailedSignIns");
             Assert.That(first.Count(s => s == 429), Is.EqualTo(55), "the rest refused as locked, unchecked");
             Assert.That(second, Is.All.EqualTo(429), "during the lockout even the right passcode does not sign in");
+        });
+    }
+
+    /// <summary>S3-L1: callbackUrl is outside Google's signature, so the first arrival fixes it.</summary>
+    [Test]
+    public async Task ALaterArrivalWithAnotherCallbackUrlIsRefused()
+    {
+        var request = GspMessages.Redirect(GspMessages.NewId("rr"), Now());
+        using var first = Browser();
+        await ArriveAsync(first, _redirect.Link(request));
+        using var second = Browser();
+
+        using var swapped = await second.GetAsync(_redirect.Link(request, _redirect.Google.CallbackUrl + "&to=elsewhere"));
+        var page = await swapped.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)swapped.StatusCode, Is.EqualTo(400));
+            Assert.That(swapped.Headers.Location, Is.Null, "never sent to the swapped address");
+            Assert.That(page, Does.Contain("CALLBACK_CHANGED"));
+        });
+    }
+
+    /// <summary>S3-L1: anyone holding the link cannot decline someone else's pending session without signing in.</summary>
+    [Test]
+    public async Task OnlyTheBrowserThatStartedARedirectMayDeclineItWithoutSigningIn()
+    {
+        var redirectRequestId = GspMessages.NewId("rr");
+        var link = _redirect.Link(GspMessages.Redirect(redirectRequestId, Now()));
+        using var owner = Browser();
+        var ownerPage = await ArriveAsync(owner, link);
+        using var other = Browser();
+        var otherPage = await ArriveAsync(other, link);
+
+        using var refused = await PostFormAsync(other, "Decline", otherPage, []);
+        var pending = RedirectServer.ResultOf((await _redirect.StatusAsync(redirectRequestId)).Json["result"]);
+        using var declined = await PostFormAsync(owner, "Decline", ownerPage, []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)refused.StatusCode, Is.EqualTo(403));
+            Assert.That(refused.Headers.Location, Is.Null);
+            Assert.That(pending, Is.EqualTo("pending"), "the other browser changed nothing");
+            Assert.That((int)declined.StatusCode, Is.EqualTo(303));
+            Assert.That(_redirect.Open(declined.Headers.Location!).Result, Is.EqualTo("userExitedPaymentFlow"));
+        });
+    }
+
+    /// <summary>
+    /// S3-L2: at Trace, with every framework category on, no passcode, support key, payment token or redirectRequestId
+    /// (here the token itself: Google sent no googlePaymentToken) reaches the log, through the redirect page, the
+    /// support API and the console.
+    /// </summary>
+    [Test]
+    public async Task NothingSecretReachesTheLogEvenAtTrace()
+    {
+        await using var server = await RedirectServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Logging__LogLevel__Default"] = "Trace",
+            ["Logging__LogLevel__Microsoft"] = "Trace",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace",
+            ["Logging__LogLevel__System"] = "Trace",
+        });
+        var redirectRequestId = GspMessages.NewId("rr-secret");
+        using var browser = Browser(server);
+        var page = await ArriveAsync(browser, server.Link(GspMessages.Redirect(redirectRequestId, Now())));
+        var choice = await SignInAsync(browser, page, TestLedger.Customer, TestLedger.Passcode);
+        var handBack = server.Open(await ApproveAsync(browser, choice, "acct-rich"));
+        Assert.That(handBack.Result, Is.EqualTo("success"));
+        (await server.Server.PostAsync("reserveFunds", GspMessages.Reserve(GspMessages.NewId("reserve"), Now(), token: redirectRequestId), server.GoogleSide))
+            .AssertStatus(200);
+
+        using var support = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        support.DefaultRequestHeaders.Add("X-API-Key", SupportKey);
+        var view = await support.PostAsync("/support/v1/redirects/find", JsonContent.Create(new { redirectRequestId }));
+        var reference = JsonNode.Parse(await view.Content.ReadAsStringAsync())!["reference"]!.GetValue<string>();
+        Assert.That((int)(await support.GetAsync($"/support/v1/redirects/{reference}")).StatusCode, Is.EqualTo(200));
+        Assert.That((int)(await support.PostAsync("/support/v1/redirects/find-by-token", JsonContent.Create(new { token = redirectRequestId }))).StatusCode, Is.EqualTo(200));
+
+        using var console = Browser(server);
+        var signInPage = await (await console.GetAsync("/console/sign-in")).Content.ReadAsStringAsync();
+        using (var signIn = await console.PostAsync("/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["key"] = SupportKey, ["returnUrl"] = "/console", ["__RequestVerificationToken"] = AntiforgeryToken().Match(signInPage).Groups[1].Value,
+        })))
+        {
+            Assert.That((int)signIn.StatusCode, Is.EqualTo(302));
+        }
+
+        var search = await (await console.GetAsync("/console/search")).Content.ReadAsStringAsync();
+        foreach (var (handler, field) in new[] { ("Find", "Q"), ("FindByToken", "Token") })
+        {
+            using var found = await console.PostAsync($"/console/search?handler={handler}", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                [field] = redirectRequestId, ["__RequestVerificationToken"] = AntiforgeryToken().Match(search).Groups[1].Value,
+            }));
+            Assert.That(await found.Content.ReadAsStringAsync(), Does.Contain($"/console/redirects/{reference}"), handler);
+        }
+
+        Assert.That((int)(await console.GetAsync($"/console/redirects/{reference}")).StatusCode, Is.EqualTo(200));
+
+        var log = server.Server.Output;
+        Assert.That(log, Does.Contain("RedirectIdRequest { RedirectRequestId = *** }"), "the log is at Trace: action arguments are written");
+        Assert.Multiple(() =>
+        {
+            Assert.That(log, Does.Not.Contain(redirectRequestId), "the redirectRequestId (the payment token)");
+            Assert.That(log, Does.Not.Contain(TestLedger.Passcode), "the passcode");
+            Assert.That(log, Does.Not.Contain(SupportKey), "the support key");
         });
     }
 

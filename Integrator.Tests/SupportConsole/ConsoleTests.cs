@@ -262,7 +262,7 @@ public sealed partial class ConsoleTests
         var page = await SignedInPageAsync(OperatorKey);
         foreach (var path in new[]
         {
-            "/console", $"/console/search?q={reservation}", $"/console/reservations/InvisiCashUSA_USD/{reservation}",
+            "/console", "/console/search", $"/console/reservations/InvisiCashUSA_USD/{reservation}",
             $"/console/requests/InvisiCashUSA_USD/{reservation}", "/console/notifications", "/console/statements",
             $"/console/statements/InvisiCashUSA_USD/{statementId}", "/console/audit",
         })

@@ -13,3 +13,7 @@ CREATE INDEX IF NOT EXISTS ix_console_sessions_holder ON console_sessions (holde
 
 -- The browser that first arrived with a redirect: only it may decline the session without signing in.
 ALTER TABLE redirect_sessions ADD COLUMN IF NOT EXISTS browser_sha256 TEXT NULL;
+
+-- The SHA-256 of the redirectRequestId, by which support pages and URLs name a redirect.
+ALTER TABLE redirect_sessions ADD COLUMN IF NOT EXISTS redirect_sha256 TEXT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS ux_redirect_sessions_sha256 ON redirect_sessions (redirect_sha256);

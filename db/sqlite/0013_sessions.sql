@@ -17,3 +17,9 @@ CREATE INDEX IF NOT EXISTS ix_console_sessions_holder ON console_sessions (holde
 -- The browser that first arrived with a redirect (SHA-256 of a random value in its cookie): only it may decline the
 -- session without signing in.
 ALTER TABLE redirect_sessions ADD COLUMN browser_sha256 TEXT NULL;
+
+-- The SHA-256 of the redirectRequestId, by which support pages and URLs name a redirect: the id itself may be the
+-- payment token (Google sent none), and URLs end up in access logs. Sessions started before this script have none
+-- and are found by their id (a POST).
+ALTER TABLE redirect_sessions ADD COLUMN redirect_sha256 TEXT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS ux_redirect_sessions_sha256 ON redirect_sessions (redirect_sha256);
