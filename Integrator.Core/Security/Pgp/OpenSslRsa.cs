@@ -22,6 +22,14 @@ internal static partial class OpenSslRsa
             throw new PlatformNotSupportedException("PGP message security needs Linux with OpenSSL 3 (libcrypto.so.3).");
         }
 
+        // The key handle is .NET's; our calls must reach the same library, or the handle means nothing to them.
+        var ours = (long)OpenSSL_version_num();
+        if (ours != SafeEvpPKeyHandle.OpenSslVersion)
+        {
+            throw new PlatformNotSupportedException(
+                $"PGP message security calls {LibCrypto} (OpenSSL 0x{ours:x}), but .NET loaded OpenSSL 0x{SafeEvpPKeyHandle.OpenSslVersion:x}; install OpenSSL 3 as the system libcrypto.");
+        }
+
         using var rsa = new RSAOpenSsl(parameters);
         return rsa.DuplicateKeyHandle();
     }
@@ -35,6 +43,7 @@ internal static partial class OpenSslRsa
         var context = EVP_PKEY_CTX_new(key, IntPtr.Zero);
         if (context == IntPtr.Zero)
         {
+            ERR_clear_error();
             throw new CryptographicException("EVP_PKEY_CTX_new failed.");
         }
 
@@ -42,6 +51,8 @@ internal static partial class OpenSslRsa
         {
             if (EVP_PKEY_decrypt_init(context) != 1 || EVP_PKEY_CTX_set_rsa_padding(context, RsaNoPadding) != 1)
             {
+                // .NET's own calls into libcrypto expect an empty error queue.
+                ERR_clear_error();
                 throw new CryptographicException("EVP_PKEY_decrypt_init failed.");
             }
 
@@ -79,4 +90,7 @@ internal static partial class OpenSslRsa
 
     [LibraryImport(LibCrypto)]
     private static partial void ERR_clear_error();
+
+    [LibraryImport(LibCrypto)]
+    private static partial nuint OpenSSL_version_num();
 }
