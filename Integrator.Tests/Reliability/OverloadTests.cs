@@ -65,6 +65,7 @@ public sealed class OverloadTests
             }
 
             var ends = await Task.WhenAll(tricklers);
+            TestContext.Out.WriteLine(string.Join(", ", ends.GroupBy(e => e.Status).Select(g => $"{g.Count()} × {g.Key} (at most {g.Max(e => e.Elapsed).TotalSeconds:0.0} s)")));
             Assert.Multiple(() =>
             {
                 Assert.That(genuine, Has.Count.GreaterThan(10).And.All.EqualTo(200), "every genuine call is served");
