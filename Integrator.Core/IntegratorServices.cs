@@ -87,10 +87,7 @@ public static class IntegratorServices
                 _ => throw new InvalidOperationException($"Unknown Storage:Provider {storage.Provider}."),
             };
         });
-        services.AddSingleton(sp => new Database(
-            sp.GetRequiredService<SqlDialect>(),
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxQueuedWrites,
-            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxQueuedWrites));
         services.AddSingleton<Migrator>();
 
         services.AddSingleton<ILedger, SqlLedger>();

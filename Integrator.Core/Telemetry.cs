@@ -11,5 +11,8 @@ public static class Telemetry
 {
     public const string SourceName = "Integrator";
 
+    /// <summary>The meter of the Google-facing calls (<c>Pipeline/GspMetrics</c>, and the keys in flight).</summary>
+    public const string GspMeterName = "Integrator.Gsp";
+
     public static readonly ActivitySource Source = new(SourceName);
 }

@@ -1,13 +1,18 @@
+using System.Diagnostics.Metrics;
 using Integrator.Core.Gsp;
 
 namespace Integrator.Core.Idempotency;
 
 /// <summary>
 /// Queues requests with the same idempotency key inside this process, so that a duplicate waits for the first
-/// (bounded) and then finds its stored answer. Across processes the database key does the same job.
+/// (bounded) and then finds its stored answer. Across processes the database key does the same job. The gauge
+/// <c>integrator.gsp.keys_in_flight</c> (meter <c>Integrator.Gsp</c>) counts the keys whose request is being run now.
 /// </summary>
-public sealed class InFlightRequests
+public sealed class InFlightRequests(IMeterFactory meters)
 {
+    private readonly UpDownCounter<long> _running = meters.Create(Telemetry.GspMeterName)
+        .CreateUpDownCounter<long>("integrator.gsp.keys_in_flight", description: "Google calls running under their idempotency key now.");
+
     private readonly Dictionary<IdempotencyKey, Entry> _entries = [];
 
     /// <summary>Null when the key stayed busy for the whole <paramref name="wait"/>.</summary>
@@ -29,6 +34,11 @@ public sealed class InFlightRequests
         try
         {
             entered = await entry.Gate.WaitAsync(wait, ct);
+            if (entered)
+            {
+                _running.Add(1);
+            }
+
             return entered ? new Slot(this, key, entry) : null;
         }
         finally
@@ -44,6 +54,7 @@ public sealed class InFlightRequests
     {
         if (entered)
         {
+            _running.Add(-1);
             entry.Gate.Release();
         }
 

@@ -8,7 +8,7 @@ namespace Integrator.Core.Pipeline;
 /// </summary>
 public sealed class GspMetrics
 {
-    public const string MeterName = "Integrator.Gsp";
+    public const string MeterName = Telemetry.GspMeterName;
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;

@@ -7,23 +7,29 @@ namespace Integrator.Core.Redirect;
 public sealed class RedirectSessionStore(Database database)
 {
     private const string Columns = """
-        redirect_request_id, payment_integrator_account_id, amount_micros, currency_code, description, callback_url,
-        request_timestamp, offered_token_sha256, result, customer_id, account_id, token_sha256, token_source, created_at,
-        updated_at, completed_at, redirect_sha256, browser_sha256
+        s.redirect_request_id, s.payment_integrator_account_id, s.amount_micros, s.currency_code, s.description,
+        s.callback_url, s.request_timestamp, s.offered_token_sha256, s.result, s.customer_id, s.account_id, s.token_sha256,
+        s.token_source, s.created_at, s.updated_at, s.completed_at, r.redirect_sha256, r.browser_sha256
         """;
 
-    private const string Find = $"SELECT {Columns} FROM redirect_sessions WHERE redirect_request_id = @RedirectRequestId";
+    private const string From = "redirect_sessions s LEFT JOIN redirect_session_refs r ON r.redirect_request_id = s.redirect_request_id";
 
-    private const string FindByReference = $"SELECT {Columns} FROM redirect_sessions WHERE redirect_sha256 = @RedirectSha256";
+    private const string Find = $"SELECT {Columns} FROM {From} WHERE s.redirect_request_id = @RedirectRequestId";
 
-    private const string FindByToken = $"SELECT {Columns} FROM redirect_sessions WHERE token_sha256 = @TokenSha256 ORDER BY created_at";
+    private const string FindByReference = $"SELECT {Columns} FROM {From} WHERE r.redirect_sha256 = @RedirectSha256";
+
+    private const string FindByToken = $"SELECT {Columns} FROM {From} WHERE s.token_sha256 = @TokenSha256 ORDER BY s.created_at";
 
     private const string Insert = """
         INSERT INTO redirect_sessions (redirect_request_id, payment_integrator_account_id, amount_micros, currency_code,
-            description, callback_url, request_timestamp, offered_token_sha256, result, created_at, updated_at,
-            redirect_sha256, browser_sha256)
+            description, callback_url, request_timestamp, offered_token_sha256, result, created_at, updated_at)
         VALUES (@RedirectRequestId, @PaymentIntegratorAccountId, @AmountMicros, @CurrencyCode, @Description, @CallbackUrl,
-            @RequestTimestamp, @OfferedTokenSha256, @Result, @Now, @Now, @RedirectSha256, @BrowserSha256)
+            @RequestTimestamp, @OfferedTokenSha256, @Result, @Now, @Now)
+        """;
+
+    private const string InsertRefs = """
+        INSERT INTO redirect_session_refs (redirect_request_id, redirect_sha256, browser_sha256)
+        VALUES (@RedirectRequestId, @RedirectSha256, @BrowserSha256)
         """;
 
     // The guard is the WHERE clause: of two finishes at once (two tabs, a tab and the status method), one wins.
@@ -58,7 +64,9 @@ public sealed class RedirectSessionStore(Database database)
                 {
                     if (await FindAsync(tx, session.RedirectRequestId, token) is null)
                     {
-                        await tx.ExecuteAsync(Insert, Row(session, nowMillis), token);
+                        var row = Row(session, nowMillis);
+                        await tx.ExecuteAsync(Insert, row, token);
+                        await tx.ExecuteAsync(InsertRefs, row, token);
                     }
                 },
                 ct);

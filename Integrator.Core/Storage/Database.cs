@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics.Metrics;
 using Dapper;
 
 namespace Integrator.Core.Storage;
@@ -11,14 +10,8 @@ namespace Integrator.Core.Storage;
 /// On SQLite, concurrent writes share a commit (<see cref="SqliteWriter"/>); server engines commit each on its own.
 /// </summary>
 /// <param name="maxQueuedWrites">SQLite: writes that may wait for the writer; one more fails at once (503).</param>
-/// <param name="meters">Meter <c>Integrator.Storage</c>: the writes under way (queued, waiting for a lock, or running).</param>
-public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, IMeterFactory? meters = null) : IAsyncDisposable
+public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : IAsyncDisposable
 {
-    public const string MeterName = "Integrator.Storage";
-
-    private readonly UpDownCounter<long>? _writesUnderWay = meters?.Create(MeterName)
-        .CreateUpDownCounter<long>("integrator.db.writes_under_way", description: "Write transactions begun and not yet answered.");
-
     private SqliteWriter? _groupCommit;
 
     static Database()
@@ -69,15 +62,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, IMe
     {
         using var span = Telemetry.Source.StartActivity("db write", System.Diagnostics.ActivityKind.Client);
         span?.SetTag("db.system", dialect.Provider.ToString().ToLowerInvariant());
-        _writesUnderWay?.Add(1);
-        try
-        {
-            return await (dialect.Provider == StorageProvider.Sqlite ? GroupCommit().WriteAsync(work, ct) : WriteAloneAsync(work, ct));
-        }
-        finally
-        {
-            _writesUnderWay?.Add(-1);
-        }
+        return await (dialect.Provider == StorageProvider.Sqlite ? GroupCommit().WriteAsync(work, ct) : WriteAloneAsync(work, ct));
     }
 
     private SqliteWriter GroupCommit()

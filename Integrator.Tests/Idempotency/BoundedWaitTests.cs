@@ -52,7 +52,7 @@ public sealed class BoundedWaitTests
         await using (var writeLock = await SqliteWriteLock.TakeAsync(app))
         {
             first = app.PostAsync("cancelFundsReservation", cancel);
-            await writeLock.WaitForWritersAsync(1); // the first now holds the key and waits for the database
+            await writeLock.WaitForGoogleCallsAsync(1); // the first now holds the key and waits for the database
             duplicate = await app.PostAsync("cancelFundsReservation", cancel.DeepClone());
         }
 

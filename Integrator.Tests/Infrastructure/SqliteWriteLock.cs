@@ -1,5 +1,4 @@
 using Dapper;
-using Integrator.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
@@ -8,8 +7,9 @@ namespace Integrator.Tests.Infrastructure;
 
 /// <summary>
 /// SQLite's single write lock on an app's file, taken from outside as another writer would; the app's writes wait for
-/// it. <see cref="WaitForWritersAsync"/> returns once the app has that many writes under way (its storage meter), so a
-/// test knows a request is held in the database rather than guessing with a delay.
+/// it. <see cref="WaitForGoogleCallsAsync"/> returns once that many Google calls run under their idempotency key (the
+/// app's <c>integrator.gsp.keys_in_flight</c>), each then held at its write, so a test knows a request is held in the
+/// database rather than guessing with a delay (background jobs' writes wait too, and are not counted).
 /// </summary>
 public sealed class SqliteWriteLock : IAsyncDisposable
 {
@@ -24,15 +24,15 @@ public sealed class SqliteWriteLock : IAsyncDisposable
 
     public static async Task<SqliteWriteLock> TakeAsync(IntegratorApp app)
     {
-        var meter = new MeterRecorder(app.Services.GetRequiredService<IMeterFactory>(), Database.MeterName);
+        var meter = new MeterRecorder(app.Services.GetRequiredService<IMeterFactory>(), Integrator.Core.Telemetry.GspMeterName);
         var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
         await connection.OpenAsync();
         await connection.ExecuteAsync("BEGIN IMMEDIATE");
         return new SqliteWriteLock(connection, meter);
     }
 
-    public Task WaitForWritersAsync(int count) =>
-        Eventually.TrueAsync(() => Task.FromResult(_meter.Read("integrator.db.writes_under_way") >= count), $"{count} writes wait for the lock");
+    public Task WaitForGoogleCallsAsync(int count) =>
+        Eventually.TrueAsync(() => Task.FromResult(_meter.Read("integrator.gsp.keys_in_flight") >= count), $"{count} Google calls wait for the lock");
 
     public async ValueTask DisposeAsync()
     {

@@ -23,7 +23,7 @@ public sealed class OverloadTests
         await using (var writeLock = await SqliteWriteLock.TakeAsync(app))
         {
             holder = app.PostAsync("reserveFunds", GspMessages.Reserve(GspMessages.NewId("reserve"), app.Clock.NowMillis, 1_000_000, "tok-rich"));
-            await writeLock.WaitForWritersAsync(1);
+            await writeLock.WaitForGoogleCallsAsync(1);
 
             var refused = await app.PostAsync("echo", GspMessages.Echo(GspMessages.NewId("echo"), app.Clock.NowMillis));
 

@@ -11,9 +11,9 @@ CREATE TABLE IF NOT EXISTS console_sessions (
 
 CREATE INDEX IF NOT EXISTS ix_console_sessions_holder ON console_sessions (holder, ended_at);
 
--- The browser that first arrived with a redirect: only it may decline the session without signing in.
-ALTER TABLE redirect_sessions ADD COLUMN IF NOT EXISTS browser_sha256 TEXT NULL;
-
--- The SHA-256 of the redirectRequestId, by which support pages and URLs name a redirect.
-ALTER TABLE redirect_sessions ADD COLUMN IF NOT EXISTS redirect_sha256 TEXT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS ux_redirect_sessions_sha256 ON redirect_sessions (redirect_sha256);
+-- What names a redirect besides its id (see db/sqlite/0013_sessions.sql).
+CREATE TABLE IF NOT EXISTS redirect_session_refs (
+    redirect_request_id TEXT NOT NULL PRIMARY KEY REFERENCES redirect_sessions (redirect_request_id),
+    redirect_sha256     TEXT NOT NULL UNIQUE,
+    browser_sha256      TEXT NOT NULL
+);

@@ -14,12 +14,12 @@ CREATE TABLE IF NOT EXISTS console_sessions (
 
 CREATE INDEX IF NOT EXISTS ix_console_sessions_holder ON console_sessions (holder, ended_at);
 
--- The browser that first arrived with a redirect (SHA-256 of a random value in its cookie): only it may decline the
--- session without signing in.
-ALTER TABLE redirect_sessions ADD COLUMN browser_sha256 TEXT NULL;
-
--- The SHA-256 of the redirectRequestId, by which support pages and URLs name a redirect: the id itself may be the
--- payment token (Google sent none), and URLs end up in access logs. Sessions started before this script have none
--- and are found by their id (a POST).
-ALTER TABLE redirect_sessions ADD COLUMN redirect_sha256 TEXT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS ux_redirect_sessions_sha256 ON redirect_sessions (redirect_sha256);
+-- What names a redirect besides its id, in a table of its own (SQLite cannot add a column re-runnably):
+-- redirect_sha256, the SHA-256 of the redirectRequestId, names it in support pages and URLs (the id may be the payment
+-- token itself when Google sent none, and URLs end up in access logs); browser_sha256, the SHA-256 of a random value
+-- in the cookie of the browser that first arrived, which alone may decline the session without signing in.
+CREATE TABLE IF NOT EXISTS redirect_session_refs (
+    redirect_request_id TEXT NOT NULL PRIMARY KEY REFERENCES redirect_sessions (redirect_request_id),
+    redirect_sha256     TEXT NOT NULL UNIQUE,
+    browser_sha256      TEXT NOT NULL
+);

@@ -13,14 +13,11 @@ CREATE TABLE console_sessions (
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_console_sessions_holder')
 CREATE INDEX ix_console_sessions_holder ON console_sessions (holder, ended_at);
 
--- The browser that first arrived with a redirect: only it may decline the session without signing in.
-IF COL_LENGTH(N'redirect_sessions', N'browser_sha256') IS NULL
-ALTER TABLE redirect_sessions ADD browser_sha256 NVARCHAR(64) COLLATE Latin1_General_100_BIN2 NULL;
-
--- The SHA-256 of the redirectRequestId, by which support pages and URLs name a redirect.
-IF COL_LENGTH(N'redirect_sessions', N'redirect_sha256') IS NULL
-ALTER TABLE redirect_sessions ADD redirect_sha256 NVARCHAR(64) COLLATE Latin1_General_100_BIN2 NULL;
-
--- In EXEC: the column above does not exist yet when this batch is compiled.
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ux_redirect_sessions_sha256')
-EXEC(N'CREATE UNIQUE INDEX ux_redirect_sessions_sha256 ON redirect_sessions (redirect_sha256) WHERE redirect_sha256 IS NOT NULL');
+-- What names a redirect besides its id (see db/sqlite/0013_sessions.sql).
+IF OBJECT_ID(N'redirect_session_refs', N'U') IS NULL
+CREATE TABLE redirect_session_refs (
+    redirect_request_id NVARCHAR(100) COLLATE Latin1_General_100_BIN2 NOT NULL CONSTRAINT pk_redirect_session_refs PRIMARY KEY
+        CONSTRAINT fk_redirect_session_refs REFERENCES redirect_sessions (redirect_request_id),
+    redirect_sha256     NVARCHAR(64) COLLATE Latin1_General_100_BIN2 NOT NULL CONSTRAINT ux_redirect_session_refs UNIQUE,
+    browser_sha256      NVARCHAR(64) COLLATE Latin1_General_100_BIN2 NOT NULL
+);
