@@ -11,13 +11,16 @@ namespace Integrator.Tests.Reliability;
 /// clients that retry with their requestIds as Google does. One instance is SIGKILLed and later restarted, and the
 /// PostgreSQL server itself (a cluster of the test's own) crashes once and is restarted. Afterwards every 200 is in the
 /// database, nothing happened twice, every notification was delivered, and no client ever got a wrong answer — only
-/// errors it retried.
+/// errors it retried. The load runs until every fault is over and the restarted parts have served: each step waits for
+/// completed operations, never for time, so a slow machine cannot finish the work before the faults arrive.
 /// </summary>
 [NonParallelizable]
 public sealed class FailoverTests
 {
     private const int Clients = 12;
-    private const int ReservationsPerClient = 6;
+
+    /// <summary>A bound on each client's work, should the faults never end (the test then fails on its waits).</summary>
+    private const int MaxPairsPerClient = 500;
 
     [Test]
     public async Task KillingAnInstanceAndRestartingTheDatabaseCostRetriesNeverWrongAnswers()
@@ -35,6 +38,7 @@ public sealed class FailoverTests
             ["Notifications__MaxRetryDelay"] = "00:00:01",
             ["Storage__LockTimeout"] = "00:00:02",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Integrator.Core.Pipeline.GspGateway"] = "Information", // the access log: who served what
         }, database);
         var ports = Enumerable.Range(0, 3).Select(_ => FakeGoogle.FreePort()).ToArray();
         var servers = new ServerProcess[3];
@@ -44,29 +48,44 @@ public sealed class FailoverTests
         }
 
         await using var balancer = new TcpRelay([.. ports.Select(p => ("127.0.0.1", p))]);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{balancer.Port}"), Timeout = TimeSpan.FromSeconds(10) };
+        // Connections are renewed every second, as Google's would be over time, so the balancer spreads them again over
+        // an instance that comes back.
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(1) })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{balancer.Port}"),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
         var wrong = new ConcurrentQueue<string>();
         var retried = 0;
+        var completed = 0;
+        using var stop = new CancellationTokenSource();
         try
         {
             var load = Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
             {
-                for (var n = 0; n < ReservationsPerClient; n++)
+                for (var n = 0; n < MaxPairsPerClient && !stop.IsCancellationRequested; n++)
                 {
                     var reserveId = $"fo-reserve-{client}-{n}-{Guid.NewGuid():N}";
                     await CallUntilAnsweredAsync("reserveFunds", now => GspMessages.Reserve(reserveId, now, 1_000_000, "tok-rich"));
                     await CallUntilAnsweredAsync("cancelFundsReservation", now => GspMessages.Cancel("fo-cancel-" + reserveId[11..], now, reserveId));
+                    Interlocked.Increment(ref completed);
                 }
             }));
 
-            await Task.Delay(1500);
+            await ProgressAsync("load before the faults");
             servers[1].Kill();
-            await Task.Delay(1500);
+            await ProgressAsync("load on two instances");
             await cluster.CrashServerAsync();
-            await Task.Delay(1500);
             await cluster.StartServerAsync();
             servers[1] = await ServerProcess.StartAsync(environment, ports[1]);
+            var served = servers[1].Output.Length;
+            await ProgressAsync("load after the database came back");
+            await Eventually.TrueAsync(
+                () => Task.FromResult(servers[1].Output[served..].Contains("cancelFundsReservation", StringComparison.Ordinal)),
+                "the restarted instance serves", TimeSpan.FromSeconds(60));
+            await stop.CancelAsync();
             await load;
+            var pairs = Volatile.Read(ref completed);
 
             await using var db = TestDatabases.Open(database);
             await Eventually.TrueAsync(
@@ -76,15 +95,16 @@ public sealed class FailoverTests
             {
                 Assert.That(wrong, Is.Empty, "clients see retries, never a wrong answer");
                 Assert.That(retried, Is.GreaterThan(0), "the faults were felt");
-                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM reservations WHERE state = 'CANCELLED'"), Is.EqualTo(Clients * ReservationsPerClient));
-                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM reservations"), Is.EqualTo(Clients * ReservationsPerClient), "no reservation twice");
+                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM reservations WHERE state = 'CANCELLED'"), Is.EqualTo(pairs));
+                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM reservations"), Is.EqualTo(pairs), "no reservation twice");
                 Assert.That(
                     await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM (SELECT request_id FROM request_journal WHERE outcome = 'EXECUTED' GROUP BY request_id HAVING COUNT(*) > 1) twice"),
                     Is.Zero, "no request executed twice");
                 Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT held_micros FROM accounts WHERE account_id = 'acct-rich'"), Is.Zero, "every hold released once");
-                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM outbox"), Is.EqualTo(Clients * ReservationsPerClient));
-                Assert.That(google.Received.Select(r => r.Notification?.CancelFundsReservationRequestId).Distinct().Count(), Is.EqualTo(Clients * ReservationsPerClient));
+                Assert.That(await TestDatabases.ScalarAsync<long>(db, "SELECT COUNT(*) FROM outbox"), Is.EqualTo(pairs));
+                Assert.That(google.Received.Select(r => r.Notification?.CancelFundsReservationRequestId).Distinct().Count(), Is.EqualTo(pairs));
             });
+            TestContext.Out.WriteLine($"{pairs} reserve+cancel pairs, {retried} retries");
         }
         finally
         {
@@ -94,6 +114,13 @@ public sealed class FailoverTests
             }
 
             Directory.Delete(folder, recursive: true);
+        }
+
+        // Waits until the clients have completed a few more pairs since the last step.
+        async Task ProgressAsync(string what)
+        {
+            var from = Volatile.Read(ref completed);
+            await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref completed) >= from + Clients), what, TimeSpan.FromSeconds(90));
         }
 
         // Google's retry: the same requestId (a fresh timestamp) until an answer that is not a transient error.
