@@ -133,18 +133,32 @@ try
     app.MapReadiness();
     app.MapOpenApi("/support/{documentName}/openapi.json").RequireAuthorization(SupportApiKey.Policy);
 
-    // Every problem at once: unknown keys and every option, validated before the hosted services are constructed
-    // (they read some options in their constructors).
-    var problems = IntegratorSettings.UnknownKeys(app.Configuration, [.. IntegratorServices.Sections, (SupportOptions.Section, typeof(SupportOptions)), (ProxyOptions.Section, typeof(ProxyOptions))])
-        .Select(Exception (u) => new InvalidOperationException(u))
+    // Every problem at once: unknown keys, values that do not convert or lie out of range, then each options type's
+    // own validation (a type whose values do not convert cannot be bound, so it is skipped).
+    var sections = IntegratorServices.Sections.Concat([(SupportOptions.Section, typeof(SupportOptions)), (ProxyOptions.Section, typeof(ProxyOptions))]).ToList();
+    var problems = IntegratorSettings.Problems(app.Configuration, sections, out var unconvertible)
+        .Select(Exception (problem) => new InvalidOperationException(problem))
         .ToList();
-    try
+    foreach (var (_, type) in sections.Where(s => !unconvertible.Contains(s.Section)))
     {
-        app.Services.GetService<IStartupValidator>()?.Validate();
+        var options = app.Services.GetRequiredService(typeof(IOptions<>).MakeGenericType(type));
+        try
+        {
+            _ = options.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options);
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is OptionsValidationException invalid)
+        {
+            problems.Add(invalid);
+        }
     }
-    catch (Exception e) when (e is OptionsValidationException or AggregateException)
+
+    if (app.Services.GetService<IServer>()?.GetType().Name != "TestServer")
     {
-        problems.Add(e);
+        problems.AddRange(ListenAddresses.Taken(app.Configuration).Select(Exception (taken) => new InvalidOperationException(taken)));
+    }
+    if (problems.Count == 0)
+    {
+        app.Services.GetService<IStartupValidator>()?.Validate(); // whatever else registered ValidateOnStart
     }
 
     if (problems.Count > 0)

@@ -25,7 +25,7 @@ namespace Integrator.Core;
 
 public static class IntegratorServices
 {
-    /// <summary>The configuration sections Integrator.Core binds, for <see cref="IntegratorSettings.UnknownKeys"/>.</summary>
+    /// <summary>The configuration sections Integrator.Core binds, for <see cref="IntegratorSettings.Problems"/>.</summary>
     public static readonly IReadOnlyList<(string Section, Type Options)> Sections =
     [
         (StorageOptions.Section, typeof(StorageOptions)),
@@ -79,13 +79,21 @@ public static class IntegratorServices
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return storage.Provider switch
+            try
             {
-                StorageProvider.Sqlite => new SqliteDialect(storage.ConnectionString, storage.LockTimeout, contentRoot),
-                StorageProvider.Postgres => new PostgresDialect(storage.ConnectionString, storage.LockTimeout),
-                StorageProvider.SqlServer => new SqlServerDialect(storage.ConnectionString, storage.LockTimeout),
-                _ => throw new InvalidOperationException($"Unknown Storage:Provider {storage.Provider}."),
-            };
+                return storage.Provider switch
+                {
+                    StorageProvider.Sqlite => new SqliteDialect(storage.ConnectionString, storage.LockTimeout, contentRoot),
+                    StorageProvider.Postgres => new PostgresDialect(storage.ConnectionString, storage.LockTimeout),
+                    StorageProvider.SqlServer => new SqlServerDialect(storage.ConnectionString, storage.LockTimeout),
+                    _ => throw new InvalidOperationException($"Unknown Storage:Provider {storage.Provider}."),
+                };
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                // The driver's own words, never the string (it may hold a password).
+                throw new InvalidOperationException($"Storage:ConnectionString is not a valid {storage.Provider} connection string: {e.Message}", e);
+            }
         });
         services.AddSingleton(sp => new Database(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxQueuedWrites));
         services.AddSingleton<Migrator>();

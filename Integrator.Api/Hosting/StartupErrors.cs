@@ -11,7 +11,10 @@ internal static partial class StartupErrors
     public static IEnumerable<string> Lines(Exception exception) => exception switch
     {
         AggregateException aggregate => aggregate.InnerExceptions.SelectMany(Lines).Distinct(),
-        OptionsValidationException validation => validation.Failures.SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries)).Select(Unwrapped),
+        OptionsValidationException validation => validation.Failures
+            .SelectMany(f => f.Split("; ", StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => !RangeFailure().IsMatch(f)) // reported with the key and the value as read (IntegratorSettings)
+            .Select(Unwrapped),
         System.Reflection.TargetInvocationException { InnerException: { } inner } => Lines(inner),
         InvalidOperationException or IOException or UnauthorizedAccessException or PlatformNotSupportedException => [exception.Message],
         _ => [$"{exception.GetType().Name}: {exception.Message}"],
@@ -23,6 +26,9 @@ internal static partial class StartupErrors
 
     [System.Text.RegularExpressions.GeneratedRegex("^DataAnnotation validation failed for '[^']+' members: '[^']*' with the error: '(?<message>.*)'\\.$")]
     private static partial System.Text.RegularExpressions.Regex DataAnnotationFailure();
+
+    [System.Text.RegularExpressions.GeneratedRegex("with the error: 'The field \\w+ must be between ")]
+    private static partial System.Text.RegularExpressions.Regex RangeFailure();
 
     /// <summary>
     /// Writes the lines to stderr, prefixed, and returns the exit code for a configuration problem.

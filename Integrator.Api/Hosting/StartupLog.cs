@@ -1,5 +1,7 @@
 using Integrator.Api.Support;
 using Integrator.Core.Ledger;
+using Integrator.Core.Notifications;
+using Integrator.Core.Remittance;
 using Integrator.Core.Security;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +27,13 @@ internal static partial class StartupLog
         {
             ReadableFile(logger, file);
         }
+
+        if (services.GetRequiredService<IOptions<GoogleOptions>>().Value.BaseUrl is null
+            && GoogleOptionsValidator.CallsGoogle(
+                services.GetRequiredService<IOptions<NotificationOptions>>().Value, services.GetRequiredService<IOptions<RemittanceOptions>>().Value))
+        {
+            NoGoogle(logger);
+        }
     }
 
     private static bool ReadableByOthers(string file) =>
@@ -36,4 +45,7 @@ internal static partial class StartupLog
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "{File} is readable by other users than its owner; make it 0600 (chmod 600)")]
     private static partial void ReadableFile(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "No Google:BaseUrl (Development): notifications and remittance statements wait in the database, each attempt recorded as failed, until one is set")]
+    private static partial void NoGoogle(ILogger logger);
 }

@@ -1,12 +1,22 @@
+using Integrator.Core.Remittance;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Notifications;
 
-/// <summary>A dispatcher needs to know where Google is: an https URL outside Development, or the stand-in in it.</summary>
+/// <summary>
+/// The jobs that call Google (the notification dispatcher, the reconciliation job) need to know where it is: an https
+/// URL, required outside Development while either runs. In Development it may be missing (a PGP start has no
+/// stand-in): the jobs then record each call as failed ("Google:BaseUrl is not set") and the rows wait, which the
+/// startup log says.
+/// </summary>
 public sealed class GoogleOptionsValidator(
-    IOptions<NotificationOptions> notifications, IHostEnvironment environment) : IValidateOptions<GoogleOptions>
+    IOptions<NotificationOptions> notifications, IOptions<RemittanceOptions> remittance, IHostEnvironment environment)
+    : IValidateOptions<GoogleOptions>
 {
+    /// <summary>Whether a job that calls Google runs here.</summary>
+    public static bool CallsGoogle(NotificationOptions notifications, RemittanceOptions remittance) => notifications.Enabled || remittance.Enabled;
+
     public ValidateOptionsResult Validate(string? name, GoogleOptions options)
     {
         if (options.StandIn)
@@ -18,8 +28,9 @@ public sealed class GoogleOptionsValidator(
 
         if (options.BaseUrl is null)
         {
-            return notifications.Value.Enabled
-                ? ValidateOptionsResult.Fail("Google:BaseUrl is required while Notifications:Enabled is true (e.g. https://vgw.googleapis.com/gsp).")
+            return CallsGoogle(notifications.Value, remittance.Value) && !environment.IsDevelopment()
+                ? ValidateOptionsResult.Fail(
+                    "Google:BaseUrl is required while Notifications:Enabled or Remittance:Enabled is true (e.g. https://vgw.googleapis.com/gsp).")
                 : ValidateOptionsResult.Success;
         }
 

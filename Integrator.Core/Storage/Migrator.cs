@@ -76,6 +76,13 @@ public sealed partial class Migrator(Database database, IOptions<StorageOptions>
                 LogWaiting(logger, database.Dialect.Provider, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // What the operator fixes is the setting; the driver's message (never the string itself) says why.
+                var waited = database.Classify(e) == StorageFault.Unavailable ? $" within Storage:StartupTimeout ({options.Value.StartupTimeout})" : string.Empty;
+                throw new InvalidOperationException(
+                    $"Storage:ConnectionString: the {database.Dialect.Provider} database could not be opened{waited}: {e.Message}", e);
+            }
         }
     }
 

@@ -36,12 +36,6 @@ public sealed class ConfigurationTests
     }
 
     [Test]
-    public void DispatcherWithoutGoogleBaseUrlStopsStartup() =>
-        Assert.That(
-            StartupError(new Dictionary<string, string?> { ["Notifications:Enabled"] = "true", ["Google:BaseUrl"] = "", ["Google:StandIn"] = "false" }),
-            Does.Contain("Google:BaseUrl is required"));
-
-    [Test]
     public void LeaseShorterThanTheHttpTimeoutStopsStartup() =>
         Assert.That(
             StartupError(new Dictionary<string, string?> { ["Notifications:Lease"] = "00:00:05", ["Notifications:HttpTimeout"] = "00:00:10" }),

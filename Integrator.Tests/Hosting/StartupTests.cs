@@ -59,6 +59,80 @@ public sealed class StartupTests
         Assert.That(stderr, Does.Contain("Gsp:ClockSkw is not a setting").And.Contain("Gsp:PaymentIntegratorAccountIds").And.Contain("Google:BaseUrl"));
     }
 
+    /// <summary>
+    /// Every problem of a start at once: values that do not convert (enums by their allowed values), out of range (the
+    /// full key and the value as read), a misspelt section, and the missing settings beside them.
+    /// </summary>
+    [Test]
+    public async Task EveryKindOfConfigurationProblemIsReportedTogether()
+    {
+        var settings = Bare();
+        settings["Gsp__ClockSkew"] = "banana";
+        settings["Storage__Provider"] = "Postgress";
+        settings["Notifications__BatchSize"] = "0";
+        settings["Reservations__Lifetime"] = "400.00:00:00";
+        settings["Gps__MaxRequestBytes"] = "1000";
+
+        var stderr = await RefusedAsync(ServerRun.Dll(settings));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stderr, Does.Contain("Gsp:ClockSkew is 'banana', which is not a time span"));
+            Assert.That(stderr, Does.Contain("Storage:Provider is 'Postgress', which is not one of Sqlite, SqlServer, Postgres"));
+            Assert.That(stderr, Does.Contain("Notifications:BatchSize is '0'; it must be between 1 and 500"));
+            Assert.That(stderr, Does.Contain("Reservations:Lifetime is '400.00:00:00'; it must be between 00:00:01 and 365.00:00:00"));
+            Assert.That(stderr, Does.Contain("Gps is not a section of Integrator (did you mean Gsp?)"));
+            Assert.That(stderr, Does.Contain("MessageSecurity:Pgp:PrivateKeyFiles"), "the missing settings are reported too");
+            Assert.That(stderr, Does.Not.Contain("The field "), "no framework wording beside ours");
+        });
+    }
+
+    [Test]
+    public async Task APortInUseIsRefusedBeforeTheDatabaseIsTouched()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var database = Path.Combine(_folder, "never.db");
+        var settings = Production(new() { ["Storage__ConnectionString"] = $"Data Source={database}" });
+
+        var stderr = await RefusedAsync(ServerRun.Dll(settings, ["--urls", $"http://127.0.0.1:{port}"]));
+
+        Assert.That(stderr, Does.Contain($"port {port} is already in use"));
+        Assert.That(File.Exists(database), Is.False, "the database was not created, migrated or seeded");
+    }
+
+    /// <summary>A Development start with PGP has no Google stand-in: it starts anyway, and says notifications wait.</summary>
+    [Test]
+    public async Task ADevelopmentStartWithoutGoogleBaseUrlStartsAndSaysNotificationsWait()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Storage__ConnectionString"] = $"Data Source={_folder}/dev.db",
+        };
+        foreach (var (key, value) in TestKeys.PgpSettings())
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        await using var run = ServerRun.Dll(settings, ["--urls", $"http://127.0.0.1:{FakeGoogle.FreePort()}"]);
+        Assert.That(await run.ListensWithinAsync(TimeSpan.FromSeconds(60)), Is.True, run.Stdout + run.Stderr);
+        await Task.Delay(500);
+        Assert.That(run.Stdout, Does.Contain("No Google:BaseUrl (Development)"));
+    }
+
+    [Test]
+    public async Task ABadConnectionStringNamesTheSetting()
+    {
+        var stderr = await RefusedAsync(ServerRun.Dll(Production(new()
+        {
+            ["Storage__Provider"] = "Postgres",
+            ["Storage__ConnectionString"] = "Host=127.0.0.1;Port=notaport",
+        })));
+        Assert.That(stderr, Does.Contain("Storage:ConnectionString"));
+    }
+
     [Test]
     public async Task AMissingKeyFileIsNamed()
     {

@@ -109,11 +109,13 @@ internal sealed class BenchServer : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
+                errors.Enqueue(e.Data);
                 Console.Error.WriteLine("server: " + e.Data);
             }
         };
@@ -125,7 +127,8 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{dll} exited with {process.ExitCode}.");
+                process.WaitForExit(); // the last lines of stderr are read
+                throw new BenchServerException($"{dll} exited with {process.ExitCode}: {string.Join(" ", errors)}");
             }
 
             try
@@ -139,7 +142,7 @@ internal sealed class BenchServer : IAsyncDisposable
             }
         }
 
-        throw new TimeoutException($"{dll} did not start.");
+        throw new BenchServerException($"{dll} did not start within 30 s.");
     }
 
     /// <summary>utime + stime of a process or thread, in clock ticks.</summary>

@@ -22,6 +22,11 @@ try
     var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["none", "pgp", "history", "postgres"];
     return await new BenchRun(keys, work, quick: args.Contains("--quick"), only).RunAsync();
 }
+catch (BenchServerException e)
+{
+    Console.Error.WriteLine($"The benchmark stopped: {e.Message}");
+    return 1;
+}
 finally
 {
     Directory.Delete(work, recursive: true);
