@@ -8,7 +8,6 @@ using Integrator.Api.Support;
 using Integrator.Core;
 using Integrator.Core.Redirect;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
@@ -98,12 +97,7 @@ builder.Services.Configure<Microsoft.AspNetCore.Mvc.Razor.RazorViewEngineOptions
     razor.PageViewLocationFormats.Add("/SupportConsole/Shared/{0}.cshtml");
     razor.PageViewLocationFormats.Add("/Redirect/Shared/{0}.cshtml");
 });
-builder.Services.AddDataProtection()
-    .SetApplicationName("Integrator")
-    .PersistKeysToFileSystem(new DirectoryInfo(
-        builder.Configuration[$"{SupportOptions.Section}:DataProtectionKeysFolder"] is { Length: > 0 } folder
-            ? folder
-            : Path.Combine(builder.Environment.ContentRootPath, "data", "console-keys")));
+builder.Services.AddConsoleKeys(builder.Configuration, builder.Environment);
 builder.Services.AddSupportOpenApi();
 builder.Services.AddReadiness();
 builder.Services.AddIntegratorTelemetry(builder.Configuration);

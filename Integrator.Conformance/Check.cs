@@ -47,12 +47,28 @@ public abstract class Check
     protected static Task<GspAnswer> PostAsync(string method, JsonNode request, Sealing? sealing = null) =>
         Client.PostAsync(method, request, sealing);
 
+    /// <summary>
+    /// reserveFunds with one of the accounts file's tokens (<paramref name="role"/>). A token the target does not know
+    /// (404 INVALID_IDENTIFIER) means the file does not describe this target: the rule cannot be checked here, and the
+    /// check is skipped with that reason rather than failed.
+    /// </summary>
+    protected static async Task<GspAnswer> ReserveWithAsync(TestAccount account, string role, string? requestId = null)
+    {
+        var answer = await PostAsync("reserveFunds", Messages.Reserve(requestId ?? Messages.NewId("reserve"), account, Accounts.CurrencyCode));
+        if (answer.Status == 404 && answer.ErrorCode == "INVALID_IDENTIFIER")
+        {
+            Assert.Ignore($"Could not be checked: the target does not know the accounts file's {role} token ({answer}); check {Target.Prefix}ACCOUNTS.");
+        }
+
+        return answer;
+    }
+
     /// <summary>A reservation on the funded account; returns its reserveFunds requestId.</summary>
     protected static async Task<string> ReserveAsync(long? amountMicros = null)
     {
         var requestId = Messages.NewId("reserve");
         var account = amountMicros is { } amount ? Accounts.Funded with { AmountMicros = amount } : Accounts.Funded;
-        var answer = await PostAsync("reserveFunds", Messages.Reserve(requestId, account, Accounts.CurrencyCode));
+        var answer = await ReserveWithAsync(account, "funded", requestId);
         if (answer.Status != 200 || answer.Field("result") != "SUCCESS")
         {
             Assert.Fail($"Could not be checked: the funded account could not reserve ({answer}); check {Target.Prefix}ACCOUNTS.");

@@ -5,16 +5,16 @@ public sealed class FundsChecks : Check
 {
     [Test(Description = "reserveFunds on an account without the funds declines with INSUFFICIENT_FUNDS (HTTP 200)")]
     public async Task InsufficientFundsIsADecline() =>
-        ExpectResult(await ReserveWith(Accounts.InsufficientFunds), "INSUFFICIENT_FUNDS");
+        ExpectResult(await ReserveWithAsync(Accounts.InsufficientFunds, "insufficientFunds"), "INSUFFICIENT_FUNDS");
 
     [Test(Description = "reserveFunds on a closed account declines with ACCOUNT_CLOSED (HTTP 200)")]
-    public async Task AClosedAccountIsADecline() => ExpectResult(await ReserveWith(Accounts.Closed), "ACCOUNT_CLOSED");
+    public async Task AClosedAccountIsADecline() => ExpectResult(await ReserveWithAsync(Accounts.Closed, "closed"), "ACCOUNT_CLOSED");
 
     [Test(Description = "reserveFunds on an account on hold declines with ACCOUNT_ON_HOLD (HTTP 200)")]
-    public async Task AnAccountOnHoldIsADecline() => ExpectResult(await ReserveWith(Accounts.OnHold), "ACCOUNT_ON_HOLD");
+    public async Task AnAccountOnHoldIsADecline() => ExpectResult(await ReserveWithAsync(Accounts.OnHold, "onHold"), "ACCOUNT_ON_HOLD");
 
     [Test(Description = "reserveFunds over the account's transaction limit declines with CHARGE_EXCEEDS_TRANSACTION_LIMIT (HTTP 200)")]
-    public async Task OverTheLimitIsADecline() => ExpectResult(await ReserveWith(Accounts.OverLimit), "CHARGE_EXCEEDS_TRANSACTION_LIMIT");
+    public async Task OverTheLimitIsADecline() => ExpectResult(await ReserveWithAsync(Accounts.OverLimit, "overLimit"), "CHARGE_EXCEEDS_TRANSACTION_LIMIT");
 
     [Test(Description = "reserveFunds with an unknown googlePaymentToken is refused with 404 INVALID_IDENTIFIER")]
     public async Task AnUnknownTokenIs404() =>

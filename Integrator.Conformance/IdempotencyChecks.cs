@@ -16,10 +16,10 @@ public sealed class IdempotencyChecks : Check
     [Test(Description = "A retry of a declined reserveFunds gets the same decline")]
     public async Task ARetryOfADeclinedReserveGetsTheSameDecline()
     {
-        var request = Messages.Reserve(Messages.NewId("reserve"), Accounts.InsufficientFunds, Accounts.CurrencyCode);
-        var first = await PostAsync("reserveFunds", request);
+        var requestId = Messages.NewId("reserve");
+        var first = await ReserveWithAsync(Accounts.InsufficientFunds, "insufficientFunds", requestId);
         ExpectResult(first, "INSUFFICIENT_FUNDS");
-        ExpectSameBody(first, await PostAsync("reserveFunds", request));
+        ExpectSameBody(first, await PostAsync("reserveFunds", Messages.Reserve(requestId, Accounts.InsufficientFunds, Accounts.CurrencyCode)));
     }
 
     [Test(Description = "A retry of a successful captureFundsReservation gets the same body except responseTimestamp")]

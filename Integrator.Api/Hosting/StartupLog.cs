@@ -28,6 +28,11 @@ internal static partial class StartupLog
             ReadableFile(logger, file);
         }
 
+        if (!environment.IsDevelopment() && services.GetRequiredService<IOptions<SupportOptions>>().Value.DataProtectionCertificate is not { Length: > 0 })
+        {
+            UnencryptedConsoleKeys(logger);
+        }
+
         if (services.GetRequiredService<IOptions<GoogleOptions>>().Value.BaseUrl is null
             && GoogleOptionsValidator.CallsGoogle(
                 services.GetRequiredService<IOptions<NotificationOptions>>().Value, services.GetRequiredService<IOptions<RemittanceOptions>>().Value))
@@ -45,6 +50,9 @@ internal static partial class StartupLog
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "{File} is readable by other users than its owner; make it 0600 (chmod 600)")]
     private static partial void ReadableFile(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The console's cookie keys are kept unencrypted (in a folder only this account may open); set Support:DataProtectionCertificate to encrypt them at rest")]
+    private static partial void UnencryptedConsoleKeys(ILogger logger);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "No Google:BaseUrl (Development): notifications and remittance statements wait in the database, each attempt recorded as failed, until one is set")]
     private static partial void NoGoogle(ILogger logger);

@@ -44,6 +44,12 @@ public sealed class SupportOptions : IValidatableObject
     /// </summary>
     public string? DataProtectionKeysFolder { get; set; }
 
+    /// <summary>A PFX file whose certificate encrypts those keys at rest (the same on every instance); without it they are plain XML.</summary>
+    public string? DataProtectionCertificate { get; set; }
+
+    /// <summary>The PFX file's password, if it has one.</summary>
+    public string? DataProtectionCertificatePassword { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var key in ApiKeys)

@@ -136,6 +136,23 @@ public sealed partial class SupportEndpointTests
             new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
     }
 
+    [Test]
+    public async Task ANormalPageViewLogsNoWarning()
+    {
+        await using var server = await ServerProcess.StartAsync(ServerProcess.Environment(_folder, new Dictionary<string, string?>()));
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
+        var cookie = await SignInAsync(http);
+        foreach (var page in new[] { "/console", "/console/search", "/console/notifications", "/console/audit" })
+        {
+            Assert.That(await GetAsync(http, page, cookie), Is.EqualTo(HttpStatusCode.OK), page);
+        }
+
+        var before = server.Output;
+        Assert.That((await http.GetAsync("/console/sign-in")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Task.Delay(200);
+        Assert.That(server.Output.Split('\n').Where(l => l.StartsWith("warn: Microsoft", StringComparison.Ordinal)), Is.Empty, server.Output[before.Length..]);
+    }
+
     private static async Task<HttpStatusCode> GetAsync(HttpClient http, string path, string cookie)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
