@@ -1,11 +1,11 @@
 using System.CommandLine;
 using Integrator.Api.Cli;
-using Integrator.Api.SupportConsole;
 using Integrator.Api.Gsp;
 using Integrator.Api.Hosting;
 using Integrator.Api.Redirect;
 using Integrator.Api.Support;
-using Integrator.Core;
+using Integrator.Api.SupportConsole;
+using Integrator.Core.Composition;
 using Integrator.Core.Redirect;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;

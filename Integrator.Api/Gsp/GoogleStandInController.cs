@@ -1,7 +1,7 @@
 using Integrator.Core.DevGoogle;
+using Integrator.Core.GoogleApi;
 using Integrator.Core.Gsp;
 using Integrator.Core.Redirect;
-using Integrator.Core.Notifications;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

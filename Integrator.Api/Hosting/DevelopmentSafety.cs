@@ -1,6 +1,6 @@
 using Integrator.Api.Support;
+using Integrator.Core.GoogleApi;
 using Integrator.Core.Ledger;
-using Integrator.Core.Notifications;
 using Integrator.Core.Security;
 using Microsoft.Extensions.Options;
 

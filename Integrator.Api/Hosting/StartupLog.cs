@@ -1,4 +1,6 @@
 using Integrator.Api.Support;
+using Integrator.Core.Composition;
+using Integrator.Core.GoogleApi;
 using Integrator.Core.Ledger;
 using Integrator.Core.Notifications;
 using Integrator.Core.Remittance;

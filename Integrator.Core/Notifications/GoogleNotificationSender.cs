@@ -1,3 +1,4 @@
+using Integrator.Core.GoogleApi;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Microsoft.Extensions.Options;

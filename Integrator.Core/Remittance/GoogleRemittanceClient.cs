@@ -1,7 +1,7 @@
 using Google.Protobuf;
+using Integrator.Core.GoogleApi;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
-using Integrator.Core.Notifications;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Remittance;

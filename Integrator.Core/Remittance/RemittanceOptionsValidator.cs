@@ -5,7 +5,7 @@ namespace Integrator.Core.Remittance;
 
 /// <summary>
 /// A claim on a statement must outlast one call to Google, or a slow call could be taken over mid-flight. (Where Google
-/// is, is <see cref="GoogleOptionsValidator"/>'s to check.)
+/// is, is Composition/GoogleOptionsValidator's to check.)
 /// </summary>
 public sealed class RemittanceOptionsValidator(IOptions<NotificationOptions> notifications) : IValidateOptions<RemittanceOptions>
 {

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Integrator.Core.Notifications;
+namespace Integrator.Core.GoogleApi;
 
 /// <summary>Where Google's endpoints for our calls (notifications, remittance) are.</summary>
 public sealed class GoogleOptions

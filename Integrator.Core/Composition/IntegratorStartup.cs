@@ -4,7 +4,7 @@ using Integrator.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Integrator.Core;
+namespace Integrator.Core.Composition;
 
 /// <summary>
 /// Runs before the server accepts requests and before any background job: loads the message codec (and with it every

@@ -1,5 +1,6 @@
 using Integrator.Core.Cancellation;
 using Integrator.Core.DevGoogle;
+using Integrator.Core.GoogleApi;
 using Integrator.Core.Gsp;
 using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
@@ -21,7 +22,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Integrator.Core;
+namespace Integrator.Core.Composition;
 
 public static class IntegratorServices
 {

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
-namespace Integrator.Core;
+namespace Integrator.Core.Composition;
 
 /// <summary>
 /// The configuration sections Integrator owns, checked before anything binds them, so that every problem of a start

@@ -5,7 +5,7 @@ using Integrator.Core.Gsp;
 using Integrator.Core.Security;
 using Microsoft.Extensions.Options;
 
-namespace Integrator.Core.Notifications;
+namespace Integrator.Core.GoogleApi;
 
 /// <summary>What one call to Google gave: the authenticated response, or why there is none.</summary>
 public sealed record GoogleAnswer<TResponse>(TResponse? Response, int? HttpStatus, long LatencyMs, string? Error)

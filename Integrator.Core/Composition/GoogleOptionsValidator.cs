@@ -1,8 +1,10 @@
+using Integrator.Core.GoogleApi;
+using Integrator.Core.Notifications;
 using Integrator.Core.Remittance;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Integrator.Core.Notifications;
+namespace Integrator.Core.Composition;
 
 /// <summary>
 /// The jobs that call Google (the notification dispatcher, the reconciliation job) need to know where it is: an https
