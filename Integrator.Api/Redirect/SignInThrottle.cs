@@ -1,4 +1,4 @@
-using Integrator.Api.Hosting;
+using Integrator.Api.Security;
 using Integrator.Core.Redirect;
 using Microsoft.Extensions.Options;
 

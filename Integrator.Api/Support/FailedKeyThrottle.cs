@@ -1,4 +1,4 @@
-using Integrator.Api.Hosting;
+using Integrator.Api.Security;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Api.Support;

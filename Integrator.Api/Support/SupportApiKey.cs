@@ -78,6 +78,6 @@ public sealed partial class SupportApiKey(
         });
     }
 
-    [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "Support API call to {Path} from {Remote} refused: unknown API key")]
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Support API call to {Path} from {Remote} refused: unknown API key")]
     private static partial void LogRefused(ILogger logger, string path, string remote);
 }

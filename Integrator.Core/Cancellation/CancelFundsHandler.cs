@@ -16,7 +16,7 @@ public sealed class CancelFundsHandler(ReservationStore reservations, Notificati
     : IGspMethod<CancelFundsReservationRequest, CancelFundsReservationResponse>
 {
     public async Task<Result<CancelFundsReservationResponse, GspError>> ExecuteAsync(
-        CancelFundsReservationRequest request, DbTx tx, long nowMillis, CancellationToken ct)
+        CancelFundsReservationRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var accountId = request.PaymentIntegratorAccountId;
         var requestId = request.RequestHeader.RequestId;
@@ -35,14 +35,14 @@ public sealed class CancelFundsHandler(ReservationStore reservations, Notificati
 
             if (reservation.State == ReservationState.Reserved)
             {
-                var to = reservation.IsExpiredAt(nowMillis) ? ReservationState.Expired : ReservationState.Cancelled;
-                if (!await reservations.TryReleaseAsync(tx, reservation, to, new Cause(TransitionCauses.CancelFunds, requestId), nowMillis, ct))
+                var to = reservation.ReleasedStateAt(now);
+                if (!await reservations.TryReleaseAsync(tx, reservation, to, new Cause(TransitionCauses.CancelFunds, requestId), now, ct))
                 {
                     continue; // moved by a concurrent writer (sweeper, capture, support): judge its new state
                 }
             }
 
-            await outbox.EnqueueCancelResultAsync(tx, accountId, requestId, reservation.ReservationId, nowMillis, ct);
+            await outbox.EnqueueCancelResultAsync(tx, accountId, requestId, reservation.ReservationId, now, ct);
             return new CancelFundsReservationResponse { Result = ResultCode.Success };
         }
     }

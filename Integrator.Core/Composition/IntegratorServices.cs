@@ -1,4 +1,3 @@
-using Integrator.Core.Cancellation;
 using Integrator.Core.DevGoogle;
 using Integrator.Core.GoogleApi;
 using Integrator.Core.Gsp;
@@ -102,19 +101,13 @@ public static class IntegratorServices
         services.AddSingleton<ILedger, SqlLedger>();
         services.AddSingleton<LedgerSeeder>();
         services.AddSingleton<ReservationStore>();
-        services.AddSingleton<ReserveFundsHandler>();
-        services.AddSingleton<CaptureFundsHandler>();
-        services.AddSingleton<CancelFundsHandler>();
         services.AddSingleton<RefundStore>();
-        services.AddSingleton<RefundHandler>();
         services.AddSingleton<StatementStore>();
-        services.AddSingleton<StatementNotificationHandler>();
         services.AddSingleton<OurRecords>();
         services.AddSingleton<GoogleRemittanceClient>();
         services.AddSingleton<RemittanceMetrics>();
         services.AddSingleton<RedirectSessionStore>();
         services.AddSingleton<RedirectFlow>();
-        services.AddSingleton<RedirectStatusHandler>();
         services.TryAddSingleton<ICustomerSignIn, SeedCustomerSignIn>();
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationStore>();
@@ -170,6 +163,7 @@ public static class IntegratorServices
         services.AddSingleton<RequestChecks>();
         services.AddSingleton<GspMetrics>();
         services.AddSingleton<GspGateway>();
+        services.AddGspEndpoints();
 
         // First hosted service: nothing else runs before the schema and the seed are in place.
         services.AddHostedService<IntegratorStartup>();

@@ -24,18 +24,29 @@ public sealed class GoogleStandIn(IMessageCodec codec, Database database, TimePr
     private const int Kept = 100;
 
     private readonly ConcurrentQueue<ReceivedCall> _calls = new();
-    private long _outageUntilMs;
+    private DateTimeOffset? _outageUntil;
 
     public IReadOnlyList<ReceivedCall> Calls => [.. _calls.Reverse()];
 
-    public DateTimeOffset? OutageUntil =>
-        Interlocked.Read(ref _outageUntilMs) is var until && until > time.GetUtcNow().ToUnixTimeMilliseconds()
-            ? DateTimeOffset.FromUnixTimeMilliseconds(until)
-            : null;
+    public DateTimeOffset? OutageUntil
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return _outageUntil > time.GetUtcNow() ? _outageUntil : null;
+            }
+        }
+    }
 
     /// <summary>Answers 503 for <paramref name="duration"/> from now (zero ends the outage).</summary>
-    public void SetOutage(TimeSpan duration) =>
-        Interlocked.Exchange(ref _outageUntilMs, duration > TimeSpan.Zero ? (time.GetUtcNow() + duration).ToUnixTimeMilliseconds() : 0);
+    public void SetOutage(TimeSpan duration)
+    {
+        lock (_calls)
+        {
+            _outageUntil = duration > TimeSpan.Zero ? time.GetUtcNow() + duration : null;
+        }
+    }
 
     /// <summary>The handler behind the "google" HttpClient when the stand-in is on.</summary>
     public HttpMessageHandler Handler() => new StandInHandler(this);
@@ -51,7 +62,7 @@ public sealed class GoogleStandIn(IMessageCodec codec, Database database, TimePr
             return new HttpResponseMessage(status);
         }
 
-        var header = new ResponseHeader { ResponseTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds() };
+        var header = ResponseHeader.At(time.GetUtcNow());
         var path = request.RequestUri?.AbsolutePath ?? string.Empty;
         IMessage response = path.Contains($"/{GspMethods.RemittanceStatementDetails}/", StringComparison.Ordinal)
             ? await DetailsAsync(opened.Json!, header, ct)
@@ -77,12 +88,7 @@ public sealed class GoogleStandIn(IMessageCodec codec, Database database, TimePr
     {
         var request = new GeneratePaymentTokenRedirectRequest
         {
-            RequestHeader = new RequestHeader
-            {
-                ProtocolVersion = new Gsp.V1.Version { Major = 1, Minor = 1, Revision = 0 },
-                RequestId = "dev-redirect-" + Ids.New()[^12..],
-                RequestTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            },
+            RequestHeader = RequestHeader.For("dev-redirect-" + Ids.New()[^12..], time.GetUtcNow(), minor: 1),
             PaymentIntegratorAccountId = accountId,
             TransactionAmount = new TransactionAmount { AmountMicros = amountMicros, CurrencyCode = currencyCode },
             TransactionDescription = description,

@@ -76,9 +76,9 @@ public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Des
             .FindValueByNumber((int)Code).Name;
 
     /// <summary>The one place an outcome becomes a GSP <c>ErrorResponse</c>.</summary>
-    public ErrorResponse ToResponse(string errorIdentifier, long nowMillis) => new()
+    public ErrorResponse ToResponse(string errorIdentifier, DateTimeOffset now) => new()
     {
-        ResponseHeader = new ResponseHeader { ResponseTimestamp = nowMillis },
+        ResponseHeader = ResponseHeader.At(now),
         ErrorResponseCode = Code,
         ErrorDescription = Description,
         PaymentIntegratorErrorIdentifier = errorIdentifier,

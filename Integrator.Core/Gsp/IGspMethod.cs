@@ -11,5 +11,5 @@ public interface IGspMethod<in TRequest, TResponse>
     where TRequest : class, IGspRequest
     where TResponse : class, IGspResponse, IMessage<TResponse>, new()
 {
-    Task<Result<TResponse, GspError>> ExecuteAsync(TRequest request, DbTx tx, long nowMillis, CancellationToken ct);
+    Task<Result<TResponse, GspError>> ExecuteAsync(TRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct);
 }

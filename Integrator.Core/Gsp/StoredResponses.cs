@@ -5,29 +5,19 @@ namespace Integrator.Core.Gsp;
 
 /// <summary>
 /// A stored 200 body as a retry gets it now (docs/gsp-rules.md §3): every byte as first answered except a fresh
-/// responseTimestamp. Used by the idempotent executor and by support's replay alike.
+/// responseTimestamp. Used by the idempotent executor and by support's replay alike. A method's response message is
+/// found by the proto's own naming (<c>reserveFunds</c> → <c>ReserveFundsResponse</c>), so no list needs keeping.
 /// </summary>
 public static class StoredResponses
 {
-    private static readonly Dictionary<string, MessageDescriptor> ResponseOf = new(StringComparer.Ordinal)
+    public static string Refreshed(string method, string storedBody, DateTimeOffset now)
     {
-        [GspMethods.ReserveFunds] = ReserveFundsResponse.Descriptor,
-        [GspMethods.CaptureFundsReservation] = CaptureFundsReservationResponse.Descriptor,
-        [GspMethods.CancelFundsReservation] = CancelFundsReservationResponse.Descriptor,
-        [GspMethods.Refund] = RefundResponse.Descriptor,
-        [GspMethods.RemittanceStatementNotification] = RemittanceStatementNotificationResponse.Descriptor,
-        [GspMethods.GetGeneratePaymentTokenRedirectStatus] = GetGeneratePaymentTokenRedirectStatusResponse.Descriptor,
-    };
-
-    public static string Refreshed(string method, string storedBody, long nowMillis)
-    {
-        if (!ResponseOf.TryGetValue(method, out var descriptor))
-        {
-            throw new InvalidOperationException($"No stored response shape for method {method}.");
-        }
-
+        var descriptor = ResponseOf(method) ?? throw new InvalidOperationException($"No response message for method {method}.");
         var response = (IGspResponse)GspJson.ParseTrusted(storedBody, descriptor);
-        response.ResponseHeader = new ResponseHeader { ResponseTimestamp = nowMillis };
+        response.ResponseHeader = ResponseHeader.At(now);
         return GspJson.Format(response);
     }
+
+    private static MessageDescriptor? ResponseOf(string method) =>
+        method.Length == 0 ? null : GspV1Reflection.Descriptor.MessageTypes.FirstOrDefault(m => m.Name == $"{char.ToUpperInvariant(method[0])}{method[1..]}Response");
 }

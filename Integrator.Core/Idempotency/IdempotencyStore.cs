@@ -37,8 +37,8 @@ public sealed class IdempotencyStore(Database database)
     public Task<IdempotencyRecord?> FindAsync(IdempotencyKey key, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<IdempotencyRecord>(Find, new { key.AccountId, key.RequestId }, ct);
 
-    public Task ClaimAsync(DbTx tx, IdempotencyKey key, string method, string fingerprint, long nowMillis, CancellationToken ct) =>
-        tx.ExecuteAsync(Claim, new { key.AccountId, key.RequestId, Method = method, Fingerprint = fingerprint, Now = nowMillis }, ct);
+    public Task ClaimAsync(DbTx tx, IdempotencyKey key, string method, string fingerprint, DateTimeOffset now, CancellationToken ct) =>
+        tx.ExecuteAsync(Claim, new { key.AccountId, key.RequestId, Method = method, Fingerprint = fingerprint, Now = now }, ct);
 
     public Task CompleteAsync(DbTx tx, IdempotencyKey key, string responseBody, CancellationToken ct) =>
         tx.ExecuteAsync(Complete, new { key.AccountId, key.RequestId, ResponseBody = responseBody }, ct);

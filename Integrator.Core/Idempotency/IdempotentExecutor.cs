@@ -72,7 +72,7 @@ public sealed class IdempotentExecutor(
             var execution = await database.WriteAsync(
                 async (tx, token) =>
                 {
-                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    var now = time.GetUtcNow();
                     await store.ClaimAsync(tx, call.Key, call.Method, call.Fingerprint, now, token);
                     var outcome = await method.ExecuteAsync(request, tx, now, token);
                     if (outcome.Error is { } error)
@@ -80,7 +80,7 @@ public sealed class IdempotentExecutor(
                         return Write.RollBack(new Execution(ExecutionKind.Refused, null, error));
                     }
 
-                    outcome.Value!.ResponseHeader = new ResponseHeader { ResponseTimestamp = now };
+                    outcome.Value!.ResponseHeader = ResponseHeader.At(now);
                     var body = GspJson.Format(outcome.Value);
                     await store.CompleteAsync(tx, call.Key, body, token);
                     await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, token);
@@ -115,7 +115,7 @@ public sealed class IdempotentExecutor(
         }
 
         journal.CountReplay(call.Key);
-        var body = StoredResponses.Refreshed(completed.Method, completed.ResponseBody, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var body = StoredResponses.Refreshed(completed.Method, completed.ResponseBody, time.GetUtcNow());
         return new Execution(ExecutionKind.Replay, body, null);
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class RetentionPurger(
 
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
-        var cutoff = (time.GetUtcNow() - options.Value.Retention).ToUnixTimeMilliseconds();
+        var cutoff = time.GetUtcNow() - options.Value.Retention;
         var deleted = 0;
         foreach (var sql in PurgeSql(database.Dialect.Provider))
         {

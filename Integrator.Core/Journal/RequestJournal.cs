@@ -9,7 +9,7 @@ namespace Integrator.Core.Journal;
 /// <summary>One Google call as support sees it. Request JSON is masked; bodies are the plaintext JSON we answered.</summary>
 public sealed record JournalEntry(
     string CallId,
-    long ReceivedAt,
+    DateTimeOffset ReceivedAt,
     string Method,
     string? AccountId,
     string? RequestId,
@@ -17,7 +17,23 @@ public sealed record JournalEntry(
     string? RequestJson,
     int HttpStatus,
     string? ResponseBody,
-    string? ErrorCode);
+    string? ErrorCode)
+{
+    /// <summary>The one way an entry is made: the call, what Google sent (masked; none if it did not parse), what it got.</summary>
+    public static JournalEntry Of(
+        string callId, DateTimeOffset receivedAt, string method, IGspRequest? request, int httpStatus, string? responseBody = null, string? errorCode = null) =>
+        new(
+            CallId: callId,
+            ReceivedAt: receivedAt,
+            Method: method,
+            AccountId: request?.AccountId,
+            RequestId: request?.RequestHeader?.HasRequestId == true ? request.RequestHeader.RequestId : null,
+            ReserveFundsRequestId: request?.ReservationRequestId,
+            RequestJson: request is null ? null : RequestMasking.ForJournal(request),
+            HttpStatus: httpStatus,
+            ResponseBody: responseBody,
+            ErrorCode: errorCode);
+}
 
 /// <summary>
 /// The request journal. An EXECUTED entry is written inside the transaction of the first execution, so it exists
@@ -104,7 +120,7 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
 
     private readonly Lock _replaysLock = new();
     private Dictionary<IdempotencyKey, ReplayCount> _replays = [];
-    private Dictionary<(long MinuteStart, string Method, string ErrorCode, int HttpStatus), RefusalCount> _refusals = [];
+    private Dictionary<(DateTimeOffset MinuteStart, string Method, string ErrorCode, int HttpStatus), RefusalCount> _refusals = [];
     private long _dropped;
 
     public Task RecordExecutedAsync(DbTx tx, JournalEntry entry, CancellationToken ct) =>
@@ -124,8 +140,8 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
     /// </summary>
     public void CountRefusal(string method, string errorCode, int httpStatus, string callId)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var key = (now - (now % 60_000), method, errorCode, httpStatus);
+        var now = time.GetUtcNow();
+        var key = (new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero), method, errorCode, httpStatus);
         lock (_replaysLock)
         {
             _refusals[key] = _refusals.TryGetValue(key, out var counted)
@@ -136,11 +152,11 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
 
     public void CountReplay(IdempotencyKey key)
     {
-        var at = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var at = time.GetUtcNow();
         lock (_replaysLock)
         {
             _replays[key] = _replays.TryGetValue(key, out var counted)
-                ? counted with { Count = counted.Count + 1, LastReplayedAt = Math.Max(counted.LastReplayedAt, at) }
+                ? counted with { Count = counted.Count + 1, LastReplayedAt = counted.LastReplayedAt > at ? counted.LastReplayedAt : at }
                 : new ReplayCount(key.AccountId, key.RequestId, 1, at);
         }
     }
@@ -246,9 +262,9 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
         entry.ErrorCode,
     };
 
-    private sealed record ReplayCount(string AccountId, string RequestId, int Count, long LastReplayedAt);
+    private sealed record ReplayCount(string AccountId, string RequestId, int Count, DateTimeOffset LastReplayedAt);
 
-    private sealed record RefusalCount(long MinuteStart, string Method, string ErrorCode, int HttpStatus, long Count, string LastCallId);
+    private sealed record RefusalCount(DateTimeOffset MinuteStart, string Method, string ErrorCode, int HttpStatus, long Count, string LastCallId);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Journal queue full: {Dropped} entries of refused calls dropped so far")]
     private static partial void LogDropped(ILogger logger, long dropped);

@@ -2,20 +2,33 @@ using Integrator.Core.Storage;
 
 namespace Integrator.Core.Ledger;
 
-public enum AccountStatus
+/// <summary>
+/// An account as the methods see it; <see cref="AvailableMicros"/> = balance − active holds. Read straight from its
+/// row: the status by its wire name.
+/// </summary>
+public sealed record LedgerAccount
 {
-    Active,
-    OnHold,
-    Closed,
-}
+    public required string AccountId { get; init; }
 
-/// <summary>An account as reserveFunds sees it; <see cref="AvailableMicros"/> = balance − active holds.</summary>
-public sealed record LedgerAccount(
-    string AccountId,
-    string CurrencyCode,
-    AccountStatus Status,
-    long? TransactionLimitMicros,
-    long AvailableMicros);
+    public required string CurrencyCode { get; init; }
+
+    public AccountStatus Status { get; init; }
+
+    public long? TransactionLimitMicros { get; init; }
+
+    public long AvailableMicros { get; init; }
+
+    /// <summary>
+    /// The one account rule, in its order: a closed or held account refuses anything; a charge must be within the
+    /// transaction limit and the available balance. Each method maps the answer to its own codes.
+    /// </summary>
+    public AccountRefusal RefusalFor(long? chargeMicros) =>
+        Status == AccountStatus.Closed ? AccountRefusal.Closed
+        : Status == AccountStatus.OnHold ? AccountRefusal.OnHold
+        : chargeMicros > TransactionLimitMicros ? AccountRefusal.OverLimit
+        : chargeMicros > AvailableMicros ? AccountRefusal.InsufficientFunds
+        : AccountRefusal.None;
+}
 
 /// <summary>
 /// The customer ledger behind reserve, capture, cancel and refund. The embedded <see cref="SqlLedger"/> keeps accounts and holds
@@ -27,17 +40,17 @@ public interface ILedger
     Task<LedgerAccount?> FindByPaymentTokenAsync(DbTx tx, string googlePaymentToken, CancellationToken ct);
 
     /// <summary>Holds the amount if the account still has it available; false means insufficient funds.</summary>
-    Task<bool> TryPlaceHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct);
+    Task<bool> TryPlaceHoldAsync(DbTx tx, string accountId, long amountMicros, DateTimeOffset now, CancellationToken ct);
 
-    Task ReleaseHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct);
+    Task ReleaseHoldAsync(DbTx tx, string accountId, long amountMicros, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Releases the whole hold and debits the (possibly smaller) captured amount.</summary>
-    Task CaptureAsync(DbTx tx, string accountId, long heldMicros, long capturedMicros, long nowMillis, CancellationToken ct);
+    Task CaptureAsync(DbTx tx, string accountId, long heldMicros, long capturedMicros, DateTimeOffset now, CancellationToken ct);
 
     Task<LedgerAccount?> FindAsync(DbTx tx, string accountId, CancellationToken ct);
 
     /// <summary>Credits a refund of a capture back to the account.</summary>
-    Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct);
+    Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>The accounts <paramref name="customerId"/> holds, in <paramref name="currencyCode"/> (the redirect page's choice).</summary>
     Task<IReadOnlyList<LedgerAccount>> FindHeldByAsync(string customerId, string currencyCode, CancellationToken ct);

@@ -158,7 +158,7 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
         database.WriteAsync(
             async (tx, token) =>
             {
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var now = time.GetUtcNow();
                 await ApplyCustomersAsync(tx, seed, passcodeHashes, now, token);
                 foreach (var account in seed.Accounts)
                 {
@@ -236,7 +236,7 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
     }
 
     private static async Task ApplyCustomersAsync(
-        DbTx tx, SeedDocument seed, IReadOnlyDictionary<string, string> passcodeHashes, long now, CancellationToken ct)
+        DbTx tx, SeedDocument seed, IReadOnlyDictionary<string, string> passcodeHashes, DateTimeOffset now, CancellationToken ct)
     {
         foreach (var customer in seed.Customers)
         {

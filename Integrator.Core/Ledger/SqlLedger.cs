@@ -59,14 +59,14 @@ public sealed class SqlLedger(Database database) : ILedger
         WHERE account_id = @AccountId AND captured_micros >= @Amount
         """;
 
-    public async Task<LedgerAccount?> FindByPaymentTokenAsync(DbTx tx, string googlePaymentToken, CancellationToken ct) =>
-        Account(await tx.QuerySingleOrDefaultAsync<AccountRow>(FindByToken, new { TokenSha256 = TokenHash(googlePaymentToken) }, ct));
+    public Task<LedgerAccount?> FindByPaymentTokenAsync(DbTx tx, string googlePaymentToken, CancellationToken ct) =>
+        tx.QuerySingleOrDefaultAsync<LedgerAccount>(FindByToken, new { TokenSha256 = TokenHash(googlePaymentToken) }, ct);
 
-    public async Task<LedgerAccount?> FindAsync(DbTx tx, string accountId, CancellationToken ct) =>
-        Account(await tx.QuerySingleOrDefaultAsync<AccountRow>(FindById, new { AccountId = accountId }, ct));
+    public Task<LedgerAccount?> FindAsync(DbTx tx, string accountId, CancellationToken ct) =>
+        tx.QuerySingleOrDefaultAsync<LedgerAccount>(FindById, new { AccountId = accountId }, ct);
 
-    public async Task<IReadOnlyList<LedgerAccount>> FindHeldByAsync(string customerId, string currencyCode, CancellationToken ct) =>
-        [.. (await database.QueryAsync<AccountRow>(FindHeldBy, new { CustomerId = customerId, CurrencyCode = currencyCode }, ct)).Select(r => Account(r)!)];
+    public Task<IReadOnlyList<LedgerAccount>> FindHeldByAsync(string customerId, string currencyCode, CancellationToken ct) =>
+        database.QueryAsync<LedgerAccount>(FindHeldBy, new { CustomerId = customerId, CurrencyCode = currencyCode }, ct);
 
     public async Task<bool> TryBindPaymentTokenAsync(DbTx tx, string tokenSha256, string accountId, CancellationToken ct)
     {
@@ -80,35 +80,23 @@ public sealed class SqlLedger(Database database) : ILedger
         return true;
     }
 
-    public async Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
-        ExpectOneRow(await tx.ExecuteAsync(CreditRefund, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct), accountId);
+    public async Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, DateTimeOffset now, CancellationToken ct) =>
+        ExpectOneRow(await tx.ExecuteAsync(CreditRefund, new { AccountId = accountId, Amount = amountMicros, Now = now }, ct), accountId);
 
-    public async Task<bool> TryPlaceHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
-        await tx.ExecuteAsync(PlaceHold, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct) == 1;
+    public async Task<bool> TryPlaceHoldAsync(DbTx tx, string accountId, long amountMicros, DateTimeOffset now, CancellationToken ct) =>
+        await tx.ExecuteAsync(PlaceHold, new { AccountId = accountId, Amount = amountMicros, Now = now }, ct) == 1;
 
-    public async Task ReleaseHoldAsync(DbTx tx, string accountId, long amountMicros, long nowMillis, CancellationToken ct) =>
-        ExpectOneRow(await tx.ExecuteAsync(ReleaseHold, new { AccountId = accountId, Amount = amountMicros, Now = nowMillis }, ct), accountId);
+    public async Task ReleaseHoldAsync(DbTx tx, string accountId, long amountMicros, DateTimeOffset now, CancellationToken ct) =>
+        ExpectOneRow(await tx.ExecuteAsync(ReleaseHold, new { AccountId = accountId, Amount = amountMicros, Now = now }, ct), accountId);
 
-    public async Task CaptureAsync(DbTx tx, string accountId, long heldMicros, long capturedMicros, long nowMillis, CancellationToken ct) =>
+    public async Task CaptureAsync(DbTx tx, string accountId, long heldMicros, long capturedMicros, DateTimeOffset now, CancellationToken ct) =>
         ExpectOneRow(
-            await tx.ExecuteAsync(Capture, new { AccountId = accountId, Held = heldMicros, Captured = capturedMicros, Now = nowMillis }, ct),
+            await tx.ExecuteAsync(Capture, new { AccountId = accountId, Held = heldMicros, Captured = capturedMicros, Now = now }, ct),
             accountId);
 
     /// <summary>Tokens are stored and looked up by their SHA-256 only.</summary>
     public static string TokenHash(string googlePaymentToken) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(googlePaymentToken)));
-
-    public static AccountStatus ParseStatus(string status) => status switch
-    {
-        "ACTIVE" => AccountStatus.Active,
-        "ON_HOLD" => AccountStatus.OnHold,
-        "CLOSED" => AccountStatus.Closed,
-        _ => throw new InvalidOperationException($"Unknown account status '{status}'."),
-    };
-
-    private static LedgerAccount? Account(AccountRow? row) => row is null
-        ? null
-        : new LedgerAccount(row.AccountId, row.CurrencyCode, ParseStatus(row.Status), row.TransactionLimitMicros, row.AvailableMicros);
 
     private static void ExpectOneRow(int rows, string accountId)
     {
@@ -116,18 +104,5 @@ public sealed class SqlLedger(Database database) : ILedger
         {
             throw new InvalidOperationException($"Ledger account {accountId} vanished, or holds less than it should.");
         }
-    }
-
-    private sealed record AccountRow
-    {
-        public required string AccountId { get; init; }
-
-        public required string CurrencyCode { get; init; }
-
-        public required string Status { get; init; }
-
-        public long? TransactionLimitMicros { get; init; }
-
-        public long AvailableMicros { get; init; }
     }
 }

@@ -61,10 +61,6 @@ public sealed class GoogleNotificationSender(GoogleClient client, IOptions<Googl
         return new SendOutcome(error is null, answer.HttpStatus, answer.LatencyMs, error);
     }
 
-    private RequestHeader Header(ClaimedNotification notification, int minor) => new()
-    {
-        ProtocolVersion = new Gsp.V1.Version { Major = 1, Minor = minor, Revision = 0 },
-        RequestId = notification.NotificationId,
-        RequestTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
-    };
+    private RequestHeader Header(ClaimedNotification notification, int minor) =>
+        RequestHeader.For(notification.NotificationId, time.GetUtcNow(), minor);
 }

@@ -86,10 +86,10 @@ public sealed partial class NotificationDispatcher(
 
     private async Task<IReadOnlyList<ClaimedNotification>> ClaimAsync(CancellationToken stoppingToken)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow();
         try
         {
-            return await store.ClaimDueAsync(Id, _options.BatchSize, now, now + (long)_options.Lease.TotalMilliseconds, stoppingToken);
+            return await store.ClaimDueAsync(Id, _options.BatchSize, now, now + _options.Lease, stoppingToken);
         }
         catch (Exception e) when (database.Classify(e) != StorageFault.None)
         {
@@ -115,11 +115,9 @@ public sealed partial class NotificationDispatcher(
         }
 
         metrics.RecordAttempt(outcome);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow();
         var attempts = notification.AttemptCount + 1;
-        var next = outcome.Delivered
-            ? null
-            : RetrySchedule.NextAttemptAt(attempts, notification.CreatedAt, now, _options, Random.Shared.NextDouble());
+        var next = outcome.Delivered ? null : _options.NextAttemptAt(attempts, notification.CreatedAt, now, Random.Shared.NextDouble());
         try
         {
             await store.RecordAttemptAsync(
@@ -143,7 +141,7 @@ public sealed partial class NotificationDispatcher(
         }
         else
         {
-            LogRetry(logger, notification.NotificationId, attempts, outcome.Error, DateTimeOffset.FromUnixTimeMilliseconds(next.Value));
+            LogRetry(logger, notification.NotificationId, attempts, outcome.Error, next.Value);
         }
     }
 

@@ -36,6 +36,6 @@ public sealed class NotificationMetrics
 
     private double OldestPendingAgeSeconds() =>
         Volatile.Read(ref _stats).OldestPendingCreatedAt is { } oldest
-            ? Math.Max(0, (_time.GetUtcNow().ToUnixTimeMilliseconds() - oldest) / 1000.0)
+            ? Math.Max(0, (_time.GetUtcNow() - oldest).TotalSeconds)
             : 0;
 }

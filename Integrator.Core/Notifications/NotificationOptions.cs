@@ -41,6 +41,18 @@ public sealed class NotificationOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// When a notification that failed <paramref name="attempts"/> times is tried again (<see cref="RetrySchedule"/>), with
+    /// a last attempt exactly at the horizon; null once the horizon has passed: the row is DEAD.
+    /// </summary>
+    public DateTimeOffset? NextAttemptAt(long attempts, DateTimeOffset createdAt, DateTimeOffset now, double jitter)
+    {
+        var horizon = createdAt + Horizon;
+        return now >= horizon ? null : Min(now + RetrySchedule.Delay(attempts, FirstRetryDelay, MaxRetryDelay, jitter), horizon);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Lease < HttpTimeout + TimeSpan.FromSeconds(1))

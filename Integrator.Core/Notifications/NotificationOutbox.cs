@@ -28,7 +28,7 @@ public sealed class NotificationOutbox
     /// request run again after its idempotency record was purged finds its notification already queued.
     /// </summary>
     public async Task<string> EnqueueCancelResultAsync(
-        DbTx tx, string accountId, string cancelRequestId, string reservationId, long nowMillis, CancellationToken ct)
+        DbTx tx, string accountId, string cancelRequestId, string reservationId, DateTimeOffset now, CancellationToken ct)
     {
         var key = new { AccountId = accountId, CancelRequestId = cancelRequestId };
         if (await tx.QuerySingleOrDefaultAsync<string>(FindCancelResult, key, ct) is { } existing)
@@ -39,7 +39,7 @@ public sealed class NotificationOutbox
         var notificationId = Ids.New();
         await tx.ExecuteAsync(
             InsertCancelResult,
-            new { NotificationId = notificationId, AccountId = accountId, CancelRequestId = cancelRequestId, ReservationId = reservationId, Now = nowMillis },
+            new { NotificationId = notificationId, AccountId = accountId, CancelRequestId = cancelRequestId, ReservationId = reservationId, Now = now },
             ct);
         return notificationId;
     }
@@ -49,12 +49,12 @@ public sealed class NotificationOutbox
     /// redirect once (a compare-and-set on its result), and the outbox's unique index holds one row per redirect.
     /// </summary>
     public async Task<string> EnqueueRedirectCompleteAsync(
-        DbTx tx, string accountId, string redirectRequestId, string result, long nowMillis, CancellationToken ct)
+        DbTx tx, string accountId, string redirectRequestId, string result, DateTimeOffset now, CancellationToken ct)
     {
         var notificationId = Ids.New();
         await tx.ExecuteAsync(
             InsertRedirectComplete,
-            new { NotificationId = notificationId, AccountId = accountId, RedirectRequestId = redirectRequestId, Result = result, Now = nowMillis },
+            new { NotificationId = notificationId, AccountId = accountId, RedirectRequestId = redirectRequestId, Result = result, Now = now },
             ct);
         return notificationId;
     }

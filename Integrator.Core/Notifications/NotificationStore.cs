@@ -21,7 +21,7 @@ public sealed record ClaimedNotification
     /// <summary>What it reports: SUCCESS for a cancel, the redirect's result (<see cref="Gsp.RedirectResults"/>).</summary>
     public required string Result { get; init; }
 
-    public long CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
 
     public long AttemptCount { get; init; }
 }
@@ -30,7 +30,7 @@ public sealed record NotificationStats
 {
     public long Pending { get; init; }
 
-    public long? OldestPendingCreatedAt { get; init; }
+    public DateTimeOffset? OldestPendingCreatedAt { get; init; }
 
     public long Dead { get; init; }
 }
@@ -113,11 +113,11 @@ public sealed class NotificationStore(Database database)
     };
 
     public Task<IReadOnlyList<ClaimedNotification>> ClaimDueAsync(
-        string owner, int batch, long nowMillis, long leaseUntilMillis, CancellationToken ct) =>
+        string owner, int batch, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
         database.WriteAsync(
             async (tx, token) => Write.Commit(await tx.QueryAsync<ClaimedNotification>(
                 ClaimSql(database.Dialect.Provider),
-                new { Owner = owner, Batch = batch, Now = nowMillis, LeaseUntil = leaseUntilMillis },
+                new { Owner = owner, Batch = batch, Now = now, LeaseUntil = leaseUntil },
                 token)),
             ct);
 
@@ -164,9 +164,9 @@ public sealed class NotificationStore(Database database)
 public sealed record DeliveryAttempt(
     string NotificationId,
     string Dispatcher,
-    long AttemptedAt,
+    DateTimeOffset AttemptedAt,
     int? HttpStatus,
     long LatencyMs,
     bool Delivered,
     string? Error,
-    long? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt);

@@ -1,14 +1,10 @@
+using System.Collections.Frozen;
 using System.Text;
 using Google.Protobuf;
-using Integrator.Core.Cancellation;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Integrator.Core.Idempotency;
 using Integrator.Core.Journal;
-using Integrator.Core.Redirect;
-using Integrator.Core.Refunds;
-using Integrator.Core.Remittance;
-using Integrator.Core.Reservations;
 using Integrator.Core.Security;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -20,20 +16,15 @@ public sealed record GspReply(int StatusCode, string ContentType, byte[] Body);
 
 /// <summary>
 /// The Google-facing entry point. Each call is opened by the message codec, parsed, checked in docs/gsp-rules.md §2 order,
-/// run at most once per idempotency key, journaled, and answered through the codec. Errors are answered as
-/// <c>ErrorResponse</c> and never remembered.
+/// run at most once per idempotency key by its method (<see cref="GspEndpoints"/>), journaled, and answered through
+/// the codec. Errors are answered as <c>ErrorResponse</c> and never remembered.
 /// </summary>
 public sealed partial class GspGateway(
     IMessageCodec codec,
     RequestChecks checks,
     IdempotentExecutor executor,
     RequestJournal journal,
-    ReserveFundsHandler reserveFunds,
-    CaptureFundsHandler captureFunds,
-    CancelFundsHandler cancelFunds,
-    RefundHandler refund,
-    StatementNotificationHandler statementNotification,
-    RedirectStatusHandler redirectStatus,
+    IEnumerable<IGspEndpoint> endpoints,
     Database database,
     GspMetrics metrics,
     TimeProvider time,
@@ -41,72 +32,69 @@ public sealed partial class GspGateway(
 {
     private const string PlainJson = "application/json; charset=utf-8";
 
-    public Task<GspReply> EchoAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+    private readonly FrozenDictionary<string, IGspEndpoint> _endpoints = endpoints.ToFrozenDictionary(e => e.Name, StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="method"/> is one of ours (an unknown method path is a plain 404).</summary>
+    public bool Serves(string method) => _endpoints.ContainsKey(method);
+
+    /// <summary>Runs a call to one of the methods <see cref="Serves"/> names.</summary>
+    public Task<GspReply> HandleAsync(string method, ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
+        _endpoints[method].HandleAsync(this, body, contentType, ct);
+
+    /// <summary>A call refused before its body is opened (too large, wrong credentials), journaled like any refusal.</summary>
+    public Task<GspReply> RefuseAsync(string method, GspError error, CancellationToken ct) =>
+        HandleAsync(method, call => Task.FromResult(Reject(call, error, Opened<EchoRequest>.Refused(error))), ct);
+
+    internal Task<GspReply> EchoAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
         HandleAsync(GspMethods.Echo, call =>
         {
-            var (request, error) = Open<EchoRequest>(call, body, contentType);
+            var opened = Open<EchoRequest>(body, contentType);
 
             // Echo changes nothing and is not journaled unless it is rejected.
-            return Task.FromResult(error is not null
-                ? Reject(call, error)
-                : Answer(call, new EchoResponse
+            return Task.FromResult(opened.Error is { } error
+                ? Reject(call, error, opened)
+                : Answer(new EchoResponse
                 {
-                    ResponseHeader = new ResponseHeader { ResponseTimestamp = Now() },
-                    ClientMessage = request!.ClientMessage,
+                    ResponseHeader = ResponseHeader.At(time.GetUtcNow()),
+                    ClientMessage = opened.Request!.ClientMessage,
                     ServerMessage = "Integrator",
                 }));
         }, ct);
 
-    public Task<GspReply> ReserveFundsAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
-        ExecuteAsync<ReserveFundsRequest, ReserveFundsResponse>(
-            GspMethods.ReserveFunds, body, contentType, reserveFunds, ct);
-
-    public Task<GspReply> CaptureFundsReservationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
-        ExecuteAsync<CaptureFundsReservationRequest, CaptureFundsReservationResponse>(
-            GspMethods.CaptureFundsReservation, body, contentType, captureFunds, ct);
-
-    public Task<GspReply> CancelFundsReservationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
-        ExecuteAsync<CancelFundsReservationRequest, CancelFundsReservationResponse>(
-            GspMethods.CancelFundsReservation, body, contentType, cancelFunds, ct);
-
-    public Task<GspReply> RefundAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
-        ExecuteAsync<RefundRequest, RefundResponse>(GspMethods.Refund, body, contentType, refund, ct);
-
-    public Task<GspReply> GetGeneratePaymentTokenRedirectStatusAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
-        ExecuteAsync<GetGeneratePaymentTokenRedirectStatusRequest, GetGeneratePaymentTokenRedirectStatusResponse>(
-            GspMethods.GetGeneratePaymentTokenRedirectStatus, body, contentType, redirectStatus, ct);
-
-    public Task<GspReply> RemittanceStatementNotificationAsync(ReadOnlyMemory<byte> body, string? contentType, CancellationToken ct) =>
-        ExecuteAsync<RemittanceStatementNotificationRequest, RemittanceStatementNotificationResponse>(
-            GspMethods.RemittanceStatementNotification, body, contentType, statementNotification, ct);
-
-    /// <summary>A call refused before its body is opened (too large, wrong credentials), journaled like any refusal.</summary>
-    public Task<GspReply> RefuseAsync(string method, GspError error, CancellationToken ct) =>
-        HandleAsync(method, call => Task.FromResult(Reject(call, error)), ct);
-
-    private Task<GspReply> ExecuteAsync<TRequest, TResponse>(
+    internal Task<GspReply> ExecuteAsync<TRequest, TResponse>(
         string method, ReadOnlyMemory<byte> body, string? contentType, IGspMethod<TRequest, TResponse> effect, CancellationToken ct)
         where TRequest : class, IGspRequest, IMessage<TRequest>, new()
         where TResponse : class, IGspResponse, IMessage<TResponse>, new() =>
         HandleAsync(method, async call =>
         {
-            var (request, error) = Open<TRequest>(call, body, contentType);
-            if (error is not null)
+            var opened = Open<TRequest>(body, contentType);
+            if (opened.Error is { } error)
             {
-                return Reject(call, error);
+                return Reject(call, error, opened);
             }
 
+            var request = opened.Request!;
+
             // A method without a paymentIntegratorAccountId (the redirect status) keys on its requestId alone.
-            var key = new IdempotencyKey(request!.AccountId ?? string.Empty, request.RequestHeader.RequestId);
-            var idempotentCall = new IdempotentCall(key, method, Fingerprint.Of(method, request), JournalEntryOf(call, 200, null, null));
-            var execution = await executor.ExecuteAsync(idempotentCall, request, effect, ct);
+            var key = new IdempotencyKey(request.AccountId ?? string.Empty, request.RequestHeader.RequestId);
+            var idempotentCall = new IdempotentCall(key, method, Fingerprint.Of(method, request), JournalEntry.Of(call.CallId, call.ReceivedAt, method, request, 200));
+            Execution execution;
+            try
+            {
+                execution = await executor.ExecuteAsync(idempotentCall, request, effect, ct);
+            }
+            catch (Exception e) when (AsGspError(e, call, ct) is { } fault)
+            {
+                return Reject(call, fault, opened);
+            }
+
             call.Outcome = execution.Kind switch
             {
                 ExecutionKind.FirstExecution => "executed",
                 ExecutionKind.Replay => "replayed",
                 _ => call.Outcome,
             };
-            return execution.Error is { } refusal ? Reject(call, refusal) : Answer(call, execution.Body!);
+            return execution.Error is { } refusal ? Reject(call, refusal, opened) : Answer(execution.Body!);
         }, ct);
 
     /// <summary>
@@ -115,7 +103,7 @@ public sealed partial class GspGateway(
     /// </summary>
     private async Task<GspReply> HandleAsync(string method, Func<Call, Task<GspReply>> handle, CancellationToken ct)
     {
-        var call = new Call(method, Ids.New(), Now());
+        var call = new Call(method, Ids.New(), time.GetUtcNow());
         var started = time.GetTimestamp();
         using var span = Telemetry.Source.StartActivity($"gsp {method}", System.Diagnostics.ActivityKind.Server);
         span?.SetTag("gsp.method", method);
@@ -125,19 +113,9 @@ public sealed partial class GspGateway(
         {
             reply = await handle(call);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e) when (AsGspError(e, call, ct) is { } fault)
         {
-            var fault = database.Classify(e);
-            if (fault is StorageFault.Unavailable or StorageFault.Conflict)
-            {
-                LogStorageFault(logger, method, call.CallId, fault, e.Message);
-                reply = Reject(call, fault == StorageFault.Conflict ? GspError.Conflict() : GspError.Unavailable());
-            }
-            else
-            {
-                LogFault(logger, e, method, call.CallId);
-                reply = Reject(call, GspError.Internal());
-            }
+            reply = Reject(call, fault, Opened<EchoRequest>.Refused(fault));
         }
 
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
@@ -148,19 +126,41 @@ public sealed partial class GspGateway(
         return reply;
     }
 
-    private (TRequest? Request, GspError? Error) Open<TRequest>(Call call, ReadOnlyMemory<byte> body, string? contentType)
+    /// <summary>
+    /// A fault as the GSP error Google gets, logged here, in one place: a storage outage or conflict is retryable (503,
+    /// 409), anything else 500. Null for a cancellation by the caller (the request was abandoned).
+    /// </summary>
+    private GspError? AsGspError(Exception exception, Call call, CancellationToken ct)
+    {
+        if (exception is OperationCanceledException && ct.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        var fault = database.Classify(exception);
+        if (fault is StorageFault.Unavailable or StorageFault.Conflict)
+        {
+            LogStorageFault(logger, call.Method, call.CallId, fault, exception.Message);
+            return fault == StorageFault.Conflict ? GspError.Conflict() : GspError.Unavailable();
+        }
+
+        LogFault(logger, exception, call.Method, call.CallId);
+        return GspError.Internal();
+    }
+
+    /// <summary>The body opened by the codec, parsed and checked: the request, or why it is refused.</summary>
+    private Opened<TRequest> Open<TRequest>(ReadOnlyMemory<byte> body, string? contentType)
         where TRequest : class, IGspRequest, IMessage<TRequest>, new()
     {
         var opened = codec.Open(body.Span, contentType);
         if (opened.Error is { } authenticationError)
         {
-            return (null, authenticationError);
+            return Opened<TRequest>.Refused(authenticationError);
         }
 
-        call.Authenticated = true;
         if (!GspJson.TryParse<TRequest>(opened.Json, out var request))
         {
-            return (null, GspError.InvalidDecryptedRequest());
+            return new Opened<TRequest>(null, GspError.InvalidDecryptedRequest(), Authenticated: true);
         }
 
         if (request is IKeepsReceivedJson keeper)
@@ -168,82 +168,55 @@ public sealed partial class GspGateway(
             keeper.ReceivedJson = Encoding.UTF8.GetString(opened.Json!);
         }
 
-        call.Request = request;
-        return (request, checks.Check(request));
+        return new Opened<TRequest>(request, checks.Check(request), Authenticated: true);
     }
 
-    private GspReply Reject(Call call, GspError error)
+    private GspReply Reject<TRequest>(Call call, GspError error, Opened<TRequest> opened)
+        where TRequest : class, IGspRequest
     {
-        var reply = Reply(call, error);
         call.Outcome = error.CodeName ?? "error";
-        if (call.Authenticated)
+        if (!opened.Authenticated)
         {
-            journal.RecordRejected(JournalEntryOf(
-                call, error.HttpStatus, GspJson.Format(error.ToResponse(call.CallId, call.ReceivedAt)), error.CodeName));
-        }
-        else
-        {
-            // Before authentication anyone can send anything: counted, not journaled one by one.
+            // Before authentication anyone can send anything: counted, not journaled one by one, and answered in
+            // plaintext with no more than the code.
             journal.CountRefusal(call.Method, error.CodeName ?? "-", error.HttpStatus, call.CallId);
-        }
-        return reply;
-    }
-
-    /// <summary>
-    /// An error body. Before the payload is authenticated it goes back in plaintext and says no more than its code;
-    /// after, it is sealed like any response.
-    /// </summary>
-    private GspReply Reply(Call call, GspError error)
-    {
-        var json = Encoding.UTF8.GetBytes(GspJson.Format(error.ToResponse(call.CallId, Now())));
-        if (!call.Authenticated)
-        {
-            return new GspReply(error.HttpStatus, PlainJson, json);
+            return new GspReply(error.HttpStatus, PlainJson, Encoding.UTF8.GetBytes(GspJson.Format(error.ToResponse(call.CallId, time.GetUtcNow()))));
         }
 
+        var json = GspJson.Format(error.ToResponse(call.CallId, time.GetUtcNow()));
+        journal.RecordRejected(JournalEntry.Of(call.CallId, call.ReceivedAt, call.Method, opened.Request, error.HttpStatus, json, error.CodeName));
         try
         {
-            return new GspReply(error.HttpStatus, codec.ContentType, codec.Seal(json));
+            return new GspReply(error.HttpStatus, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));
         }
         catch (Exception e)
         {
             // Sealing itself failed (no usable key): say only that something failed.
             LogFault(logger, e, call.Method, call.CallId);
-            return new GspReply(500, PlainJson, Encoding.UTF8.GetBytes(GspJson.Format(GspError.Internal().ToResponse(call.CallId, Now()))));
+            return new GspReply(500, PlainJson, Encoding.UTF8.GetBytes(GspJson.Format(GspError.Internal().ToResponse(call.CallId, time.GetUtcNow()))));
         }
     }
 
-    private GspReply Answer(Call call, IMessage response) => Answer(call, GspJson.Format(response));
+    private GspReply Answer(IMessage response) => Answer(GspJson.Format(response));
 
-    private GspReply Answer(Call call, string json) => new(200, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));
+    private GspReply Answer(string json) => new(200, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));
 
-    /// <summary>The one place a journal entry is made; an executed call's body is filled in by the executor.</summary>
-    private static JournalEntry JournalEntryOf(Call call, int httpStatus, string? responseBody, string? errorCode) => new(
-        CallId: call.CallId,
-        ReceivedAt: call.ReceivedAt,
-        Method: call.Method,
-        AccountId: call.Request?.AccountId,
-        RequestId: call.Request?.RequestHeader?.HasRequestId == true ? call.Request.RequestHeader.RequestId : null,
-        ReserveFundsRequestId: call.Request?.ReservationRequestId,
-        RequestJson: call.Request is null ? null : RequestMasking.ForJournal(call.Request),
-        HttpStatus: httpStatus,
-        ResponseBody: responseBody,
-        ErrorCode: errorCode);
-
-    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>What opening a call's body gave: the request (when it parsed), the refusal (if any), and whether the
+    /// payload was authentic (a refusal after that is sealed and journaled; one before it is only counted).</summary>
+    private sealed record Opened<TRequest>(TRequest? Request, GspError? Error, bool Authenticated)
+        where TRequest : class
+    {
+        public static Opened<TRequest> Refused(GspError error) => new(null, error, Authenticated: false);
+    }
 
     /// <summary>One Google call in progress; its id is the paymentIntegratorErrorIdentifier of any error.</summary>
-    private sealed class Call(string method, string callId, long receivedAt)
+    private sealed class Call(string method, string callId, DateTimeOffset receivedAt)
     {
         public string Method { get; } = method;
 
         public string CallId { get; } = callId;
 
-        public long ReceivedAt { get; } = receivedAt;
-
-        public bool Authenticated { get; set; }
-
-        public IGspRequest? Request { get; set; }
+        public DateTimeOffset ReceivedAt { get; } = receivedAt;
 
         /// <summary>For the access log: answered, executed, replayed, or the error code.</summary>
         public string Outcome { get; set; } = "answered";

@@ -53,13 +53,13 @@ public sealed partial class RedirectFlow(
                 CurrencyCode = request.TransactionAmount.CurrencyCode,
                 Description = request.TransactionDescription,
                 CallbackUrl = arrival.CallbackUrl!,
-                RequestTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(request.RequestHeader.RequestTimestamp),
+                RequestTimestamp = request.RequestHeader.Timestamp,
                 OfferedTokenSha256 = request.HasGooglePaymentToken ? SqlLedger.TokenHash(request.GooglePaymentToken) : null,
                 Result = RedirectResults.Pending,
                 RedirectSha256 = SqlLedger.TokenHash(request.RequestHeader.RequestId),
                 BrowserSha256 = SqlLedger.TokenHash(arrival.Browser),
             },
-            time.GetUtcNow().ToUnixTimeMilliseconds(),
+            time.GetUtcNow(),
             ct);
 
         // callbackUrl is outside Google's signature: the first arrival fixes it, and a later one may not change it.
@@ -150,14 +150,14 @@ public sealed partial class RedirectFlow(
     /// Ends a pending session in the caller's transaction with the result <paramref name="ended"/> carries, and queues its complete
     /// notification; false if it had ended already. The status method uses it to end an abandoned session.
     /// </summary>
-    public async Task<bool> TryEndAsync(DbTx tx, RedirectSession ended, long nowMillis, CancellationToken ct)
+    public async Task<bool> TryEndAsync(DbTx tx, RedirectSession ended, DateTimeOffset now, CancellationToken ct)
     {
-        if (!await sessions.TryFinishAsync(tx, ended, nowMillis, ct))
+        if (!await sessions.TryFinishAsync(tx, ended, now, ct))
         {
             return false;
         }
 
-        await outbox.EnqueueRedirectCompleteAsync(tx, ended.PaymentIntegratorAccountId, ended.RedirectRequestId, ended.Result, nowMillis, ct);
+        await outbox.EnqueueRedirectCompleteAsync(tx, ended.PaymentIntegratorAccountId, ended.RedirectRequestId, ended.Result, now, ct);
         return true;
     }
 
@@ -170,7 +170,7 @@ public sealed partial class RedirectFlow(
                 await database.WriteAsync(
                     async (tx, token) =>
                     {
-                        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                        var now = time.GetUtcNow();
                         var ended = await DecideAsync(tx, session, customerId, accountId, token);
                         return await TryEndAsync(tx, ended, now, token) ? Write.Commit(true) : Write.RollBack(false);
                     },
@@ -196,15 +196,16 @@ public sealed partial class RedirectFlow(
             return declined;
         }
 
-        var result = account.Status switch
-        {
-            AccountStatus.Closed => RedirectResults.AccountClosed,
-            AccountStatus.OnHold => RedirectResults.AccountOnHold,
-            _ when account.CurrencyCode != session.CurrencyCode => RedirectResults.AccountDoesNotSupportCurrency,
-            _ when session.AmountMicros > account.TransactionLimitMicros => RedirectResults.ChargeExceedsTransactionLimit,
-            _ when session.AmountMicros > account.AvailableMicros => RedirectResults.InsufficientFunds,
-            _ => RedirectResults.Success,
-        };
+        var result = account.CurrencyCode != session.CurrencyCode && account.RefusalFor(null) == AccountRefusal.None
+            ? RedirectResults.AccountDoesNotSupportCurrency
+            : account.RefusalFor(session.AmountMicros) switch
+            {
+                AccountRefusal.None => RedirectResults.Success,
+                AccountRefusal.Closed => RedirectResults.AccountClosed,
+                AccountRefusal.OnHold => RedirectResults.AccountOnHold,
+                AccountRefusal.OverLimit => RedirectResults.ChargeExceedsTransactionLimit,
+                _ => RedirectResults.InsufficientFunds,
+            };
         var chosen = declined with { Result = result, AccountId = accountId };
         if (result != RedirectResults.Success)
         {

@@ -55,7 +55,7 @@ public sealed class RedirectSessionStore(Database database)
         database.QueryAsync<RedirectSession>(FindByToken, new { TokenSha256 = tokenSha256 }, ct);
 
     /// <summary>The session of this redirectRequestId: the one already there (a second arrival resumes it), or this new one.</summary>
-    public async Task<RedirectSession> StartAsync(RedirectSession session, long nowMillis, CancellationToken ct)
+    public async Task<RedirectSession> StartAsync(RedirectSession session, DateTimeOffset now, CancellationToken ct)
     {
         try
         {
@@ -64,7 +64,7 @@ public sealed class RedirectSessionStore(Database database)
                 {
                     if (await FindAsync(tx, session.RedirectRequestId, token) is null)
                     {
-                        var row = Row(session, nowMillis);
+                        var row = Row(session, now);
                         await tx.ExecuteAsync(Insert, row, token);
                         await tx.ExecuteAsync(InsertRefs, row, token);
                     }
@@ -80,7 +80,7 @@ public sealed class RedirectSessionStore(Database database)
     }
 
     /// <summary>Ends a pending session with its one result; false if it had already ended.</summary>
-    public async Task<bool> TryFinishAsync(DbTx tx, RedirectSession finished, long nowMillis, CancellationToken ct) =>
+    public async Task<bool> TryFinishAsync(DbTx tx, RedirectSession finished, DateTimeOffset now, CancellationToken ct) =>
         await tx.ExecuteAsync(
             Finish,
             new
@@ -91,11 +91,11 @@ public sealed class RedirectSessionStore(Database database)
                 finished.AccountId,
                 finished.TokenSha256,
                 finished.TokenSource,
-                Now = nowMillis,
+                Now = now,
             },
             ct) == 1;
 
-    private static object Row(RedirectSession s, long nowMillis) => new
+    private static object Row(RedirectSession s, DateTimeOffset now) => new
     {
         s.RedirectRequestId,
         s.PaymentIntegratorAccountId,
@@ -106,7 +106,7 @@ public sealed class RedirectSessionStore(Database database)
         s.RequestTimestamp,
         s.OfferedTokenSha256,
         Result = RedirectResults.Pending,
-        Now = nowMillis,
+        Now = now,
         s.RedirectSha256,
         s.BrowserSha256,
     };

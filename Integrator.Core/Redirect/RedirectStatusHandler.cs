@@ -13,7 +13,7 @@ public sealed class RedirectStatusHandler(RedirectSessionStore sessions, Redirec
     : IGspMethod<GetGeneratePaymentTokenRedirectStatusRequest, GetGeneratePaymentTokenRedirectStatusResponse>
 {
     public async Task<Result<GetGeneratePaymentTokenRedirectStatusResponse, GspError>> ExecuteAsync(
-        GetGeneratePaymentTokenRedirectStatusRequest request, DbTx tx, long nowMillis, CancellationToken ct)
+        GetGeneratePaymentTokenRedirectStatusRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var session = await sessions.FindAsync(tx, request.RedirectRequestId, ct);
         if (session is null)
@@ -21,10 +21,10 @@ public sealed class RedirectStatusHandler(RedirectSessionStore sessions, Redirec
             return GspError.UnknownIdentifier("redirectRequestId");
         }
 
-        if (!session.IsFinished && nowMillis > flow.FinishableUntil(session).ToUnixTimeMilliseconds())
+        if (!session.IsFinished && now > flow.FinishableUntil(session))
         {
             var abandoned = session with { Result = RedirectResults.UserExitedPaymentFlow };
-            session = await flow.TryEndAsync(tx, abandoned, nowMillis, ct) ? abandoned : (await sessions.FindAsync(tx, request.RedirectRequestId, ct))!;
+            session = await flow.TryEndAsync(tx, abandoned, now, ct) ? abandoned : (await sessions.FindAsync(tx, request.RedirectRequestId, ct))!;
         }
 
         return new GetGeneratePaymentTokenRedirectStatusResponse { Result = RedirectResults.ToMessage(session.Result) };

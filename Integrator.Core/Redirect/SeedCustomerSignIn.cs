@@ -63,7 +63,7 @@ public sealed class SeedCustomerSignIn(Database database, IOptions<RedirectOptio
         var now = time.GetUtcNow();
         var counted = await database.ExecuteAsync(
             Attempt,
-            new { CustomerId = customerId, Now = now.ToUnixTimeMilliseconds(), MaxFailed = _options.MaxFailedSignIns, LockedUntil = (now + _options.SignInLockout).ToUnixTimeMilliseconds() },
+            new { CustomerId = customerId, Now = now, MaxFailed = _options.MaxFailedSignIns, LockedUntil = now + _options.SignInLockout },
             ct) == 1;
         var row = await database.QuerySingleOrDefaultAsync<Row>(Find, new { CustomerId = customerId }, ct);
         if (row is not null && !counted)
@@ -77,7 +77,7 @@ public sealed class SeedCustomerSignIn(Database database, IOptions<RedirectOptio
             return new SignInRefused(null);
         }
 
-        await database.ExecuteAsync(Succeeded, new { CustomerId = customerId, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
+        await database.ExecuteAsync(Succeeded, new { CustomerId = customerId, Now = time.GetUtcNow() }, ct);
         return new Customer(row.CustomerId, row.Name);
     }
 

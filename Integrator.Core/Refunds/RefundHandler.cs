@@ -14,7 +14,7 @@ namespace Integrator.Core.Refunds;
 /// </summary>
 public sealed class RefundHandler(RefundStore refunds, ILedger ledger) : IGspMethod<RefundRequest, RefundResponse>
 {
-    public async Task<Result<RefundResponse, GspError>> ExecuteAsync(RefundRequest request, DbTx tx, long nowMillis, CancellationToken ct)
+    public async Task<Result<RefundResponse, GspError>> ExecuteAsync(RefundRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var accountId = request.PaymentIntegratorAccountId;
         var capture = await refunds.FindCaptureAsync(tx, accountId, request.CaptureRequestId, ct);
@@ -35,11 +35,12 @@ public sealed class RefundHandler(RefundStore refunds, ILedger ledger) : IGspMet
 
         var account = await ledger.FindAsync(tx, capture.AccountId, ct)
             ?? throw new InvalidOperationException($"Ledger account {capture.AccountId} of a capture is missing.");
-        switch (account.Status)
+        // A credit has no limit to respect: only the account's standing can refuse it.
+        switch (account.RefusalFor(null))
         {
-            case AccountStatus.Closed:
+            case AccountRefusal.Closed:
                 return new RefundResponse { Result = ResultCode.AccountClosed };
-            case AccountStatus.OnHold:
+            case AccountRefusal.OnHold:
                 return new RefundResponse { Result = ResultCode.AccountOnHold };
         }
 
@@ -56,10 +57,10 @@ public sealed class RefundHandler(RefundStore refunds, ILedger ledger) : IGspMet
             RefundRequestId = request.RequestHeader.RequestId,
             CaptureId = capture.CaptureId,
             AmountMicros = request.RefundAmount,
-            CreatedAt = nowMillis,
+            CreatedAt = now,
         };
         await refunds.InsertAsync(tx, refund, ct);
-        await ledger.CreditRefundAsync(tx, capture.AccountId, request.RefundAmount, nowMillis, ct);
+        await ledger.CreditRefundAsync(tx, capture.AccountId, request.RefundAmount, now, ct);
         return new RefundResponse { Result = ResultCode.Success, PaymentIntegratorRefundId = refund.RefundId };
     }
 

@@ -16,7 +16,7 @@ public sealed record Refund
 
     public long AmountMicros { get; init; }
 
-    public long CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
 }
 
 /// <summary>Refund rows, and the compare-and-set that takes a refund's amount from what its capture has left.</summary>

@@ -37,12 +37,7 @@ public sealed class GoogleRemittanceClient(GoogleClient client, IOptions<GoogleO
             new AcceptRemittanceStatementRequest { RequestHeader = Header(requestId), PaymentIntegratorAccountId = accountId, StatementId = statementId },
             ct);
 
-    private RequestHeader Header(string requestId) => new()
-    {
-        ProtocolVersion = new Gsp.V1.Version { Major = 1, Minor = 0, Revision = 0 },
-        RequestId = requestId,
-        RequestTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds(),
-    };
+    private RequestHeader Header(string requestId) => RequestHeader.For(requestId, time.GetUtcNow());
 
     private Task<GoogleAnswer<TResponse>> PostAsync<TResponse>(string method, string accountId, IMessage request, CancellationToken ct)
         where TResponse : class, IMessage<TResponse>, new() =>

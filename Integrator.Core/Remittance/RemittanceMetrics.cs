@@ -33,14 +33,14 @@ public sealed class RemittanceMetrics
     private IEnumerable<Measurement<long>> Statements()
     {
         var stats = Volatile.Read(ref _stats);
-        yield return new(stats.Received, new KeyValuePair<string, object?>("status", StatementStatus.Received));
-        yield return new(stats.Matched, new KeyValuePair<string, object?>("status", StatementStatus.Matched));
-        yield return new(stats.Discrepancy, new KeyValuePair<string, object?>("status", StatementStatus.Discrepancy));
-        yield return new(stats.Accepted, new KeyValuePair<string, object?>("status", StatementStatus.Accepted));
+        yield return new(stats.Received, new KeyValuePair<string, object?>("status", StatementStatus.Received.Wire));
+        yield return new(stats.Matched, new KeyValuePair<string, object?>("status", StatementStatus.Matched.Wire));
+        yield return new(stats.Discrepancy, new KeyValuePair<string, object?>("status", StatementStatus.Discrepancy.Wire));
+        yield return new(stats.Accepted, new KeyValuePair<string, object?>("status", StatementStatus.Accepted.Wire));
     }
 
     private double OldestUnreconciledAgeSeconds() =>
         Volatile.Read(ref _stats).OldestUnreconciledReceivedAt is { } oldest
-            ? Math.Max(0, (_time.GetUtcNow().ToUnixTimeMilliseconds() - oldest) / 1000.0)
+            ? Math.Max(0, (_time.GetUtcNow() - oldest).TotalSeconds)
             : 0;
 }

@@ -32,7 +32,10 @@ public sealed class RemittanceOptions : IValidatableObject
     [Range(1, 10_000_000)]
     public int MaxEvents { get; set; } = 200_000;
 
-    /// <summary>Delay before the first retry of a failed call to Google; each further retry doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
+    /// <summary>
+    /// Delay before the first retry of a failed call to Google; each further retry doubles it, up to
+    /// <see cref="MaxRetryDelay"/> (<see cref="RetrySchedule"/>).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -45,13 +48,5 @@ public sealed class RemittanceOptions : IValidatableObject
         {
             yield return new ValidationResult("Remittance:MaxRetryDelay must not be shorter than FirstRetryDelay.", [nameof(MaxRetryDelay)]);
         }
-    }
-
-    /// <summary>When to try again after <paramref name="failures"/> failed attempts in a row (exponential, with jitter).</summary>
-    public TimeSpan RetryDelay(long failures, double jitter)
-    {
-        var exponent = Math.Min(failures - 1, 30);
-        var delay = Math.Min(FirstRetryDelay.TotalMilliseconds * Math.Pow(2, exponent), MaxRetryDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(delay * (0.75 + (0.5 * jitter)));
     }
 }

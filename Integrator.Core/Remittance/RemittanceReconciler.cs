@@ -80,8 +80,8 @@ public sealed partial class RemittanceReconciler(
     /// <summary>Works one due statement, if there is one; true if it did.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var statement = await statements.ClaimNextAsync(Id, now, now + (long)_options.Lease.TotalMilliseconds, ct);
+        var now = time.GetUtcNow();
+        var statement = await statements.ClaimNextAsync(Id, now, now + _options.Lease, ct);
         if (statement is null)
         {
             return false;
@@ -145,7 +145,7 @@ public sealed partial class RemittanceReconciler(
         var differences = Reconciliation.Compare(statement.TotalDueMicros, paging.TotalEvents, events, captures, refunds);
         var acceptRequestId = differences.Count == 0 && _options.AutoAccept ? Ids.New() : null;
         if (!await statements.SaveVerdictAsync(
-            statement.StatementRowId, Id, events.Count, differences, acceptRequestId, time.GetUtcNow().ToUnixTimeMilliseconds(), LeaseUntil(), ct))
+            statement.StatementRowId, Id, events.Count, differences, acceptRequestId, time.GetUtcNow(), LeaseUntil(), ct))
         {
             LogLostLease(logger, statement.StatementId);
             return;
@@ -161,7 +161,7 @@ public sealed partial class RemittanceReconciler(
         }
     }
 
-    private long LeaseUntil() => time.GetUtcNow().ToUnixTimeMilliseconds() + (long)_options.Lease.TotalMilliseconds;
+    private DateTimeOffset LeaseUntil() => time.GetUtcNow() + _options.Lease;
 
     private async Task AcceptAsync(ClaimedStatement statement, string requestId, CancellationToken ct)
     {
@@ -176,7 +176,7 @@ public sealed partial class RemittanceReconciler(
             return;
         }
 
-        await statements.MarkAcceptedAsync(statement.StatementRowId, Id, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        await statements.MarkAcceptedAsync(statement.StatementRowId, Id, time.GetUtcNow(), ct);
         LogAccepted(logger, statement.StatementId);
     }
 
@@ -184,16 +184,16 @@ public sealed partial class RemittanceReconciler(
     {
         metrics.RecordCall(method, error is null);
         var call = new StatementCall(
-            statement.StatementRowId, method, requestId, time.GetUtcNow().ToUnixTimeMilliseconds(), Id, status, latencyMs, error is null, error);
+            statement.StatementRowId, method, requestId, time.GetUtcNow(), Id, status, latencyMs, error is null, error);
         await statements.RecordCallAsync(call, ct);
     }
 
     private async Task FailAsync(ClaimedStatement statement, string error, CancellationToken ct)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var next = now + (long)_options.RetryDelay(statement.AttemptCount + 1, Random.Shared.NextDouble()).TotalMilliseconds;
+        var now = time.GetUtcNow();
+        var next = now + RetrySchedule.Delay(statement.AttemptCount + 1, _options.FirstRetryDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
         await statements.RescheduleAsync(statement.StatementRowId, Id, error, now, next, ct);
-        LogRetry(logger, statement.StatementId, statement.AttemptCount + 1, error, DateTimeOffset.FromUnixTimeMilliseconds(next));
+        LogRetry(logger, statement.StatementId, statement.AttemptCount + 1, error, next);
     }
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Statement {StatementId} MATCHED: {Events} events")]

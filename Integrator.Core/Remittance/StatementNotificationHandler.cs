@@ -15,7 +15,7 @@ public sealed class StatementNotificationHandler(StatementStore statements)
     : IGspMethod<RemittanceStatementNotificationRequest, RemittanceStatementNotificationResponse>
 {
     public async Task<Result<RemittanceStatementNotificationResponse, GspError>> ExecuteAsync(
-        RemittanceStatementNotificationRequest request, DbTx tx, long nowMillis, CancellationToken ct)
+        RemittanceStatementNotificationRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var summary = request.RemittanceStatementSummary;
         var received = request.ReceivedJson is { } json ? JsonNode.Parse(json)?["remittanceStatementSummary"] : null;
@@ -26,10 +26,10 @@ public sealed class StatementNotificationHandler(StatementStore statements)
             SummaryJson: received?.ToJsonString() ?? GspJson.Format(summary),
             CurrencyCode: summary.CurrencyCode,
             TotalDueMicros: summary.TotalDueByIntegrator,
-            BillingStart: summary.BillingPeriod.StartDate,
-            BillingEnd: summary.BillingPeriod.EndDate,
-            DateDue: summary.HasDateDue ? summary.DateDue : null,
-            ReceivedAt: nowMillis);
+            BillingStart: GspTime.Of(summary.BillingPeriod.StartDate),
+            BillingEnd: GspTime.Of(summary.BillingPeriod.EndDate),
+            DateDue: summary.HasDateDue ? GspTime.Of(summary.DateDue) : null,
+            ReceivedAt: now);
 
         // A statement notified again after its idempotency record was purged keeps its first row and id.
         var rowId = await statements.InsertOnceAsync(tx, statement, ct);

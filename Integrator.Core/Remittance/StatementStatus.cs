@@ -1,15 +1,23 @@
+using Integrator.Core.Storage;
+
 namespace Integrator.Core.Remittance;
 
 /// <summary>
 /// Where a statement is: RECEIVED (to reconcile), MATCHED or DISCREPANCY (reconciled), ACCEPTED (Google confirmed
 /// acceptRemittanceStatement). A statement is due for the job while its next_attempt_at is set.
 /// </summary>
-public static class StatementStatus
+public readonly record struct StatementStatus : IWireValue<StatementStatus>
 {
-    public const string Received = "RECEIVED";
-    public const string Matched = "MATCHED";
-    public const string Discrepancy = "DISCREPANCY";
-    public const string Accepted = "ACCEPTED";
+    public static readonly StatementStatus Received = new("RECEIVED");
+    public static readonly StatementStatus Matched = new("MATCHED");
+    public static readonly StatementStatus Discrepancy = new("DISCREPANCY");
+    public static readonly StatementStatus Accepted = new("ACCEPTED");
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Received, Matched, Discrepancy, Accepted };
+    private StatementStatus(string wire) => Wire = wire;
+
+    public string Wire { get; }
+
+    public static IReadOnlyList<StatementStatus> All { get; } = [Received, Matched, Discrepancy, Accepted];
+
+    public override string ToString() => Wire;
 }

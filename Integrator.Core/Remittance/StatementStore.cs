@@ -10,10 +10,10 @@ public sealed record NewStatement(
     string SummaryJson,
     string CurrencyCode,
     long TotalDueMicros,
-    long BillingStart,
-    long BillingEnd,
-    long? DateDue,
-    long ReceivedAt);
+    DateTimeOffset BillingStart,
+    DateTimeOffset BillingEnd,
+    DateTimeOffset? DateDue,
+    DateTimeOffset ReceivedAt);
 
 /// <summary>A statement claimed by the reconciliation job: what it needs to do the next step.</summary>
 public sealed record ClaimedStatement
@@ -24,13 +24,13 @@ public sealed record ClaimedStatement
 
     public required string StatementId { get; init; }
 
-    public required string Status { get; init; }
+    public StatementStatus Status { get; init; }
 
     public long TotalDueMicros { get; init; }
 
-    public long BillingStart { get; init; }
+    public DateTimeOffset BillingStart { get; init; }
 
-    public long BillingEnd { get; init; }
+    public DateTimeOffset BillingEnd { get; init; }
 
     public string? AcceptRequestId { get; init; }
 
@@ -45,7 +45,7 @@ public sealed record StatementDifference(string Kind, string? RequestId, long? O
 
 /// <summary>One call to Google for a statement, recorded like a notification attempt.</summary>
 public sealed record StatementCall(
-    string StatementRowId, string Method, string RequestId, long AttemptedAt, string Dispatcher, int? HttpStatus, long LatencyMs, bool Ok, string? Error);
+    string StatementRowId, string Method, string RequestId, DateTimeOffset AttemptedAt, string Dispatcher, int? HttpStatus, long LatencyMs, bool Ok, string? Error);
 
 public sealed record StatementStats
 {
@@ -58,7 +58,7 @@ public sealed record StatementStats
     public long Accepted { get; init; }
 
     /// <summary>received_at of the oldest statement not yet reconciled and accepted (a discrepancy counts until support acts).</summary>
-    public long? OldestUnreconciledReceivedAt { get; init; }
+    public DateTimeOffset? OldestUnreconciledReceivedAt { get; init; }
 }
 
 /// <summary>
@@ -167,9 +167,9 @@ public sealed class StatementStore(Database database)
     }
 
     /// <summary>Claims the statement that has been due longest, if any. An idle poll only reads.</summary>
-    public async Task<ClaimedStatement?> ClaimNextAsync(string owner, long nowMillis, long leaseUntilMillis, CancellationToken ct)
+    public async Task<ClaimedStatement?> ClaimNextAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
-        var candidates = await database.QueryAsync<string>($"{FindDue} {database.Dialect.Limit("@Batch")}", new { Now = nowMillis, Batch = 4 }, ct);
+        var candidates = await database.QueryAsync<string>($"{FindDue} {database.Dialect.Limit("@Batch")}", new { Now = now, Batch = 4 }, ct);
         if (candidates.Count == 0)
         {
             return null;
@@ -180,7 +180,7 @@ public sealed class StatementStore(Database database)
             {
                 foreach (var id in candidates)
                 {
-                    var args = new { StatementRowId = id, Owner = owner, Now = nowMillis, LeaseUntil = leaseUntilMillis };
+                    var args = new { StatementRowId = id, Owner = owner, Now = now, LeaseUntil = leaseUntil };
                     if (await tx.ExecuteAsync(Claim, args, token) == 1)
                     {
                         return Write.Commit(await tx.QuerySingleOrDefaultAsync<ClaimedStatement>(ClaimedRow, args, token));
@@ -211,18 +211,18 @@ public sealed class StatementStore(Database database)
             ct);
 
     /// <summary>A failed step: tried again at <paramref name="nextAttemptAt"/> (never, if null), the lease given up.</summary>
-    public Task RescheduleAsync(string statementRowId, string owner, string error, long nowMillis, long? nextAttemptAt, CancellationToken ct) =>
+    public Task RescheduleAsync(string statementRowId, string owner, string error, DateTimeOffset now, DateTimeOffset? nextAttemptAt, CancellationToken ct) =>
         database.ExecuteAsync(
             Reschedule,
-            new { StatementRowId = statementRowId, Owner = owner, Error = error, Now = nowMillis, NextAttemptAt = nextAttemptAt },
+            new { StatementRowId = statementRowId, Owner = owner, Error = error, Now = now, NextAttemptAt = nextAttemptAt },
             ct);
 
     /// <summary>
     /// Starts (or starts again) a reconciliation: drops what an earlier attempt left half-stored and renews the lease;
     /// false if this job no longer holds the statement.
     /// </summary>
-    public Task<bool> BeginReconciliationAsync(string statementRowId, string owner, long leaseUntilMillis, CancellationToken ct) =>
-        UnderLeaseAsync(statementRowId, owner, leaseUntilMillis, async (tx, key, token) =>
+    public Task<bool> BeginReconciliationAsync(string statementRowId, string owner, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        UnderLeaseAsync(statementRowId, owner, leaseUntil, async (tx, key, token) =>
         {
             await tx.ExecuteAsync(DeleteEvents, key, token);
             await tx.ExecuteAsync(DeleteDifferences, key, token);
@@ -230,8 +230,8 @@ public sealed class StatementStore(Database database)
 
     /// <summary>Stores one page's events in a transaction of its own, renewing the lease; false if the lease was lost.</summary>
     public Task<bool> SaveEventsAsync(
-        string statementRowId, string owner, IReadOnlyList<StatementEventRow> events, long leaseUntilMillis, CancellationToken ct) =>
-        UnderLeaseAsync(statementRowId, owner, leaseUntilMillis, (tx, _, token) => tx.ExecuteAsync(
+        string statementRowId, string owner, IReadOnlyList<StatementEventRow> events, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        UnderLeaseAsync(statementRowId, owner, leaseUntil, (tx, _, token) => tx.ExecuteAsync(
             InsertEvent,
             events.Select(e => new
             {
@@ -256,13 +256,13 @@ public sealed class StatementStore(Database database)
         int eventCount,
         IReadOnlyList<StatementDifference> differences,
         string? acceptRequestId,
-        long nowMillis,
-        long leaseUntilMillis,
+        DateTimeOffset now,
+        DateTimeOffset leaseUntil,
         CancellationToken ct)
     {
         foreach (var batch in differences.Chunk(BatchSize))
         {
-            var saved = await UnderLeaseAsync(statementRowId, owner, leaseUntilMillis, (tx, _, token) => tx.ExecuteAsync(
+            var saved = await UnderLeaseAsync(statementRowId, owner, leaseUntil, (tx, _, token) => tx.ExecuteAsync(
                 InsertDifference,
                 batch.Select(d => new
                 {
@@ -290,18 +290,18 @@ public sealed class StatementStore(Database database)
                 Status = differences.Count == 0 ? StatementStatus.Matched : StatementStatus.Discrepancy,
                 EventCount = eventCount,
                 AcceptRequestId = acceptRequestId,
-                NextAttemptAt = acceptRequestId is null ? (long?)null : nowMillis,
-                Now = nowMillis,
+                NextAttemptAt = acceptRequestId is null ? (DateTimeOffset?)null : now,
+                Now = now,
             },
             ct) == 1;
     }
 
     private Task<bool> UnderLeaseAsync(
-        string statementRowId, string owner, long leaseUntilMillis, Func<DbTx, object, CancellationToken, Task> work, CancellationToken ct) =>
+        string statementRowId, string owner, DateTimeOffset leaseUntil, Func<DbTx, object, CancellationToken, Task> work, CancellationToken ct) =>
         database.WriteAsync(
             async (tx, token) =>
             {
-                var key = new { StatementRowId = statementRowId, Owner = owner, LeaseUntil = leaseUntilMillis };
+                var key = new { StatementRowId = statementRowId, Owner = owner, LeaseUntil = leaseUntil };
                 if (await tx.ExecuteAsync(Renew, key, token) != 1)
                 {
                     return Write.RollBack(false);
@@ -313,8 +313,8 @@ public sealed class StatementStore(Database database)
             ct);
 
     /// <summary>Google confirmed acceptRemittanceStatement: the statement is done.</summary>
-    public Task MarkAcceptedAsync(string statementRowId, string owner, long nowMillis, CancellationToken ct) =>
-        database.ExecuteAsync(Accepted, new { StatementRowId = statementRowId, Owner = owner, Now = nowMillis }, ct);
+    public Task MarkAcceptedAsync(string statementRowId, string owner, DateTimeOffset now, CancellationToken ct) =>
+        database.ExecuteAsync(Accepted, new { StatementRowId = statementRowId, Owner = owner, Now = now }, ct);
 
     public Task<int> ReleaseLeasesAsync(string owner, CancellationToken ct) =>
         database.ExecuteAsync(ReleaseLeases, new { Owner = owner }, ct);

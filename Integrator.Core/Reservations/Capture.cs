@@ -23,7 +23,7 @@ public sealed record Capture
     /// <summary>The sum of its successful refunds.</summary>
     public long RefundedMicros { get; init; }
 
-    public long CapturedAt { get; init; }
+    public DateTimeOffset CapturedAt { get; init; }
 
     public long RefundableMicros => AmountMicros - RefundedMicros;
 }

@@ -14,7 +14,7 @@ public sealed class CaptureFundsHandler(ILedger ledger, ReservationStore reserva
     : IGspMethod<CaptureFundsReservationRequest, CaptureFundsReservationResponse>
 {
     public async Task<Result<CaptureFundsReservationResponse, GspError>> ExecuteAsync(
-        CaptureFundsReservationRequest request, DbTx tx, long nowMillis, CancellationToken ct)
+        CaptureFundsReservationRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var requestId = request.RequestHeader.RequestId;
         while (true)
@@ -23,10 +23,10 @@ public sealed class CaptureFundsHandler(ILedger ledger, ReservationStore reserva
             var refusal = reservation switch
             {
                 null => GspError.UnknownIdentifier("reserveFundsRequestId"),
-                { State: ReservationState.Captured } => GspError.PreconditionViolation("The reservation was already captured."),
-                { State: ReservationState.Cancelled or ReservationState.Expired } =>
+                _ when reservation.State == ReservationState.Captured => GspError.PreconditionViolation("The reservation was already captured."),
+                _ when reservation.State.IsReleased =>
                     GspError.PreconditionViolation("The reservation was cancelled or has expired."),
-                _ when reservation.IsExpiredAt(nowMillis) => GspError.PreconditionViolation("The reservation has expired."),
+                _ when reservation.IsExpiredAt(now) => GspError.PreconditionViolation("The reservation has expired."),
                 _ when request.Amount > reservation.AmountMicros =>
                     GspError.PreconditionViolation("The amount exceeds the reserved amount."),
                 _ => null,
@@ -37,12 +37,12 @@ public sealed class CaptureFundsHandler(ILedger ledger, ReservationStore reserva
             }
 
             var captureId = Ids.New();
-            if (!await reservations.TryCaptureAsync(tx, reservation!, captureId, request.Amount, new Cause(TransitionCauses.CaptureFunds, requestId), nowMillis, ct))
+            if (!await reservations.TryCaptureAsync(tx, reservation!, captureId, request.Amount, new Cause(TransitionCauses.CaptureFunds, requestId), now, ct))
             {
                 continue; // moved by a concurrent writer: judge its new state
             }
 
-            await ledger.CaptureAsync(tx, reservation!.AccountId, reservation.AmountMicros, request.Amount, nowMillis, ct);
+            await ledger.CaptureAsync(tx, reservation!.AccountId, reservation.AmountMicros, request.Amount, now, ct);
             return new CaptureFundsReservationResponse { Result = ResultCode.Success, PaymentIntegratorCaptureId = captureId };
         }
     }

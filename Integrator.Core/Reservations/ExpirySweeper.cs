@@ -48,12 +48,12 @@ public sealed partial class ExpirySweeper(
             var (due, moved) = await database.WriteAsync(
                 async (tx, token) =>
                 {
-                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    var now = time.GetUtcNow();
                     var due = await tx.QueryAsync<Reservation>(sql, new { Now = now, Batch = batch }, token);
                     var moved = 0;
                     foreach (var reservation in due)
                     {
-                        if (await reservations.TryReleaseAsync(tx, reservation, ReservationState.Expired, new Cause(TransitionCauses.ExpirySweeper), now, token))
+                        if (await reservations.TryReleaseAsync(tx, reservation, reservation.ReleasedStateAt(now), new Cause(TransitionCauses.ExpirySweeper), now, token))
                         {
                             moved++;
                         }

@@ -1,11 +1,25 @@
+using Integrator.Core.Storage;
+
 namespace Integrator.Core.Reservations;
 
-public enum ReservationState
+/// <summary>Where a reservation is: RESERVED (a live hold), then CANCELLED, EXPIRED or CAPTURED, once.</summary>
+public readonly record struct ReservationState : IWireValue<ReservationState>
 {
-    Reserved,
-    Cancelled,
-    Expired,
-    Captured,
+    public static readonly ReservationState Reserved = new("RESERVED");
+    public static readonly ReservationState Cancelled = new("CANCELLED");
+    public static readonly ReservationState Expired = new("EXPIRED");
+    public static readonly ReservationState Captured = new("CAPTURED");
+
+    private ReservationState(string wire) => Wire = wire;
+
+    public string Wire { get; }
+
+    public static IReadOnlyList<ReservationState> All { get; } = [Reserved, Cancelled, Expired, Captured];
+
+    /// <summary>Ended without a capture: its hold was released.</summary>
+    public bool IsReleased => this == Cancelled || this == Expired;
+
+    public override string ToString() => Wire;
 }
 
 /// <summary>A funds reservation made by reserveFunds; <see cref="ReservationId"/> is our paymentIntegratorTransactionId.</summary>
@@ -25,18 +39,24 @@ public sealed record Reservation
 
     public ReservationState State { get; init; }
 
-    public long CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
 
-    public long ExpiresAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
 
-    public long UpdatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
 
     public string? CaptureId { get; init; }
 
     public long? CapturedAmountMicros { get; init; }
 
     /// <summary>Expiry is judged at the moment of the request, never left to the sweeper's timing.</summary>
-    public bool IsExpiredAt(long nowMillis) => ExpiresAt <= nowMillis;
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt <= now;
+
+    /// <summary>
+    /// The one decision of how a live reservation ends when its hold is released without a capture (Google's cancel,
+    /// support's release, the sweeper): EXPIRED once past its expiry, else CANCELLED.
+    /// </summary>
+    public ReservationState ReleasedStateAt(DateTimeOffset now) => IsExpiredAt(now) ? ReservationState.Expired : ReservationState.Cancelled;
 }
 
 /// <summary>What caused a reservation's state change, as recorded in its history.</summary>

@@ -66,15 +66,15 @@ public sealed class ReservationStore(Database database, ILedger ledger)
     }
 
     /// <summary>Moves the reservation from its current state; false if someone else moved it first.</summary>
-    private async Task<bool> TryTransitionAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, long nowMillis, CancellationToken ct)
+    private async Task<bool> TryTransitionAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, DateTimeOffset now, CancellationToken ct)
     {
         var moved = await tx.ExecuteAsync(
             Transition,
-            new { reservation.ReservationId, From = Text(reservation.State), To = Text(to), Now = nowMillis },
+            new { reservation.ReservationId, From = reservation.State, To = to, Now = now },
             ct) == 1;
         if (moved)
         {
-            await RecordAsync(tx, reservation.ReservationId, reservation.State, to, cause, nowMillis, ct);
+            await RecordAsync(tx, reservation.ReservationId, reservation.State, to, cause, now, ct);
         }
 
         return moved;
@@ -84,23 +84,23 @@ public sealed class ReservationStore(Database database, ILedger ledger)
     /// Ends a live reservation (CANCELLED or EXPIRED) and releases its hold on the account, together; false if someone
     /// else moved it first. The one way a hold is released without a capture: Google's cancel, the sweeper, support.
     /// </summary>
-    public async Task<bool> TryReleaseAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, long nowMillis, CancellationToken ct)
+    public async Task<bool> TryReleaseAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, DateTimeOffset now, CancellationToken ct)
     {
-        if (!await TryTransitionAsync(tx, reservation, to, cause, nowMillis, ct))
+        if (!await TryTransitionAsync(tx, reservation, to, cause, now, ct))
         {
             return false;
         }
 
-        await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, nowMillis, ct);
+        await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, ct);
         return true;
     }
 
     public async Task<bool> TryCaptureAsync(
-        DbTx tx, Reservation reservation, string captureId, long amountMicros, Cause cause, long nowMillis, CancellationToken ct)
+        DbTx tx, Reservation reservation, string captureId, long amountMicros, Cause cause, DateTimeOffset now, CancellationToken ct)
     {
         var captured = await tx.ExecuteAsync(
             MarkCaptured,
-            new { reservation.ReservationId, CaptureId = captureId, Amount = amountMicros, Now = nowMillis },
+            new { reservation.ReservationId, CaptureId = captureId, Amount = amountMicros, Now = now },
             ct) == 1;
         if (captured)
         {
@@ -115,10 +115,10 @@ public sealed class ReservationStore(Database database, ILedger ledger)
                     reservation.AccountId,
                     reservation.CurrencyCode,
                     Amount = amountMicros,
-                    Now = nowMillis,
+                    Now = now,
                 },
                 ct);
-            await RecordAsync(tx, reservation.ReservationId, ReservationState.Reserved, ReservationState.Captured, cause, nowMillis, ct);
+            await RecordAsync(tx, reservation.ReservationId, ReservationState.Reserved, ReservationState.Captured, cause, now, ct);
         }
 
         return captured;
@@ -128,26 +128,17 @@ public sealed class ReservationStore(Database database, ILedger ledger)
     public Task<Capture?> FindCaptureAsync(string reservationId, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<Capture>(CaptureOf, new { ReservationId = reservationId }, ct);
 
-    public static string Text(ReservationState state) => state switch
-    {
-        ReservationState.Reserved => "RESERVED",
-        ReservationState.Cancelled => "CANCELLED",
-        ReservationState.Expired => "EXPIRED",
-        ReservationState.Captured => "CAPTURED",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
-    };
-
     private static Task<int> RecordAsync(
-        DbTx tx, string reservationId, ReservationState? from, ReservationState to, Cause cause, long nowMillis, CancellationToken ct) =>
+        DbTx tx, string reservationId, ReservationState? from, ReservationState to, Cause cause, DateTimeOffset now, CancellationToken ct) =>
         tx.ExecuteAsync(
             InsertEvent,
             new
             {
                 EventId = Ids.New(),
                 ReservationId = reservationId,
-                OccurredAt = nowMillis,
-                FromState = from is { } f ? Text(f) : null,
-                ToState = Text(to),
+                OccurredAt = now,
+                FromState = from,
+                ToState = to,
                 Cause = cause.Kind,
                 cause.RequestId,
                 cause.Actor,

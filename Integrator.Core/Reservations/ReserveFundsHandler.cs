@@ -14,10 +14,10 @@ namespace Integrator.Core.Reservations;
 public sealed class ReserveFundsHandler(ILedger ledger, ReservationStore reservations, IOptions<ReservationOptions> options)
     : IGspMethod<ReserveFundsRequest, ReserveFundsResponse>
 {
-    private readonly long _lifetimeMillis = (long)options.Value.Lifetime.TotalMilliseconds;
+    private readonly TimeSpan _lifetime = options.Value.Lifetime;
 
     public async Task<Result<ReserveFundsResponse, GspError>> ExecuteAsync(
-        ReserveFundsRequest request, DbTx tx, long nowMillis, CancellationToken ct)
+        ReserveFundsRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var account = await ledger.FindByPaymentTokenAsync(tx, request.GooglePaymentToken, ct);
         if (account is null)
@@ -30,18 +30,21 @@ public sealed class ReserveFundsHandler(ILedger ledger, ReservationStore reserva
             return GspError.InvalidField("currencyCode", "the account is not held in this currency");
         }
 
-        var decline = account.Status switch
+        // The snapshot's refusal, then the hold's own check of the funds, which is the one that counts when holds race.
+        var refusal = account.RefusalFor(request.Amount);
+        if (refusal == AccountRefusal.None && !await ledger.TryPlaceHoldAsync(tx, account.AccountId, request.Amount, now, ct))
         {
-            AccountStatus.Closed => ResultCode.AccountClosed,
-            AccountStatus.OnHold => ResultCode.AccountOnHold,
-            _ when request.Amount > account.TransactionLimitMicros => ResultCode.ChargeExceedsTransactionLimit,
-            _ => ResultCode.Unspecified,
-        };
-        if (decline == ResultCode.Unspecified
-            && !await ledger.TryPlaceHoldAsync(tx, account.AccountId, request.Amount, nowMillis, ct))
-        {
-            decline = ResultCode.InsufficientFunds;
+            refusal = AccountRefusal.InsufficientFunds;
         }
+
+        var decline = refusal switch
+        {
+            AccountRefusal.None => ResultCode.Unspecified,
+            AccountRefusal.Closed => ResultCode.AccountClosed,
+            AccountRefusal.OnHold => ResultCode.AccountOnHold,
+            AccountRefusal.OverLimit => ResultCode.ChargeExceedsTransactionLimit,
+            _ => ResultCode.InsufficientFunds,
+        };
 
         var transactionId = Ids.New();
         if (decline != ResultCode.Unspecified)
@@ -58,16 +61,16 @@ public sealed class ReserveFundsHandler(ILedger ledger, ReservationStore reserva
             CurrencyCode = request.CurrencyCode,
             AmountMicros = request.Amount,
             State = ReservationState.Reserved,
-            CreatedAt = nowMillis,
-            ExpiresAt = nowMillis + _lifetimeMillis,
-            UpdatedAt = nowMillis,
+            CreatedAt = now,
+            ExpiresAt = now + _lifetime,
+            UpdatedAt = now,
         };
         await reservations.InsertAsync(tx, reservation, request.RequestHeader.RequestId, ct);
         return new ReserveFundsResponse
         {
             Result = ResultCode.Success,
             PaymentIntegratorTransactionId = transactionId,
-            ExpirationTimestamp = reservation.ExpiresAt,
+            ExpirationTimestamp = GspTime.Millis(reservation.ExpiresAt),
         };
     }
 }

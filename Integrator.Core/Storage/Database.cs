@@ -12,6 +12,9 @@ namespace Integrator.Core.Storage;
 /// <param name="maxQueuedWrites">SQLite: writes that may wait for the writer; one more fails at once (503).</param>
 public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : IAsyncDisposable
 {
+    /// <summary>Set while a write's work runs (on the writer's flow and every call it makes), to refuse a write inside it.</summary>
+    private static readonly AsyncLocal<bool> InsideWrite = new();
+
     private SqliteWriter? _groupCommit;
 
     static Database()
@@ -22,6 +25,11 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new UnixMillisecondsHandler());
+        foreach (var state in typeof(Database).Assembly.GetTypes().Where(t => t.IsValueType
+            && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IWireValue<>))))
+        {
+            SqlMapper.AddTypeHandler(state, (SqlMapper.ITypeHandler)Activator.CreateInstance(typeof(WireValueHandler<>).MakeGenericType(state))!);
+        }
     }
 
     public SqlDialect Dialect => dialect;
@@ -58,8 +66,18 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
     /// Runs <paramref name="work"/> in a write transaction; its value is returned once its changes are durable, or at
     /// once if it rolls them back. A fault rolls everything back and is thrown to the caller.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Started inside another write's work: it would wait for the outer
+    /// write's transaction, which waits for it (on SQLite, forever). Read before the write, or do the work in the outer
+    /// write's transaction.</exception>
     public async Task<T> WriteAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
     {
+        if (InsideWrite.Value)
+        {
+            throw new InvalidOperationException(
+                "A write was started inside another write: never start a write inside a write (docs/architecture.md, Storage). " +
+                "Do it in the outer write's transaction instead.");
+        }
+
         using var span = Telemetry.Source.StartActivity("db write", System.Diagnostics.ActivityKind.Client);
         span?.SetTag("db.system", dialect.Provider.ToString().ToLowerInvariant());
         return await (dialect.Provider == StorageProvider.Sqlite ? GroupCommit().WriteAsync(work, ct) : WriteAloneAsync(work, ct));
@@ -129,10 +147,18 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
         }
     }
 
+    /// <summary>Runs a write's work, marked as inside a write for everything it calls.</summary>
+    internal static async Task<WriteResult<T>> RunWorkAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, DbTx tx, CancellationToken ct)
+    {
+        // Set inside this async method, the mark flows into the work's calls and ends with it.
+        InsideWrite.Value = true;
+        return await work(tx, ct);
+    }
+
     private async Task<T> WriteAloneAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
     {
         await using var tx = await BeginAsync(ct);
-        var result = await work(tx, ct);
+        var result = await RunWorkAsync(work, tx, ct);
         if (result.Commit)
         {
             await tx.CommitAsync(ct);

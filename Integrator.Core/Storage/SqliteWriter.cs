@@ -186,7 +186,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         public override async Task<bool> RunAsync(DbTx tx)
         {
-            var result = await work(tx, CancellationToken);
+            var result = await Database.RunWorkAsync(work, tx, CancellationToken);
             _value = result.Value;
             return result.Commit;
         }

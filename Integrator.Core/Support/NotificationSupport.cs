@@ -22,23 +22,41 @@ public sealed record AttemptView
 /// An outbox row; <see cref="NotificationId"/> is also its GSP requestId, the same on every attempt. A CANCEL_RESULT
 /// names its cancel request and reservation, a REDIRECT_COMPLETE its redirect.
 /// </summary>
-public sealed record NotificationView(
-    string NotificationId,
-    string Kind,
-    string PaymentIntegratorAccountId,
-    string? CancelRequestId,
-    string? ReservationId,
-    string? RedirectRequestId,
-    string Result,
-    string Status,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset NextAttemptAt,
-    long AttemptCount,
-    string? LeaseOwner,
-    DateTimeOffset? LeaseExpiresAt,
-    DateTimeOffset? DeliveredAt,
-    string? LastError,
-    IReadOnlyList<AttemptView>? Attempts);
+public sealed record NotificationView
+{
+    public required string NotificationId { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string PaymentIntegratorAccountId { get; init; }
+
+    public string? CancelRequestId { get; init; }
+
+    public string? ReservationId { get; init; }
+
+    public string? RedirectRequestId { get; init; }
+
+    public required string Result { get; init; }
+
+    public required string Status { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset NextAttemptAt { get; init; }
+
+    public long AttemptCount { get; init; }
+
+    public string? LeaseOwner { get; init; }
+
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    public DateTimeOffset? DeliveredAt { get; init; }
+
+    public string? LastError { get; init; }
+
+    /// <summary>Every attempt, on one notification's page; null in lists.</summary>
+    public IReadOnlyList<AttemptView>? Attempts { get; init; }
+}
 
 /// <summary>One page; <see cref="Next"/> continues after its last row.</summary>
 public sealed record NotificationPage(IReadOnlyList<NotificationView> Items, string? Next);
@@ -98,7 +116,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         }
 
         var count = await database.QuerySingleOrDefaultAsync<long>(
-            CountDead, new { Since = since.Value.ToUnixTimeMilliseconds(), Until = until.Value.ToUnixTimeMilliseconds() }, ct);
+            CountDead, new { Since = since.Value, Until = until.Value }, ct);
         return new RecoverReport((int)count, since.Value, until.Value);
     }
 
@@ -120,32 +138,32 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
             return SupportError.Invalid("after is not a cursor this API returned.");
         }
 
-        var rows = await database.QueryAsync<Row>(
+        var rows = await database.QueryAsync<NotificationView>(
             $"{List} {database.Dialect.Limit("@Take")}",
             new
             {
                 Status = status,
-                Since = since?.ToUnixTimeMilliseconds() ?? 0,
-                Until = until?.ToUnixTimeMilliseconds() ?? long.MaxValue,
+                Since = since ?? DateTimeOffset.UnixEpoch,
+                Until = until ?? DateTimeOffset.MaxValue,
                 AfterCreatedAt = afterCreatedAt,
                 AfterId = afterId,
                 Take = limit + 1,
             },
             ct);
-        var page = rows.Take(limit).Select(r => View(r, null)).ToList();
+        var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? Cursor(rows[limit - 1]) : null;
         return new NotificationPage(page, next);
     }
 
     public async Task<Result<NotificationView, SupportError>> GetAsync(string notificationId, CancellationToken ct)
     {
-        var row = await database.QuerySingleOrDefaultAsync<Row>(One, new { NotificationId = notificationId }, ct);
+        var row = await database.QuerySingleOrDefaultAsync<NotificationView>(One, new { NotificationId = notificationId }, ct);
         if (row is null)
         {
             return NotFound(notificationId);
         }
 
-        return View(row, await database.QueryAsync<AttemptView>(Attempts, new { NotificationId = notificationId }, ct));
+        return row with { Attempts = await database.QueryAsync<AttemptView>(Attempts, new { NotificationId = notificationId }, ct) };
     }
 
     public async Task<Result<ResendReport, SupportError>> ResendAsync(
@@ -157,11 +175,11 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         }
 
         var target = $"notification {notificationId}";
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow();
         var outcome = await database.WriteAsync(
             async (tx, token) =>
             {
-                var before = await tx.QuerySingleOrDefaultAsync<Row>(One, new { NotificationId = notificationId }, token);
+                var before = await tx.QuerySingleOrDefaultAsync<NotificationView>(One, new { NotificationId = notificationId }, token);
                 if (before is null)
                 {
                     return Write.RollBack<Result<string, SupportError>>(NotFound(notificationId));
@@ -176,7 +194,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
                 var leased = before.LeaseOwner is not null && before.LeaseExpiresAt > now;
                 await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "resend", target, reason, "refused: " + (leased ? "leased" : "delivered")), token);
                 return Write.Commit<Result<string, SupportError>>(SupportError.Conflict(leased
-                    ? $"Notification {notificationId} is being sent by {before.LeaseOwner} until {DateTimeOffset.FromUnixTimeMilliseconds(before.LeaseExpiresAt!.Value):O}; try again after that."
+                    ? $"Notification {notificationId} is being sent by {before.LeaseOwner} until {before.LeaseExpiresAt:O}; try again after that."
                     : $"Notification {notificationId} was delivered; send it again only with \"force\": true and a reason."));
             },
             ct);
@@ -203,7 +221,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
             {
                 var rearmed = await tx.ExecuteAsync(
                     RecoverDead,
-                    new { Now = time.GetUtcNow().ToUnixTimeMilliseconds(), Since = since.Value.ToUnixTimeMilliseconds(), Until = until.Value.ToUnixTimeMilliseconds() },
+                    new { Now = time.GetUtcNow(), Since = since.Value, Until = until.Value },
                     token);
                 var report = new RecoverReport(rearmed, since.Value, until.Value);
                 await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "recover", $"DEAD notifications created in [{since:O}, {until:O})", reason, $"re-armed {rearmed}", report), token);
@@ -214,11 +232,12 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
 
     private static SupportError NotFound(string notificationId) => SupportError.NotFound($"No notification '{notificationId}'.");
 
-    private static string Cursor(Row row) => $"{row.CreatedAt.ToString(CultureInfo.InvariantCulture)}.{row.NotificationId}";
+    /// <summary>Where a page ended: the last row's creation (in ticks) and id; opaque to clients.</summary>
+    private static string Cursor(NotificationView row) => $"{row.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{row.NotificationId}";
 
-    private static bool TryParseCursor(string? cursor, out long createdAt, out string id)
+    private static bool TryParseCursor(string? cursor, out DateTimeOffset createdAt, out string id)
     {
-        createdAt = -1;
+        createdAt = DateTimeOffset.MinValue;
         id = string.Empty;
         if (cursor is null)
         {
@@ -226,63 +245,14 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         }
 
         var dot = cursor.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !long.TryParse(cursor.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out createdAt))
+        if (dot <= 0 || !long.TryParse(cursor.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks)
         {
             return false;
         }
 
+        createdAt = new DateTimeOffset(ticks, TimeSpan.Zero);
         id = cursor[(dot + 1)..];
         return true;
-    }
-
-    private static NotificationView View(Row r, IReadOnlyList<AttemptView>? attempts) => new(
-        r.NotificationId,
-        r.Kind,
-        r.PaymentIntegratorAccountId,
-        r.CancelRequestId,
-        r.ReservationId,
-        r.RedirectRequestId,
-        r.Result,
-        r.Status,
-        DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.NextAttemptAt),
-        r.AttemptCount,
-        r.LeaseOwner,
-        r.LeaseExpiresAt is { } lease ? DateTimeOffset.FromUnixTimeMilliseconds(lease) : null,
-        r.DeliveredAt is { } delivered ? DateTimeOffset.FromUnixTimeMilliseconds(delivered) : null,
-        r.LastError,
-        attempts);
-
-    private sealed record Row
-    {
-        public required string NotificationId { get; init; }
-
-        public required string Kind { get; init; }
-
-        public required string PaymentIntegratorAccountId { get; init; }
-
-        public string? CancelRequestId { get; init; }
-
-        public string? ReservationId { get; init; }
-
-        public string? RedirectRequestId { get; init; }
-
-        public required string Result { get; init; }
-
-        public required string Status { get; init; }
-
-        public long CreatedAt { get; init; }
-
-        public long NextAttemptAt { get; init; }
-
-        public long AttemptCount { get; init; }
-
-        public string? LeaseOwner { get; init; }
-
-        public long? LeaseExpiresAt { get; init; }
-
-        public long? DeliveredAt { get; init; }
-
-        public string? LastError { get; init; }
     }
 }

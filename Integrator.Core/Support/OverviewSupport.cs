@@ -26,13 +26,11 @@ public sealed class OverviewSupport(NotificationStore notifications, StatementSt
             .Where(a => !a.Action.StartsWith("read ", StringComparison.Ordinal)).Take(10).ToList();
         return new OverviewView(
             outbox.Pending,
-            Time(outbox.OldestPendingCreatedAt),
+            outbox.OldestPendingCreatedAt,
             outbox.Dead,
             remittance.Received,
             remittance.Discrepancy,
-            Time(remittance.OldestUnreconciledReceivedAt),
+            remittance.OldestUnreconciledReceivedAt,
             recent);
     }
-
-    private static DateTimeOffset? Time(long? millis) => millis is { } m ? DateTimeOffset.FromUnixTimeMilliseconds(m) : null;
 }

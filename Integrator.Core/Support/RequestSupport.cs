@@ -83,13 +83,13 @@ public sealed class RequestSupport(Database database, IdempotencyStore idempoten
         }
 
         await audit.RecordAsync(new SupportAudit.Entry(actor, "replay", target, reason, "served from the idempotency store"), ct);
-        var body = StoredResponses.Refreshed(completed.Method, completed.ResponseBody, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var body = StoredResponses.Refreshed(completed.Method, completed.ResponseBody, time.GetUtcNow());
         return new ReplayReport(completed.Method, ServedFromIdempotencyStore: true, 200, JsonNode.Parse(body)!);
     }
 
     private static JournalView View(Row row) => new(
         row.CallId,
-        DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt),
+        row.ReceivedAt,
         row.Method,
         row.PaymentIntegratorAccountId,
         row.RequestId,
@@ -100,13 +100,13 @@ public sealed class RequestSupport(Database database, IdempotencyStore idempoten
         row.ResponseBody is null ? null : JsonNode.Parse(row.ResponseBody),
         row.ErrorCode,
         row.ReplayCount,
-        row.LastReplayedAt is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null);
+        row.LastReplayedAt);
 
     private sealed record Row
     {
         public required string CallId { get; init; }
 
-        public long ReceivedAt { get; init; }
+        public DateTimeOffset ReceivedAt { get; init; }
 
         public required string Method { get; init; }
 
@@ -128,6 +128,6 @@ public sealed class RequestSupport(Database database, IdempotencyStore idempoten
 
         public long ReplayCount { get; init; }
 
-        public long? LastReplayedAt { get; init; }
+        public DateTimeOffset? LastReplayedAt { get; init; }
     }
 }

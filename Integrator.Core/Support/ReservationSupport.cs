@@ -153,7 +153,7 @@ public sealed class ReservationSupport(
             {
                 while (true)
                 {
-                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    var now = time.GetUtcNow();
                     var reservation = await reservations.FindAsync(tx, accountId, reserveRequestId, token);
                     if (reservation is null)
                     {
@@ -170,7 +170,7 @@ public sealed class ReservationSupport(
                     var released = false;
                     if (reservation.State == ReservationState.Reserved)
                     {
-                        var to = reservation.IsExpiredAt(now) ? ReservationState.Expired : ReservationState.Cancelled;
+                        var to = reservation.ReleasedStateAt(now);
                         var cause = new Cause(TransitionCauses.SupportRelease, Actor: actor.Name, Reason: reason);
                         if (!await reservations.TryReleaseAsync(tx, reservation, to, cause, now, token))
                         {
@@ -181,7 +181,7 @@ public sealed class ReservationSupport(
 
                     var impact = new ReleaseImpact(
                         released,
-                        ReservationStore.Text(reservation.State),
+                        reservation.State.Wire,
                         released ? MoneyView.Of(reservation.AmountMicros, reservation.CurrencyCode) : null,
                         reservation.AccountId,
                         "SUCCESS",
@@ -212,26 +212,26 @@ public sealed class ReservationSupport(
                 captured.CaptureRequestId,
                 captured.CaptureId,
                 MoneyView.Of(captured.AmountMicros, currency),
-                Time(captured.CapturedAt),
+                captured.CapturedAt,
                 MoneyView.Of(captured.RefundedMicros, currency),
                 MoneyView.Of(captured.RefundableMicros, currency),
                 (await refunds.ListAsync(captured.CaptureId, ct))
-                    .Select(r => new RefundView(r.RefundId, r.RefundRequestId, MoneyView.Of(r.AmountMicros, currency), Time(r.CreatedAt))).ToList())
+                    .Select(r => new RefundView(r.RefundId, r.RefundRequestId, MoneyView.Of(r.AmountMicros, currency), r.CreatedAt)).ToList())
             : null;
         return new ReservationView(
             reservation.PaymentIntegratorAccountId,
             reservation.ReserveRequestId,
             reservation.ReservationId,
-            ReservationStore.Text(reservation.State),
-            reservation.IsExpiredAt(time.GetUtcNow().ToUnixTimeMilliseconds()),
+            reservation.State.Wire,
+            reservation.IsExpiredAt(time.GetUtcNow()),
             reservation.AccountId,
             MoneyView.Of(reservation.AmountMicros, currency),
             reservation.CapturedAmountMicros is { } amount ? MoneyView.Of(amount, currency) : null,
             reservation.CaptureId,
             capture,
-            Time(reservation.CreatedAt),
-            Time(reservation.ExpiresAt),
-            Time(reservation.UpdatedAt),
+            reservation.CreatedAt,
+            reservation.ExpiresAt,
+            reservation.UpdatedAt,
             history,
             requests,
             notifications,
@@ -242,6 +242,4 @@ public sealed class ReservationSupport(
 
     private static SupportError NotFound(string accountId, string reserveRequestId) =>
         SupportError.NotFound($"No reservation was made with reserveFundsRequestId '{reserveRequestId}' for '{accountId}'.");
-
-    private static DateTimeOffset Time(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);
 }

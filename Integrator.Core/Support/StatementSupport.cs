@@ -110,9 +110,10 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
 
     public async Task<Result<IReadOnlyList<StatementSummaryView>, SupportError>> ListAsync(string? status, int limit, CancellationToken ct)
     {
-        if (status is not null && !StatementStatus.All.Contains(status))
+        var wanted = WireValue.Find<StatementStatus>(status);
+        if (status is not null && wanted is null)
         {
-            return SupportError.Invalid($"status must be one of {string.Join(", ", StatementStatus.All.Order())}.");
+            return SupportError.Invalid($"status must be one of {string.Join(", ", StatementStatus.All.Select(s => s.Wire).Order())}.");
         }
 
         if (limit is < 1 or > MaxPageSize)
@@ -120,7 +121,7 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
             return SupportError.Invalid($"limit must be between 1 and {MaxPageSize}.");
         }
 
-        var rows = await database.QueryAsync<Row>($"{List} {database.Dialect.Limit("@Limit")}", new { Status = status, Limit = limit }, ct);
+        var rows = await database.QueryAsync<Row>($"{List} {database.Dialect.Limit("@Limit")}", new { Status = wanted, Limit = limit }, ct);
         return rows.Select(Summary).ToList();
     }
 
@@ -177,20 +178,17 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
                     return Write.RollBack<SupportError?>(NotFound(accountId, statementId));
                 }
 
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var now = time.GetUtcNow();
                 var args = new { row.StatementRowId, AcceptRequestId = Ids.New(), Actor = actor.Name, Reason = reason, Now = now };
                 if (await tx.ExecuteAsync(RequestAcceptance, args, token) == 1)
                 {
-                    await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "accept statement", target, reason, "acceptance requested", new { PreviousStatus = row.Status }), token);
+                    await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "accept statement", target, reason, "acceptance requested", new { PreviousStatus = row.Status.Wire }), token);
                     return Write.Commit<SupportError?>(null);
                 }
 
-                var why = row.Status switch
-                {
-                    StatementStatus.Received => "it is not reconciled yet",
-                    StatementStatus.Accepted => "it was accepted already",
-                    _ => "its acceptance was requested already",
-                };
+                var why = row.Status == StatementStatus.Received ? "it is not reconciled yet"
+                    : row.Status == StatementStatus.Accepted ? "it was accepted already"
+                    : "its acceptance was requested already";
                 await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "accept statement", target, reason, "refused: " + why), token);
                 return Write.Commit<SupportError?>(SupportError.Conflict($"Statement {statementId} cannot be accepted: {why}."));
             },
@@ -205,7 +203,7 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
         row.PaymentIntegratorAccountId,
         row.StatementId,
         row.StatementRowId,
-        row.Status,
+        row.Status.Wire,
         MoneyView.Of(row.TotalDueMicros, row.CurrencyCode),
         row.BillingStart,
         row.BillingEnd,
@@ -240,7 +238,7 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
 
         public DateTimeOffset? DateDue { get; init; }
 
-        public required string Status { get; init; }
+        public StatementStatus Status { get; init; }
 
         public long? EventCount { get; init; }
 

@@ -47,7 +47,7 @@ public sealed class SupportAudit(Database database, TimeProvider time)
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(DateTimeOffset since, DateTimeOffset until, string? actor, int limit, CancellationToken ct) =>
         Entries(await database.QueryAsync<Row>(
             $"{Select} {database.Dialect.Limit("@Limit")}",
-            new { Since = since.ToUnixTimeMilliseconds(), Until = until.ToUnixTimeMilliseconds(), Actor = actor, Limit = limit },
+            new { Since = since, Until = until, Actor = actor, Limit = limit },
             ct));
 
     /// <summary>The newest entries about one target (a reservation's page shows its own).</summary>
@@ -56,13 +56,13 @@ public sealed class SupportAudit(Database database, TimeProvider time)
 
     private static List<AuditEntry> Entries(IReadOnlyList<Row> rows) =>
         rows.Select(r => new AuditEntry(
-            r.AuditId, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt), r.Actor, r.Channel, r.Action, r.Target, r.Reason, r.Outcome,
+            r.AuditId, r.OccurredAt, r.Actor, r.Channel, r.Action, r.Target, r.Reason, r.Outcome,
             r.Details is null ? null : JsonNode.Parse(r.Details))).ToList();
 
     private object Parameters(Entry entry) => new
     {
         AuditId = Ids.New(),
-        OccurredAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        OccurredAt = time.GetUtcNow(),
         Actor = entry.Actor.Name,
         entry.Actor.Channel,
         entry.Action,
@@ -81,7 +81,7 @@ public sealed class SupportAudit(Database database, TimeProvider time)
 
         public required string Channel { get; init; }
 
-        public long OccurredAt { get; init; }
+        public DateTimeOffset OccurredAt { get; init; }
 
         public required string Actor { get; init; }
 

@@ -87,6 +87,51 @@ public sealed class CodebaseRulesTests
         Assert.That(cycles, Is.Empty, "namespace cycles among Integrator.Core's folders");
     }
 
+    /// <summary>
+    /// Each feature logs in a range of event ids of its own, and no id is used twice, so that an operator's alert on an
+    /// id means one thing. A feature folder not listed here must be given a range before it logs.
+    /// </summary>
+    [Test]
+    public void EveryLogEventHasAnIdOfItsOwnInItsFeaturesRange()
+    {
+        var ranges = new Dictionary<string, (int From, int To)>
+        {
+            ["Integrator.Api.Hosting"] = (1, 99),
+            ["Integrator.Core.Storage"] = (100, 109),
+            ["Integrator.Core.Idempotency"] = (110, 199),
+            ["Integrator.Core.Ledger"] = (200, 299),
+            ["Integrator.Core.Journal"] = (300, 399),
+            ["Integrator.Core.Pipeline"] = (400, 499),
+            ["Integrator.Core.Notifications"] = (500, 599),
+            ["Integrator.Core.Reservations"] = (600, 699),
+            ["Integrator.Core.Security"] = (700, 799),
+            ["Integrator.Core.Remittance"] = (800, 899),
+            ["Integrator.Core.Redirect"] = (900, 999),
+            ["Integrator.Api.Support"] = (1000, 1099),
+            ["Integrator.Core.Backend"] = (1100, 1199),
+            ["Integrator.Api.SupportConsole"] = (1200, 1299),
+        };
+        var events = new[] { typeof(GspGateway).Assembly, typeof(Program).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
+                .Select(m => (Type: t, Method: m, Attribute: m.GetCustomAttributes(typeof(Microsoft.Extensions.Logging.LoggerMessageAttribute), false)
+                    .OfType<Microsoft.Extensions.Logging.LoggerMessageAttribute>().SingleOrDefault())))
+            .Where(e => e.Attribute is not null)
+            .Select(e => (Id: e.Attribute!.EventId, Feature: ranges.Keys.Where(k => e.Type.Namespace!.StartsWith(k, StringComparison.Ordinal)).MaxBy(k => k.Length), Name: $"{e.Type.Name}.{e.Method.Name}"))
+            .ToList();
+
+        Assert.That(events, Has.Count.GreaterThan(30), "the log events were found");
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.GroupBy(e => e.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(e => e.Name))}"), Is.Empty, "ids used twice");
+            Assert.That(events.Where(e => e.Feature is null).Select(e => e.Name), Is.Empty, "events of a feature without a range");
+            Assert.That(
+                events.Where(e => e.Feature is { } f && (e.Id < ranges[f].From || e.Id > ranges[f].To)).Select(e => $"{e.Name} {e.Id} (range of {e.Feature}: {ranges[e.Feature!]})"),
+                Is.Empty,
+                "ids outside their feature's range");
+        });
+    }
+
     private static bool FindCycle(string start, string at, Dictionary<string, HashSet<string>> edges, Stack<string> path, HashSet<string> seen)
     {
         foreach (var next in edges[at].Order())

@@ -270,7 +270,7 @@ public sealed class GoldenMessageTests
     [Test]
     public void ErrorResponseUsesTheCodeName() =>
         AssertSameJson(
-            GspError.UnknownIdentifier("reserveFundsRequestId").ToResponse("err-1", 1481907920760),
+            GspError.UnknownIdentifier("reserveFundsRequestId").ToResponse("err-1", DateTimeOffset.FromUnixTimeMilliseconds(1481907920760)),
             """
             { "responseHeader": { "responseTimestamp": "1481907920760" }, "errorResponseCode": "INVALID_IDENTIFIER",
               "errorDescription": "Unknown reserveFundsRequestId.", "paymentIntegratorErrorIdentifier": "err-1" }
@@ -278,7 +278,7 @@ public sealed class GoldenMessageTests
 
     [Test]
     public void ErrorsWithoutAGspCodeLeaveTheCodeOut() =>
-        Assert.That(JsonNode.Parse(GspJson.Format(GspError.Unavailable().ToResponse("e", 1)))!.AsObject().ContainsKey("errorResponseCode"), Is.False);
+        Assert.That(JsonNode.Parse(GspJson.Format(GspError.Unavailable().ToResponse("e", DateTimeOffset.UnixEpoch)))!.AsObject().ContainsKey("errorResponseCode"), Is.False);
 
     private static T Parse<T>(string json)
         where T : Google.Protobuf.IMessage, new()

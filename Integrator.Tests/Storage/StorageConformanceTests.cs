@@ -51,6 +51,20 @@ public sealed class StorageConformanceTests(StorageTarget target)
         Assert.That(journal.Select(j => j.Name), Is.EqualTo(scripts.Select(s => s.Name)));
     }
 
+    /// <summary>A write started inside another write's work would wait for the outer one forever (on SQLite): refused at once.</summary>
+    [Test]
+    public async Task AWriteInsideAWriteFailsLoudlyInsteadOfHanging()
+    {
+        var database = _app.Services.GetRequiredService<Database>();
+        var nested = database.WriteAsync(async (_, token) => await database.ExecuteAsync("SELECT 1", null, token), CancellationToken.None);
+
+        var finished = await Task.WhenAny(nested, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.That(finished, Is.SameAs(nested), "it fails at once, it does not hang");
+        Assert.That(async () => await nested, Throws.InvalidOperationException.With.Message.Contains("never start a write inside a write"));
+        Assert.That(await database.ExecuteAsync("UPDATE schema_migrations SET name = name WHERE version = 1", null, CancellationToken.None), Is.EqualTo(1), "the database still writes");
+    }
+
     [Test]
     public async Task ADuplicateKeyIsRecognised()
     {

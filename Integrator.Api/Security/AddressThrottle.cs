@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Integrator.Api.Hosting;
+namespace Integrator.Api.Security;
 
 /// <summary>
 /// A budget of attempts per client address: <c>limit</c> a minute, refilled continuously. An attempt is taken before
