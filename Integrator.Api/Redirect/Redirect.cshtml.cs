@@ -39,135 +39,74 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
     {
         var redirect = options.Value;
         var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
-        var arrived = await flow.ArriveAsync(
-            new RedirectArrival(Request.GetEncodedUrl().Length, Request.Query[redirect.RequestParameter], Request.Query[redirect.CallbackParameter], browser),
-            ct);
-        if (arrived.Error is { } refusal)
-        {
-            return Refused(refusal);
-        }
-
-        var session = arrived.Value!;
-        if (session.IsFinished)
-        {
-            return await HandBackAsync(session);
-        }
-
-        // Arriving again with the same request resumes it, still signed in; another request starts afresh.
-        customer = redirectRequestId == session.RedirectRequestId ? customer : null;
-        await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, customer, browser);
-        return await ShowAsync(session, customer, ct);
+        var arrival = new RedirectArrival(
+            Request.GetEncodedUrl().Length, Request.Query[redirect.RequestParameter], Request.Query[redirect.CallbackParameter], browser, redirectRequestId, customer);
+        return await AnswerAsync(await flow.ArriveAsync(arrival, ct), browser);
     }
 
     public async Task<IActionResult> OnPostSignInAsync(CancellationToken ct)
     {
-        var (session, _, browser) = await CurrentAsync(ct);
-        if (session is null || session.IsFinished)
-        {
-            return session is null ? Refused(RedirectRefusal.UnknownSession()) : await HandBackAsync(session);
-        }
+        var (redirectRequestId, _, browser) = await RedirectBrowser.ReadAsync(HttpContext);
 
         // The address's attempt is taken before the (slow) check and given back if it succeeds: a burst cannot overrun
         // the budget, and a right passcode never spends it.
         var address = HttpContext.Connection.RemoteIpAddress;
         if (throttle.TryTake(address) is { } wait)
         {
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return await ShowAsync(session, null, ct, $"Too many failed sign-ins. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.");
+            return await AnswerAsync(await flow.ShowAsync(redirectRequestId, null, RedirectRefusal.Throttled(wait), ct), browser);
         }
 
         var customerId = CustomerId?.Trim() ?? string.Empty;
-        var signedIn = customerId.Length is > 0 and <= MaxCustomerIdLength && Passcode is { Length: > 0 and <= MaxPasscodeLength }
-            ? await flow.SignInAsync(customerId, Passcode, ct)
-            : new SignInRefused(null);
-        if (signedIn.Error is null or { Busy: true })
+        var step = customerId.Length is > 0 and <= MaxCustomerIdLength && Passcode is { Length: > 0 and <= MaxPasscodeLength }
+            ? await flow.SignInAsync(redirectRequestId, customerId, Passcode, ct)
+            : await flow.ShowAsync(redirectRequestId, null, RedirectRefusal.SignInFailed(new SignInRefused(null)), ct);
+        if (step.Value is { Customer: not null } or { Problem.Code: "SIGN_IN_BUSY" })
         {
             throttle.GiveBack(address); // nothing wrong was tried
         }
 
-        if (signedIn.Error is { } refused)
-        {
-            Response.StatusCode = refused switch
-            {
-                { Busy: true } => StatusCodes.Status503ServiceUnavailable,
-                { LockedUntil: not null } => StatusCodes.Status429TooManyRequests,
-                _ => StatusCodes.Status401Unauthorized,
-            };
-            return await ShowAsync(session, null, ct, refused switch
-            {
-                { Busy: true } => "Signing in is busy right now. Try again in a moment.",
-                { LockedUntil: { } until } => $"Too many wrong passcodes: signing in is locked until {until:HH:mm} UTC.",
-                _ => "The customer ID or passcode is not right. Check them and try again.",
-            });
-        }
-
-        await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, signedIn.Value, browser);
-        return await ShowAsync(session, signedIn.Value, ct);
+        return await AnswerAsync(step, browser);
     }
 
     public async Task<IActionResult> OnPostApproveAsync(CancellationToken ct)
     {
-        var (session, customer, _) = await CurrentAsync(ct);
-        if (session is null || session.IsFinished || customer is null)
-        {
-            return session is null ? Refused(RedirectRefusal.UnknownSession())
-                : session.IsFinished ? await HandBackAsync(session)
-                : await ShowAsync(session, null, ct, "Sign in first.");
-        }
-
-        var approved = await flow.ApproveAsync(session.RedirectRequestId, customer, AccountId ?? string.Empty, ct);
-        if (approved.Error is { } refusal)
-        {
-            Response.StatusCode = refusal.HttpStatus;
-            return await ShowAsync(session, customer, ct, refusal.Message);
-        }
-
-        return await HandBackAsync(approved.Value!);
+        var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
+        return await AnswerAsync(await flow.ApproveAsync(redirectRequestId, customer, AccountId ?? string.Empty, ct), browser);
     }
 
     public async Task<IActionResult> OnPostDeclineAsync(CancellationToken ct)
     {
-        var (session, customer, browser) = await CurrentAsync(ct);
-        if (session is null)
+        var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
+        return await AnswerAsync(await flow.DeclineAsync(redirectRequestId, customer, browser, ct), browser);
+    }
+
+    /// <summary>
+    /// A step as the browser gets it: a finished session goes back to Google; a refusal is the error page; otherwise
+    /// the page, with the browser's place (redirect and customer) kept in its cookie.
+    /// </summary>
+    private async Task<IActionResult> AnswerAsync(Core.Result<RedirectStep, RedirectRefusal> step, string browser)
+    {
+        if (step.Error is { } refusal)
         {
-            return Refused(RedirectRefusal.UnknownSession());
+            Refusal = refusal;
+            Response.StatusCode = refusal.HttpStatus;
+            RedirectHeaders.Apply(Response, null);
+            return Page();
         }
 
-        var declined = await flow.DeclineAsync(session.RedirectRequestId, customer?.CustomerId, browser, ct);
-        return declined.Error is { } refusal ? Refused(refusal) : await HandBackAsync(declined.Value!);
-    }
+        var (session, customer, accounts, problem) = step.Value!;
+        if (session.IsFinished)
+        {
+            await RedirectBrowser.LeaveAsync(HttpContext);
+            Response.Headers.CacheControl = "no-store";
+            Response.Headers.Location = flow.HandBackUrl(session);
+            return StatusCode(StatusCodes.Status303SeeOther);
+        }
 
-    /// <summary>The session this browser is in, if it still runs.</summary>
-    private async Task<(RedirectSession? Session, Customer? Customer, string Browser)> CurrentAsync(CancellationToken ct)
-    {
-        var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
-        var session = redirectRequestId is null ? null : await flow.FindAsync(redirectRequestId, ct);
-        return (session, customer, browser);
-    }
-
-    private async Task<IActionResult> ShowAsync(RedirectSession session, Customer? customer, CancellationToken ct, string? error = null)
-    {
-        Session = session;
-        Customer = customer;
-        Error = error;
-        Accounts = customer is null ? [] : await flow.AccountsAsync(session, customer.CustomerId, ct);
+        await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, customer, browser);
+        (Session, Customer, Accounts, Error) = (session, customer, accounts, problem?.Message);
+        Response.StatusCode = problem?.HttpStatus ?? StatusCodes.Status200OK;
         RedirectHeaders.Apply(Response, session.CallbackUrl);
         return Page();
-    }
-
-    private PageResult Refused(RedirectRefusal refusal)
-    {
-        Refusal = refusal;
-        Response.StatusCode = refusal.HttpStatus;
-        RedirectHeaders.Apply(Response, null);
-        return Page();
-    }
-
-    private async Task<StatusCodeResult> HandBackAsync(RedirectSession session)
-    {
-        await RedirectBrowser.LeaveAsync(HttpContext);
-        Response.Headers.CacheControl = "no-store";
-        Response.Headers.Location = flow.HandBackUrl(session);
-        return StatusCode(StatusCodes.Status303SeeOther);
     }
 }

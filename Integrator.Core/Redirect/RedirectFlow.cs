@@ -35,7 +35,11 @@ public sealed partial class RedirectFlow(
     public DateTimeOffset FinishableUntil(RedirectSession session) =>
         session.RequestTimestamp + _options.MaxAge + _options.BrowserSessionLifetime;
 
-    public async Task<Result<RedirectSession, RedirectRefusal>> ArriveAsync(RedirectArrival arrival, CancellationToken ct)
+    /// <summary>
+    /// A browser arrives with Google's sealed request: checked, and kept as the session of its redirectRequestId (one that
+    /// is known already resumes, still signed in if this browser signed in to it).
+    /// </summary>
+    public async Task<Result<RedirectStep, RedirectRefusal>> ArriveAsync(RedirectArrival arrival, CancellationToken ct)
     {
         var refusal = Check(arrival, out var request);
         if (refusal is not null)
@@ -56,7 +60,7 @@ public sealed partial class RedirectFlow(
                 RequestTimestamp = request.RequestHeader.Timestamp,
                 OfferedTokenSha256 = request.HasGooglePaymentToken ? SqlLedger.TokenHash(request.GooglePaymentToken) : null,
                 Result = RedirectResults.Pending,
-                RedirectSha256 = SqlLedger.TokenHash(request.RequestHeader.RequestId),
+                RedirectSha256 = RedirectReference.Of(request.RequestHeader.RequestId),
                 BrowserSha256 = SqlLedger.TokenHash(arrival.Browser),
             },
             time.GetUtcNow(),
@@ -70,66 +74,85 @@ public sealed partial class RedirectFlow(
         }
 
         LogArrived(logger, session.PaymentIntegratorAccountId, session.Result);
-        return session;
+        return await StepAsync(session, arrival.SignedInFor == session.RedirectRequestId ? arrival.SignedIn : null, null, ct);
     }
 
-    public Task<RedirectSession?> FindAsync(string redirectRequestId, CancellationToken ct) => sessions.FindAsync(redirectRequestId, ct);
+    /// <summary>The page as it stands, with a problem to show (the browser was refused before anything was tried).</summary>
+    public async Task<Result<RedirectStep, RedirectRefusal>> ShowAsync(
+        string? redirectRequestId, Customer? customer, RedirectRefusal? problem, CancellationToken ct) =>
+        await FindAsync(redirectRequestId, ct) is { } session ? await StepAsync(session, customer, problem, ct) : RedirectRefusal.UnknownSession();
 
-    public Task<Result<Customer, SignInRefused>> SignInAsync(string customerId, string passcode, CancellationToken ct) =>
-        signIn.SignInAsync(customerId, passcode, ct);
-
-    /// <summary>The accounts the customer may choose: theirs, in the session's currency.</summary>
-    public Task<IReadOnlyList<LedgerAccount>> AccountsAsync(RedirectSession session, string customerId, CancellationToken ct) =>
-        ledger.FindHeldByAsync(customerId, session.CurrencyCode, ct);
-
-    /// <summary>
-    /// The customer approves with one of their accounts: the account checks of reserveFunds decide success or the
-    /// decline. A session that has already ended keeps its result.
-    /// </summary>
-    public async Task<Result<RedirectSession, RedirectRefusal>> ApproveAsync(
-        string redirectRequestId, Customer customer, string accountId, CancellationToken ct)
+    /// <summary>The customer signs in (<see cref="ICustomerSignIn"/>); a finished session goes back to Google instead.</summary>
+    public async Task<Result<RedirectStep, RedirectRefusal>> SignInAsync(string? redirectRequestId, string customerId, string passcode, CancellationToken ct)
     {
-        var session = await sessions.FindAsync(redirectRequestId, ct);
-        if (session is null)
+        if (await FindAsync(redirectRequestId, ct) is not { } session)
         {
             return RedirectRefusal.UnknownSession();
         }
 
         if (session.IsFinished)
         {
-            return session;
+            return new RedirectStep(session, null, []);
         }
 
-        if ((await AccountsAsync(session, customer.CustomerId, ct)).All(a => a.AccountId != accountId))
+        var signedIn = await signIn.SignInAsync(customerId, passcode, ct);
+        return await StepAsync(session, signedIn.Value, signedIn.Error is { } refused ? RedirectRefusal.SignInFailed(refused) : null, ct);
+    }
+
+    /// <summary>
+    /// The customer approves with one of their accounts: the account rule decides success or the decline. A session
+    /// that has already ended keeps its result.
+    /// </summary>
+    public async Task<Result<RedirectStep, RedirectRefusal>> ApproveAsync(
+        string? redirectRequestId, Customer? customer, string accountId, CancellationToken ct)
+    {
+        if (await FindAsync(redirectRequestId, ct) is not { } session)
         {
-            return RedirectRefusal.NotYourAccount();
+            return RedirectRefusal.UnknownSession();
         }
 
-        return await EndAsync(session, customer.CustomerId, accountId, ct);
+        if (session.IsFinished || customer is null)
+        {
+            return new RedirectStep(session, null, [], session.IsFinished ? null : RedirectRefusal.SignInFirst());
+        }
+
+        var accounts = await AccountsAsync(session, customer.CustomerId, ct);
+        return accounts.Any(a => a.AccountId == accountId)
+            ? new RedirectStep(await EndAsync(session, customer.CustomerId, accountId, ct), customer, [])
+            : new RedirectStep(session, customer, accounts, RedirectRefusal.NotYourAccount());
     }
 
     /// <summary>
     /// The customer declines or leaves: userExitedPaymentFlow. Signed in, from any browser; not signed in, only from the
     /// browser that first arrived with the redirect (anyone else holding its link cannot end it).
     /// </summary>
-    public async Task<Result<RedirectSession, RedirectRefusal>> DeclineAsync(
-        string redirectRequestId, string? customerId, string browser, CancellationToken ct)
+    public async Task<Result<RedirectStep, RedirectRefusal>> DeclineAsync(
+        string? redirectRequestId, Customer? customer, string browser, CancellationToken ct)
     {
-        var session = await sessions.FindAsync(redirectRequestId, ct);
-        if (session is null)
+        if (await FindAsync(redirectRequestId, ct) is not { } session)
         {
             return RedirectRefusal.UnknownSession();
         }
 
         if (session.IsFinished)
         {
-            return session;
+            return new RedirectStep(session, null, []);
         }
 
-        return customerId is null && session.BrowserSha256 is { } starter && starter != SqlLedger.TokenHash(browser)
+        return customer is null && session.BrowserSha256 is { } starter && starter != SqlLedger.TokenHash(browser)
             ? RedirectRefusal.NotYourSession()
-            : await EndAsync(session, customerId, null, ct);
+            : new RedirectStep(await EndAsync(session, customer?.CustomerId, null, ct), customer, []);
     }
+
+    private async Task<RedirectSession?> FindAsync(string? redirectRequestId, CancellationToken ct) =>
+        redirectRequestId is null ? null : await sessions.FindAsync(redirectRequestId, ct);
+
+    private async Task<RedirectStep> StepAsync(RedirectSession session, Customer? customer, RedirectRefusal? problem, CancellationToken ct) =>
+        new(session, customer, customer is null || session.IsFinished ? [] : await AccountsAsync(session, customer.CustomerId, ct), problem);
+
+    /// <summary>The accounts the customer may choose: theirs, in the session's currency.</summary>
+    private Task<IReadOnlyList<LedgerAccount>> AccountsAsync(RedirectSession session, string customerId, CancellationToken ct) =>
+        ledger.FindHeldByAsync(customerId, session.CurrencyCode, ct);
 
     /// <summary>Where the browser goes back to: callbackUrl with redirectRequestId, the PIAID and the sealed result.</summary>
     public string HandBackUrl(RedirectSession session)

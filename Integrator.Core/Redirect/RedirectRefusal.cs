@@ -27,5 +27,18 @@ public sealed record RedirectRefusal(int HttpStatus, string Code, string Message
     public static RedirectRefusal NotYourSession() =>
         new(403, "NOT_YOUR_SESSION", "This request was started in another browser. Sign in to decline it, or start again from Google.");
 
+    /// <summary>A sign-in that did not succeed, shown beside the form.</summary>
+    public static RedirectRefusal SignInFailed(SignInRefused refused) => refused switch
+    {
+        { Busy: true } => new(503, "SIGN_IN_BUSY", "Signing in is busy right now. Try again in a moment."),
+        { LockedUntil: { } until } => new(429, "LOCKED_OUT", $"Too many wrong passcodes: signing in is locked until {until:HH:mm} UTC."),
+        _ => new(401, "SIGN_IN_FAILED", "The customer ID or passcode is not right. Check them and try again."),
+    };
+
+    public static RedirectRefusal Throttled(TimeSpan wait) =>
+        new(429, "THROTTLED", $"Too many failed sign-ins. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.");
+
+    public static RedirectRefusal SignInFirst() => new(400, "NOT_SIGNED_IN", "Sign in first.");
+
     public static RedirectRefusal NotYourAccount() => new(400, "ACCOUNT_NOT_OFFERED", "Choose one of the accounts shown.");
 }

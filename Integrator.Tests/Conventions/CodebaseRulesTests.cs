@@ -58,24 +58,40 @@ public sealed class CodebaseRulesTests
     }
 
     /// <summary>
-    /// Core's feature folders depend on each other in one direction only: vocabulary (Gsp, Storage) below, features in
-    /// the middle, the Google-facing pipeline above them. Read from the source: every <c>Integrator.Core.X</c> a folder
-    /// names, in a using directive or a qualified name.
+    /// Each project's folders depend on each other in one direction only — vocabulary below (Core's root namespace, Gsp,
+    /// Storage; Api's Security), features in the middle, the pipeline, the composition and the hosts on top — and the
+    /// root namespace is a node like the folders: it holds vocabulary and may import nothing that imports it. Read from
+    /// the source: every <c>Integrator.X.Y</c> a folder names, and every root type it uses.
     /// </summary>
-    [Test]
-    public void CoreFeatureFoldersFormNoNamespaceCycle()
+    [TestCase("Integrator.Core")]
+    [TestCase("Integrator.Api")]
+    public void FoldersAndTheRootNamespaceFormNoCycle(string project)
     {
-        var core = Path.Combine(Infrastructure.ServerRun.Repository, "Integrator.Core");
-        var folders = Directory.GetDirectories(core).Select(Path.GetFileName).OfType<string>().Where(f => f is not ("bin" or "obj")).ToHashSet();
-        var edges = folders.ToDictionary(
-            f => f,
-            f => Directory.EnumerateFiles(Path.Combine(core, f), "*.cs", SearchOption.AllDirectories)
-                .SelectMany(file => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"Integrator\.Core\.([A-Za-z]+)").Select(m => m.Groups[1].Value))
-                .Where(d => d != f && folders.Contains(d))
+        const string Root = "(root)";
+        var directory = Path.Combine(Infrastructure.ServerRun.Repository, project);
+        var folders = Directory.GetDirectories(directory).Select(Path.GetFileName).OfType<string>()
+            .Where(f => f is not ("bin" or "obj" or "Properties" or "wwwroot" or "dev" or "data")).ToHashSet();
+        var rootFiles = Directory.GetFiles(directory, "*.cs").Where(f => Path.GetFileName(f) != "Program.cs").ToList();
+        var rootTypes = rootFiles.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
+        IEnumerable<string> Files(string node) => node == Root
+            ? rootFiles
+            : Directory.EnumerateFiles(Path.Combine(directory, node), "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal));
+        var nodes = folders.Append(Root).ToList();
+        var edges = nodes.ToDictionary(
+            node => node,
+            node => Files(node)
+                .SelectMany(file =>
+                {
+                    var text = File.ReadAllText(file);
+                    var named = System.Text.RegularExpressions.Regex.Matches(text, $@"{System.Text.RegularExpressions.Regex.Escape(project)}\.([A-Za-z]+)").Select(m => m.Groups[1].Value);
+                    var root = rootTypes.Any(t => System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{t}\b")) ? [Root] : Array.Empty<string>();
+                    return named.Where(folders.Contains).Concat(root);
+                })
+                .Where(d => d != node)
                 .ToHashSet());
 
         var cycles = new List<string>();
-        foreach (var start in folders.Order())
+        foreach (var start in nodes.Order())
         {
             var path = new Stack<string>();
             if (FindCycle(start, start, edges, path, []))
@@ -84,7 +100,34 @@ public sealed class CodebaseRulesTests
             }
         }
 
-        Assert.That(cycles, Is.Empty, "namespace cycles among Integrator.Core's folders");
+        Assert.That(cycles, Is.Empty, $"namespace cycles among {project}'s folders and root namespace");
+    }
+
+    /// <summary>The composition root stays a table of contents (eShop's is 20 lines).</summary>
+    [Test]
+    public void ProgramIsShort() =>
+        Assert.That(
+            File.ReadLines(Path.Combine(Infrastructure.ServerRun.Repository, "Integrator.Api", "Program.cs")).Count(l => l.Trim().Length > 0),
+            Is.LessThanOrEqualTo(60));
+
+    /// <summary>
+    /// Times are <see cref="DateTimeOffset"/> everywhere but where they meet the database (Storage) and GSP's messages
+    /// (Gsp, whose GspTime a message field is set through): no epoch milliseconds are passed around elsewhere.
+    /// </summary>
+    [Test]
+    public void NoEpochMillisecondsOutsideStorageAndGsp()
+    {
+        var repository = Infrastructure.ServerRun.Repository;
+        var found = new[] { "Integrator.Core", "Integrator.Api" }
+            .SelectMany(p => Directory.EnumerateFiles(Path.Combine(repository, p), "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}Storage{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}Gsp{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+            .Where(x => System.Text.RegularExpressions.Regex.IsMatch(x.line, @"UnixTimeMilliseconds|\bnowMillis\b|(?<!GspTime\.)Millis\b"))
+            .Select(x => $"{Path.GetRelativePath(repository, x.f)}:{x.i + 1}: {x.line.Trim()}")
+            .ToList();
+        Assert.That(found, Is.Empty);
     }
 
     /// <summary>

@@ -213,7 +213,9 @@ public sealed class RedirectBrowserTests
         try
         {
             await page.WaitForURLAsync(
-                url => url.StartsWith($"http://127.0.0.1:{_redirect.Google.Port}/callback/", StringComparison.Ordinal), new() { Timeout = 60_000 });
+                url => url.StartsWith($"http://127.0.0.1:{_redirect.Google.Port}/callback/", StringComparison.Ordinal),
+                // The URL is what Google reads; the page's load event (it has none to wait for) is not.
+                new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
