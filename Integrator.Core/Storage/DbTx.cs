@@ -4,8 +4,9 @@ using Dapper;
 namespace Integrator.Core.Storage;
 
 /// <summary>
-/// One open connection with one explicit transaction. Disposing without <see cref="CommitAsync"/> rolls back, so callers
-/// write <c>await using var tx = await database.BeginAsync(ct);</c> and need no catch/rollback boilerplate.
+/// One open connection with one explicit transaction, as <see cref="Database.WriteAsync{T}"/> hands it to a write's
+/// work (on SQLite, a savepoint of the writer's batch). Features never open one: only Storage does (writes, and
+/// migrations, which run before any write). Disposing without <see cref="CommitAsync"/> rolls back.
 /// </summary>
 public sealed class DbTx : IAsyncDisposable
 {

@@ -19,8 +19,9 @@ public enum StorageFault
 }
 
 /// <summary>
-/// Everything that differs between storage engines, in one place per engine: connections, error classification,
-/// and the few statements that cannot be written portably.
+/// What differs between storage engines in how they are used: connections and their settings, the write slot, error
+/// classification, <c>LIMIT</c>, the migration journal and lock. A statement a feature must write per engine (the
+/// outbox claim) sits beside its portable siblings in that feature's store, switched on <see cref="Provider"/>.
 /// </summary>
 public abstract class SqlDialect
 {
