@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Integrator.Api.Backend;
 using Integrator.Api.Cli;
 using Integrator.Api.Gsp;
 using Integrator.Api.Hosting;
@@ -34,6 +35,7 @@ return IntegratorHost.Run(builder, app =>
     app.MapControllers();
     app.MapRazorPages();
     app.MapSupportApi();
+    app.MapBackendRoutes();
 });
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -1,3 +1,4 @@
+using Integrator.Core.Backend;
 using Integrator.Core.Notifications;
 using Integrator.Core.Security;
 using Integrator.Core.Storage;
@@ -9,7 +10,8 @@ namespace Integrator.Api.Hosting;
 
 /// <summary>
 /// <c>/healthz</c>: the process answers. <c>/readyz</c>: it can serve Google — the database answers, every migration is
-/// applied, the message keys are loaded, and the notification dispatcher (where it runs) is not stalled. Neither needs
+/// applied, the message keys are loaded, and the notification dispatcher (where it runs) is not stalled; a remote
+/// account back end that does not answer makes it Degraded (still 200). Neither needs
 /// a key, and neither says more than each check's name and status: no configuration, no exception text.
 /// </summary>
 internal static class Readiness
@@ -21,7 +23,8 @@ internal static class Readiness
         services.AddHealthChecks()
             .AddCheck<DatabaseCheck>("database", tags: [Ready])
             .AddCheck<KeysCheck>("message-keys", tags: [Ready])
-            .AddCheck<DispatcherCheck>("notification-dispatcher", tags: [Ready]);
+            .AddCheck<DispatcherCheck>("notification-dispatcher", tags: [Ready])
+            .AddCheck<BackendCheck>("account-backend", tags: [Ready]);
         return services;
     }
 
@@ -74,6 +77,15 @@ internal static class Readiness
                 return Task.FromResult(HealthCheckResult.Unhealthy("keys not loaded"));
             }
         }
+    }
+
+    /// <summary>A remote back end that does not answer degrades readiness, never fails it: replays and 503s still reach Google.</summary>
+    private sealed class BackendCheck(BackendMetrics metrics, IOptions<BackendOptions> options) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(options.Value.IsRemote && metrics.Degraded(options.Value.StuckAfter) is { } reason
+                ? HealthCheckResult.Degraded(reason)
+                : HealthCheckResult.Healthy());
     }
 
     /// <summary>Stalled: on, started, and no round for longer than a round can take (poll, one send, shutdown grace).</summary>

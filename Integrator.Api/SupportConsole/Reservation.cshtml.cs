@@ -1,13 +1,18 @@
 using Integrator.Core.Support;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
-public sealed class ReservationModel(ReservationSupport reservations) : PageModel
+/// <summary>A reservation's page; an Operator may retry one of its back-end commands from it (with a reason).</summary>
+[OperatorPosts]
+public sealed class ReservationModel(ReservationSupport reservations, CommandSupport commands) : PageModel
 {
     public ReservationView? Reservation { get; private set; }
 
     public string? Missing { get; private set; }
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
 
     public async Task OnGetAsync(string piaid, string reserveFundsRequestId, CancellationToken ct)
     {
@@ -17,5 +22,21 @@ public sealed class ReservationModel(ReservationSupport reservations) : PageMode
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
         }
+    }
+
+    public async Task<IActionResult> OnPostRetryAsync(string piaid, string reserveFundsRequestId, string commandId, string? reason, CancellationToken ct)
+    {
+        var retried = await commands.RetryAsync(commandId, ConsoleAuth.Actor(User), reason, ct);
+        if (retried.Error is { } error)
+        {
+            Errors = [error.Detail];
+            await OnGetAsync(piaid, reserveFundsRequestId, ct);
+            Response.StatusCode = error.Kind == SupportErrorKind.NotFound ? StatusCodes.Status404NotFound
+                : error.Kind == SupportErrorKind.Conflict ? StatusCodes.Status409Conflict
+                : StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        return Redirect($"/console/reservations/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(reserveFundsRequestId)}");
     }
 }

@@ -1,3 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Security.Cryptography.X509Certificates;
+using Integrator.Core.Backend;
+using Integrator.Core.Backend.Http;
+using Integrator.Core.Backend.StandIn;
+using Integrator.Core.Cancellation;
 using Integrator.Core.DevGoogle;
 using Integrator.Core.GoogleApi;
 using Integrator.Core.Gsp;
@@ -38,6 +46,7 @@ public static class IntegratorServices
         (GoogleOptions.Section, typeof(GoogleOptions)),
         (RemittanceOptions.Section, typeof(RemittanceOptions)),
         (RedirectOptions.Section, typeof(RedirectOptions)),
+        (BackendOptions.Section, typeof(BackendOptions)),
     ];
 
     /// <summary>Everything behind the HTTP surface: options (validated at startup), storage, protocol and jobs.</summary>
@@ -55,6 +64,15 @@ public static class IntegratorServices
         AddValidatedOptions<RemittanceOptions>(services, RemittanceOptions.Section);
         AddValidatedOptions<RedirectOptions>(services, RedirectOptions.Section);
         AddValidatedOptions<GoogleOptions>(services, GoogleOptions.Section);
+        AddValidatedOptions<BackendOptions>(services, BackendOptions.Section);
+        services.AddSingleton<IValidateOptions<BackendOptions>, BackendOptionsValidator>();
+        // As for Google: the stand-in core answers only where no core is configured.
+        services.AddOptions<BackendOptions>().PostConfigure(backend =>
+        {
+            backend.Http.StandIn &= backend.Provider == BackendProvider.Http && backend.Http.BaseUrl is null;
+            backend.Http.BaseUrl ??= backend.Http.StandIn ? new Uri(StandInCore.BaseUrl) : null;
+            backend.Http.EventSecret ??= backend.Http.StandIn ? Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) : null;
+        });
         services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
         services.AddOptions<StorageOptions>().PostConfigure<IHostEnvironment>((storage, environment) =>
         {
@@ -129,6 +147,8 @@ public static class IntegratorServices
                 });
         services.AddSingleton<GoogleStandIn>();
 
+        AddBackend(services);
+
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<InFlightRequests>();
         services.AddSingleton<RecentResponses>();
@@ -160,6 +180,7 @@ public static class IntegratorServices
         services.AddSingleton<RedirectSupport>();
         services.AddSingleton<SearchSupport>();
         services.AddSingleton<OverviewSupport>();
+        services.AddSingleton<CommandSupport>();
         services.AddSingleton<RequestChecks>();
         services.AddSingleton<GspMetrics>();
         services.AddSingleton<GspGateway>();
@@ -171,7 +192,62 @@ public static class IntegratorServices
         AddBackgroundService<ExpirySweeper>(services);
         AddBackgroundService<NotificationDispatcher>(services);
         AddBackgroundService<RemittanceReconciler>(services);
+        AddBackgroundService<CommandResolver>(services);
         return services;
+    }
+
+    /// <summary>
+    /// Where the money lives: the back-end commands and their resolver (idle with the embedded ledger), the connector of
+    /// the configured provider, and each feature's completion of its kind of command.
+    /// </summary>
+    private static void AddBackend(IServiceCollection services)
+    {
+        services.AddSingleton<CommandSignal>();
+        services.AddSingleton<CommandStore>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<BackendMetrics>();
+        services.AddSingleton<IPendingResolver, PendingCommands>();
+        services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<BackendEvents>();
+        services.AddSingleton<IBackendConnector, HttpBackend>();
+        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<ReserveFundsHandler>());
+        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<CaptureFundsHandler>());
+        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<CancelFundsHandler>());
+        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<RefundHandler>());
+        services.AddSingleton(sp =>
+        {
+            var core = new StandInCore(sp.GetRequiredService<TimeProvider>());
+            if (sp.GetRequiredService<IOptions<LedgerOptions>>().Value.SeedFile is { Length: > 0 } seed)
+            {
+                core.Open(LedgerSeeder.Load(Path.GetFullPath(seed, sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+            }
+
+            // In Development its events arrive in-process, signed like any core's.
+            var http = sp.GetRequiredService<IOptions<BackendOptions>>().Value.Http;
+            core.Events = async holdId =>
+            {
+                var body = Encoding.UTF8.GetBytes(new JsonObject { ["holdId"] = holdId }.ToJsonString());
+                await sp.GetRequiredService<BackendEvents>().ReceiveAsync(body, BackendEvents.Sign(body, http.EventSecret!), CancellationToken.None);
+            };
+            return core;
+        });
+        services.AddHttpClient(HttpBackend.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var http = sp.GetRequiredService<IOptions<BackendOptions>>().Value.Http;
+                if (http.StandIn)
+                {
+                    return sp.GetRequiredService<StandInCore>().Handler(new Uri(StandInCore.BaseUrl).AbsolutePath);
+                }
+
+                var handler = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+                if (http.ClientCertificate is { } certificate)
+                {
+                    handler.SslOptions.ClientCertificates = [X509CertificateLoader.LoadPkcs12FromFile(certificate, http.ClientCertificatePassword)];
+                }
+
+                return handler;
+            });
     }
 
     /// <summary>A singleton (so tests and support can reach it) that also runs as a hosted service.</summary>

@@ -54,6 +54,18 @@ public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Des
     public static GspError Unavailable() =>
         new(503, ErrorResponseCode.UnknownErrorResponseCode, "The service is temporarily unavailable; retry later.");
 
+    /// <summary>The account back end has not answered yet (a timeout, a failure, an answer to confirm): Google retries.</summary>
+    public static GspError BackendUnknown() =>
+        new(503, ErrorResponseCode.UnknownErrorResponseCode, "The account back end has not answered yet; retry later with the same requestId.");
+
+    /// <summary>The account back end refused the request itself (support sees the command): Google may retry later.</summary>
+    public static GspError BackendRefused() =>
+        new(503, ErrorResponseCode.UnknownErrorResponseCode, "The account back end refused the request; retry later with the same requestId.");
+
+    /// <summary>The reservation's capture is on its way to the back end: what follows depends on its outcome.</summary>
+    public static GspError CaptureInProgress() =>
+        new(503, ErrorResponseCode.UnknownErrorResponseCode, "A capture of this reservation is in progress; retry later with the same requestId.");
+
     public static GspError Internal() =>
         new(500, ErrorResponseCode.UnknownErrorResponseCode, "Internal error.");
 

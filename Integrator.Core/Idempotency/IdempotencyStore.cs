@@ -9,7 +9,10 @@ public sealed record IdempotencyRecord
 
     public required string Fingerprint { get; init; }
 
+    /// <summary>The 200 body; empty while the key is claimed and its answer waits for a back end.</summary>
     public required string ResponseBody { get; init; }
+
+    public bool IsPending => ResponseBody.Length == 0;
 }
 
 /// <summary>
@@ -29,9 +32,16 @@ public sealed class IdempotencyStore(Database database)
         VALUES (@AccountId, @RequestId, @Method, @Fingerprint, '', @Now)
         """;
 
+    // Once: a claim waiting for a back end's answer is completed by whoever resolves it first.
     private const string Complete = """
         UPDATE idempotency_records SET response_body = @ResponseBody
-        WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId
+        WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId AND response_body = ''
+        """;
+
+    // An error is never remembered: a claim that ends in one is dropped, and Google's retry is processed afresh.
+    private const string Forget = """
+        DELETE FROM idempotency_records
+        WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId AND response_body = ''
         """;
 
     public Task<IdempotencyRecord?> FindAsync(IdempotencyKey key, CancellationToken ct) =>
@@ -40,6 +50,11 @@ public sealed class IdempotencyStore(Database database)
     public Task ClaimAsync(DbTx tx, IdempotencyKey key, string method, string fingerprint, DateTimeOffset now, CancellationToken ct) =>
         tx.ExecuteAsync(Claim, new { key.AccountId, key.RequestId, Method = method, Fingerprint = fingerprint, Now = now }, ct);
 
-    public Task CompleteAsync(DbTx tx, IdempotencyKey key, string responseBody, CancellationToken ct) =>
-        tx.ExecuteAsync(Complete, new { key.AccountId, key.RequestId, ResponseBody = responseBody }, ct);
+    /// <summary>Stores the 200 body of a claimed key; false if it was completed already (or is no longer claimed).</summary>
+    public async Task<bool> CompleteAsync(DbTx tx, IdempotencyKey key, string responseBody, CancellationToken ct) =>
+        await tx.ExecuteAsync(Complete, new { key.AccountId, key.RequestId, ResponseBody = responseBody }, ct) == 1;
+
+    /// <summary>Drops a claim still waiting for its answer (it ended in an error).</summary>
+    public Task ForgetAsync(DbTx tx, IdempotencyKey key, CancellationToken ct) =>
+        tx.ExecuteAsync(Forget, new { key.AccountId, key.RequestId }, ct);
 }

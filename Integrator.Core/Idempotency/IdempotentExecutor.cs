@@ -17,6 +17,9 @@ public enum ExecutionKind
 
     /// <summary>Nothing was committed; the error is answered and not remembered.</summary>
     Refused,
+
+    /// <summary>The claim and a back-end command were committed; the answer waits for the back end.</summary>
+    Pending,
 }
 
 public readonly record struct Execution(ExecutionKind Kind, string? Body, GspError? Error);
@@ -31,7 +34,9 @@ public sealed record IdempotentCall(IdempotencyKey Key, string Method, string Fi
 /// Runs a Google method at most once per idempotency key (docs/gsp-rules.md §3): replays the stored 200 body for the same
 /// request, refuses a different request under the same key (412), lets a concurrent duplicate wait for the first
 /// and then replay it, and never remembers an error, so a retry after one is processed afresh. In one transaction it
-/// claims the key, runs the method, stores the body and writes the journal entry.
+/// claims the key, runs the method, stores the body and writes the journal entry. When the method's answer waits for
+/// a remote back end, the claim and the back-end command commit first, and the answer follows once the back end gives
+/// one (<see cref="IPendingResolver"/>): within <c>Backend:Timeout</c>, or on a retry (503 meanwhile, never a cached error).
 /// </summary>
 public sealed class IdempotentExecutor(
     Database database,
@@ -39,6 +44,7 @@ public sealed class IdempotentExecutor(
     RequestJournal journal,
     InFlightRequests inFlight,
     RecentResponses recent,
+    IPendingResolver pending,
     IOptions<IdempotencyOptions> options,
     TimeProvider time)
 {
@@ -62,9 +68,9 @@ public sealed class IdempotentExecutor(
             return new Execution(ExecutionKind.Refused, null, GspError.StillInFlight());
         }
 
-        if (await store.FindAsync(call.Key, ct) is { } completed)
+        if (await store.FindAsync(call.Key, ct) is { } stored)
         {
-            return ReplayOrRefuse(completed, call);
+            return await AnswerFromStoreAsync(stored, call, ct);
         }
 
         try
@@ -80,16 +86,28 @@ public sealed class IdempotentExecutor(
                         return Write.RollBack(new Execution(ExecutionKind.Refused, null, error));
                     }
 
-                    outcome.Value!.ResponseHeader = ResponseHeader.At(now);
-                    var body = GspJson.Format(outcome.Value);
+                    if (outcome.PendingCommandId is not null)
+                    {
+                        // The claim (with no body yet) and the command commit together: whatever happens next, a retry
+                        // finds both and the command is sent with the same key.
+                        return Write.Commit(new Execution(ExecutionKind.Pending, null, null));
+                    }
+
+                    outcome.Response!.ResponseHeader = ResponseHeader.At(now);
+                    var body = GspJson.Format(outcome.Response);
                     await store.CompleteAsync(tx, call.Key, body, token);
                     await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, token);
                     return Write.Commit(new Execution(ExecutionKind.FirstExecution, body, null));
                 },
                 ct);
+            if (execution.Kind == ExecutionKind.Pending)
+            {
+                return await ResolveAsync(call, ct);
+            }
+
             if (execution.Kind == ExecutionKind.FirstExecution)
             {
-                recent.Add(call.Key, new IdempotencyRecord { Method = call.Method, Fingerprint = call.Fingerprint, ResponseBody = execution.Body! });
+                Remember(call, execution.Body!);
             }
 
             return execution;
@@ -103,9 +121,31 @@ public sealed class IdempotentExecutor(
                 throw;
             }
 
-            return ReplayOrRefuse(winner, call);
+            return await AnswerFromStoreAsync(winner, call, ct);
         }
     }
+
+    /// <summary>A key found claimed: its answer again, or, if it still waits for the back end, the wait goes on here.</summary>
+    private async Task<Execution> AnswerFromStoreAsync(IdempotencyRecord stored, IdempotentCall call, CancellationToken ct) =>
+        stored.IsPending && stored.Method == call.Method && stored.Fingerprint == call.Fingerprint
+            ? await ResolveAsync(call, ct)
+            : ReplayOrRefuse(stored, call);
+
+    /// <summary>A claimed key waiting for the back end: its answer if the back end gives one now, else 503 (Google retries).</summary>
+    private async Task<Execution> ResolveAsync(IdempotentCall call, CancellationToken ct)
+    {
+        var resolution = await pending.ResolveAsync(call.Key, call.Journal, ct);
+        if (resolution.Body is { } body)
+        {
+            Remember(call, body);
+            return new Execution(ExecutionKind.FirstExecution, body, null);
+        }
+
+        return new Execution(ExecutionKind.Refused, null, resolution.Error ?? GspError.BackendUnknown());
+    }
+
+    private void Remember(IdempotentCall call, string body) =>
+        recent.Add(call.Key, new IdempotencyRecord { Method = call.Method, Fingerprint = call.Fingerprint, ResponseBody = body });
 
     private Execution ReplayOrRefuse(IdempotencyRecord completed, IdempotentCall call)
     {

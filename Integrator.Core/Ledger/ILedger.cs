@@ -49,6 +49,9 @@ public interface ILedger
 
     Task<LedgerAccount?> FindAsync(DbTx tx, string accountId, CancellationToken ct);
 
+    /// <summary>A read outside any transaction (the console).</summary>
+    Task<LedgerAccount?> FindAsync(string accountId, CancellationToken ct);
+
     /// <summary>Credits a refund of a capture back to the account.</summary>
     Task CreditRefundAsync(DbTx tx, string accountId, long amountMicros, DateTimeOffset now, CancellationToken ct);
 
@@ -57,7 +60,9 @@ public interface ILedger
 
     /// <summary>
     /// Binds a payment token, known by its SHA-256 (tokens are bearer secrets, never kept in the clear), to an account.
-    /// True when it is now bound to that account, also if it already was; false if it is bound to another one.
+    /// True when it is now bound to that account, also if it already was; false if it is bound to another one. An
+    /// account of a remote back end that Integrator has not met yet is recorded by its id and currency (its money stays
+    /// the back end's).
     /// </summary>
-    Task<bool> TryBindPaymentTokenAsync(DbTx tx, string tokenSha256, string accountId, CancellationToken ct);
+    Task<bool> TryBindPaymentTokenAsync(DbTx tx, string tokenSha256, LedgerAccount account, DateTimeOffset now, CancellationToken ct);
 }

@@ -28,6 +28,13 @@ public sealed class SqlLedger(Database database) : ILedger
 
     private const string FindTokenAccount = "SELECT account_id FROM payment_tokens WHERE token_sha256 = @TokenSha256";
 
+    // A remote back end's account, met on the redirect page: only what binding a token needs.
+    private const string KnowAccount = """
+        INSERT INTO accounts (account_id, currency_code, status, opening_balance_micros, transaction_limit_micros, updated_at)
+        SELECT @AccountId, @CurrencyCode, 'ACTIVE', 0, NULL, @Now
+        WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE account_id = @AccountId)
+        """;
+
     private const string InsertToken = "INSERT INTO payment_tokens (token_sha256, account_id) VALUES (@TokenSha256, @AccountId)";
 
     private const string FindById = $"SELECT {AccountColumns} FROM accounts a WHERE a.account_id = @AccountId";
@@ -68,14 +75,18 @@ public sealed class SqlLedger(Database database) : ILedger
     public Task<IReadOnlyList<LedgerAccount>> FindHeldByAsync(string customerId, string currencyCode, CancellationToken ct) =>
         database.QueryAsync<LedgerAccount>(FindHeldBy, new { CustomerId = customerId, CurrencyCode = currencyCode }, ct);
 
-    public async Task<bool> TryBindPaymentTokenAsync(DbTx tx, string tokenSha256, string accountId, CancellationToken ct)
+    public Task<LedgerAccount?> FindAsync(string accountId, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<LedgerAccount>(FindById, new { AccountId = accountId }, ct);
+
+    public async Task<bool> TryBindPaymentTokenAsync(DbTx tx, string tokenSha256, LedgerAccount account, DateTimeOffset now, CancellationToken ct)
     {
-        var token = new { TokenSha256 = tokenSha256, AccountId = accountId };
+        var token = new { TokenSha256 = tokenSha256, account.AccountId };
         if (await tx.QuerySingleOrDefaultAsync<string>(FindTokenAccount, token, ct) is { } boundTo)
         {
-            return boundTo == accountId;
+            return boundTo == account.AccountId;
         }
 
+        await tx.ExecuteAsync(KnowAccount, new { account.AccountId, account.CurrencyCode, Now = now }, ct);
         await tx.ExecuteAsync(InsertToken, token, ct);
         return true;
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Integrator.Core.Backend;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
 using Integrator.Core.Ledger;
@@ -23,6 +24,7 @@ public sealed partial class RedirectFlow(
     RedirectSessionStore sessions,
     ICustomerSignIn signIn,
     ILedger ledger,
+    AccountDirectory directory,
     NotificationOutbox outbox,
     Database database,
     IOptions<RedirectOptions> options,
@@ -116,9 +118,18 @@ public sealed partial class RedirectFlow(
             return new RedirectStep(session, null, [], session.IsFinished ? null : RedirectRefusal.SignInFirst());
         }
 
-        var accounts = await AccountsAsync(session, customer.CustomerId, ct);
-        return accounts.Any(a => a.AccountId == accountId)
-            ? new RedirectStep(await EndAsync(session, customer.CustomerId, accountId, ct), customer, [])
+        IReadOnlyList<LedgerAccount> accounts;
+        try
+        {
+            accounts = await directory.AccountsOfAsync(customer.CustomerId, session.CurrencyCode, ct);
+        }
+        catch (BackendUnavailableException)
+        {
+            return new RedirectStep(session, customer, [], RedirectRefusal.AccountsUnavailable());
+        }
+
+        return accounts.FirstOrDefault(a => a.AccountId == accountId) is { } chosen
+            ? new RedirectStep(await EndAsync(session, customer.CustomerId, chosen, ct), customer, [])
             : new RedirectStep(session, customer, accounts, RedirectRefusal.NotYourAccount());
     }
 
@@ -147,12 +158,23 @@ public sealed partial class RedirectFlow(
     private async Task<RedirectSession?> FindAsync(string? redirectRequestId, CancellationToken ct) =>
         redirectRequestId is null ? null : await sessions.FindAsync(redirectRequestId, ct);
 
-    private async Task<RedirectStep> StepAsync(RedirectSession session, Customer? customer, RedirectRefusal? problem, CancellationToken ct) =>
-        new(session, customer, customer is null || session.IsFinished ? [] : await AccountsAsync(session, customer.CustomerId, ct), problem);
+    /// <summary>The page with the accounts the customer may choose: theirs, in the session's currency, as the back end lists them.</summary>
+    private async Task<RedirectStep> StepAsync(RedirectSession session, Customer? customer, RedirectRefusal? problem, CancellationToken ct)
+    {
+        if (customer is null || session.IsFinished)
+        {
+            return new(session, customer, [], problem);
+        }
 
-    /// <summary>The accounts the customer may choose: theirs, in the session's currency.</summary>
-    private Task<IReadOnlyList<LedgerAccount>> AccountsAsync(RedirectSession session, string customerId, CancellationToken ct) =>
-        ledger.FindHeldByAsync(customerId, session.CurrencyCode, ct);
+        try
+        {
+            return new(session, customer, await directory.AccountsOfAsync(customer.CustomerId, session.CurrencyCode, ct), problem);
+        }
+        catch (BackendUnavailableException)
+        {
+            return new(session, customer, [], problem ?? RedirectRefusal.AccountsUnavailable());
+        }
+    }
 
     /// <summary>Where the browser goes back to: callbackUrl with redirectRequestId, the PIAID and the sealed result.</summary>
     public string HandBackUrl(RedirectSession session)
@@ -184,7 +206,7 @@ public sealed partial class RedirectFlow(
         return true;
     }
 
-    private async Task<RedirectSession> EndAsync(RedirectSession session, string? customerId, string? accountId, CancellationToken ct)
+    private async Task<RedirectSession> EndAsync(RedirectSession session, string? customerId, LedgerAccount? account, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -194,7 +216,7 @@ public sealed partial class RedirectFlow(
                     async (tx, token) =>
                     {
                         var now = time.GetUtcNow();
-                        var ended = await DecideAsync(tx, session, customerId, accountId, token);
+                        var ended = await DecideAsync(tx, session, customerId, account, now, token);
                         return await TryEndAsync(tx, ended, now, token) ? Write.Commit(true) : Write.RollBack(false);
                     },
                     ct);
@@ -211,10 +233,11 @@ public sealed partial class RedirectFlow(
         return result;
     }
 
-    private async Task<RedirectSession> DecideAsync(DbTx tx, RedirectSession session, string? customerId, string? accountId, CancellationToken ct)
+    /// <summary>The account rule on the account as the back end listed it a moment ago; on success the token is bound to it.</summary>
+    private async Task<RedirectSession> DecideAsync(DbTx tx, RedirectSession session, string? customerId, LedgerAccount? account, DateTimeOffset now, CancellationToken ct)
     {
         var declined = session with { Result = RedirectResults.UserExitedPaymentFlow, CustomerId = customerId };
-        if (accountId is null || await ledger.FindAsync(tx, accountId, ct) is not { } account)
+        if (account is null)
         {
             return declined;
         }
@@ -229,7 +252,7 @@ public sealed partial class RedirectFlow(
                 AccountRefusal.OverLimit => RedirectResults.ChargeExceedsTransactionLimit,
                 _ => RedirectResults.InsufficientFunds,
             };
-        var chosen = declined with { Result = result, AccountId = accountId };
+        var chosen = declined with { Result = result, AccountId = account.AccountId };
         if (result != RedirectResults.Success)
         {
             return chosen;
@@ -240,7 +263,7 @@ public sealed partial class RedirectFlow(
             : (SqlLedger.TokenHash(session.RedirectRequestId), "redirectRequestId");
 
         // A token Google already uses for another account is never moved: that would redirect its payments.
-        return await ledger.TryBindPaymentTokenAsync(tx, tokenSha256, accountId, ct)
+        return await ledger.TryBindPaymentTokenAsync(tx, tokenSha256, account, now, ct)
             ? chosen with { TokenSha256 = tokenSha256, TokenSource = source }
             : chosen with { Result = RedirectResults.RiskDeclined };
     }

@@ -40,5 +40,8 @@ public sealed record RedirectRefusal(int HttpStatus, string Code, string Message
 
     public static RedirectRefusal SignInFirst() => new(400, "NOT_SIGNED_IN", "Sign in first.");
 
+    public static RedirectRefusal AccountsUnavailable() =>
+        new(503, "ACCOUNTS_UNAVAILABLE", "Your accounts cannot be shown right now. Try again in a moment.");
+
     public static RedirectRefusal NotYourAccount() => new(400, "ACCOUNT_NOT_OFFERED", "Choose one of the accounts shown.");
 }

@@ -12,7 +12,7 @@ namespace Integrator.Core.Redirect;
 public sealed class RedirectStatusHandler(RedirectSessionStore sessions, RedirectFlow flow)
     : IGspMethod<GetGeneratePaymentTokenRedirectStatusRequest, GetGeneratePaymentTokenRedirectStatusResponse>
 {
-    public async Task<Result<GetGeneratePaymentTokenRedirectStatusResponse, GspError>> ExecuteAsync(
+    public async Task<GspOutcome<GetGeneratePaymentTokenRedirectStatusResponse>> ExecuteAsync(
         GetGeneratePaymentTokenRedirectStatusRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var session = await sessions.FindAsync(tx, request.RedirectRequestId, ct);

@@ -36,6 +36,12 @@ public sealed class RefundStore(Database database)
         WHERE capture_id = @CaptureId AND amount_micros - refunded_micros >= @Amount
         """;
 
+    // A remote refund the back end did not make returns what it took.
+    private const string GiveBack = """
+        UPDATE captures SET refunded_micros = refunded_micros - @Amount
+        WHERE capture_id = @CaptureId AND refunded_micros >= @Amount
+        """;
+
     private const string Insert = $"""
         INSERT INTO refunds ({Columns})
         VALUES (@RefundId, @PaymentIntegratorAccountId, @RefundRequestId, @CaptureId, @AmountMicros, @CreatedAt)
@@ -50,6 +56,10 @@ public sealed class RefundStore(Database database)
     /// <summary>Takes <paramref name="amountMicros"/> from what the capture has left; false if it has not that much left.</summary>
     public async Task<bool> TryTakeAsync(DbTx tx, string captureId, long amountMicros, CancellationToken ct) =>
         await tx.ExecuteAsync(TakeRefundable, new { CaptureId = captureId, Amount = amountMicros }, ct) == 1;
+
+    /// <summary>Returns to the capture what a refund took and the back end did not refund.</summary>
+    public Task GiveBackAsync(DbTx tx, string captureId, long amountMicros, CancellationToken ct) =>
+        tx.ExecuteAsync(GiveBack, new { CaptureId = captureId, Amount = amountMicros }, ct);
 
     public Task InsertAsync(DbTx tx, Refund refund, CancellationToken ct) => tx.ExecuteAsync(Insert, refund, ct);
 

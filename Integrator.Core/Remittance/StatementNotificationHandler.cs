@@ -14,7 +14,7 @@ namespace Integrator.Core.Remittance;
 public sealed class StatementNotificationHandler(StatementStore statements)
     : IGspMethod<RemittanceStatementNotificationRequest, RemittanceStatementNotificationResponse>
 {
-    public async Task<Result<RemittanceStatementNotificationResponse, GspError>> ExecuteAsync(
+    public async Task<GspOutcome<RemittanceStatementNotificationResponse>> ExecuteAsync(
         RemittanceStatementNotificationRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var summary = request.RemittanceStatementSummary;

@@ -1,19 +1,25 @@
+using Integrator.Core.Backend;
 using Integrator.Core.Gsp;
 using Integrator.Core.Gsp.V1;
-using Integrator.Core.Ledger;
 using Integrator.Core.Storage;
+using Microsoft.Extensions.Options;
 using ResultCode = Integrator.Core.Gsp.V1.CaptureFundsReservationResponse.Types.CaptureReservedFundsResultCode;
 
 namespace Integrator.Core.Reservations;
 
 /// <summary>
 /// captureFundsReservation: once per reservation, at most the reserved amount; the whole hold is released and the
-/// captured amount debited. Anything else is 400 PRECONDITION_VIOLATION.
+/// captured amount debited. Anything else is 400 PRECONDITION_VIOLATION. At a remote back end a CAPTURE command is
+/// opened with the claim, and the reservation waits for it (no release, no second capture) until the back end answers.
 /// </summary>
-public sealed class CaptureFundsHandler(ILedger ledger, ReservationStore reservations)
-    : IGspMethod<CaptureFundsReservationRequest, CaptureFundsReservationResponse>
+public sealed class CaptureFundsHandler(ReservationStore reservations, CommandStore commands, IOptions<BackendOptions> backend)
+    : IGspMethod<CaptureFundsReservationRequest, CaptureFundsReservationResponse>, ICommandCompletion
 {
-    public async Task<Result<CaptureFundsReservationResponse, GspError>> ExecuteAsync(
+    public CommandKind Kind => CommandKind.Capture;
+
+    public string Method => GspMethods.CaptureFundsReservation;
+
+    public async Task<GspOutcome<CaptureFundsReservationResponse>> ExecuteAsync(
         CaptureFundsReservationRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
         var requestId = request.RequestHeader.RequestId;
@@ -29,6 +35,7 @@ public sealed class CaptureFundsHandler(ILedger ledger, ReservationStore reserva
                 _ when reservation.IsExpiredAt(now) => GspError.PreconditionViolation("The reservation has expired."),
                 _ when request.Amount > reservation.AmountMicros =>
                     GspError.PreconditionViolation("The amount exceeds the reserved amount."),
+                _ when reservation.IsCapturing => GspError.CaptureInProgress(),
                 _ => null,
             };
             if (refusal is not null)
@@ -37,13 +44,65 @@ public sealed class CaptureFundsHandler(ILedger ledger, ReservationStore reserva
             }
 
             var captureId = Ids.New();
-            if (!await reservations.TryCaptureAsync(tx, reservation!, captureId, request.Amount, new Cause(TransitionCauses.CaptureFunds, requestId), now, ct))
+            var cause = new Cause(TransitionCauses.CaptureFunds, requestId);
+            if (!backend.Value.IsRemote)
             {
-                continue; // moved by a concurrent writer: judge its new state
+                if (!await reservations.TryCaptureAsync(tx, reservation!, captureId, request.Amount, cause, now, ct))
+                {
+                    continue; // moved by a concurrent writer: judge its new state
+                }
+
+                return Captured(captureId).Outcome<CaptureFundsReservationResponse>();
             }
 
-            await ledger.CaptureAsync(tx, reservation!.AccountId, reservation.AmountMicros, request.Amount, now, ct);
-            return new CaptureFundsReservationResponse { Result = ResultCode.Success, PaymentIntegratorCaptureId = captureId };
+            var key = Keys.Of(new IdempotencyKey(request.PaymentIntegratorAccountId, requestId));
+            var command = new BackendCommand
+            {
+                CommandId = Ids.New(),
+                Kind = CommandKind.Capture,
+                CommandKey = key,
+                PaymentIntegratorAccountId = request.PaymentIntegratorAccountId,
+                RequestId = requestId,
+                HoldId = ReservationStore.HoldOf(reservation!),
+                ReservationId = reservation!.ReservationId,
+                CaptureId = captureId,
+                AccountId = reservation.AccountId,
+                CurrencyCode = reservation.CurrencyCode,
+                AmountMicros = request.Amount,
+            };
+            command = await commands.OpenAsync(tx, command, now, ct);
+            if (!await reservations.TryStartCaptureAsync(tx, reservation, command.CaptureId!, now, ct))
+            {
+                continue; // moved, or another capture started: judge its new state
+            }
+
+            return new PendingCommand(command.CommandId);
         }
     }
+
+    /// <summary>The CAPTURE ended: the reservation is captured, or live again with an error Google may retry.</summary>
+    public async Task<Completion> CompleteAsync(DbTx tx, BackendCommand command, BackendResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        var reservation = await reservations.FindAsync(tx, command.ReservationId, ct)
+            ?? throw new InvalidOperationException($"Reservation {command.ReservationId} of command {command.CommandId} is missing.");
+        if (result.Verdict == BackendVerdict.Confirmed)
+        {
+            // Nothing released the reservation while its capture was on its way (ReservationStore.TryStartCaptureAsync).
+            if (!await reservations.TryCaptureAsync(tx, reservation, command.CaptureId!, command.AmountMicros, new Cause(TransitionCauses.CaptureFunds, command.RequestId), now, ct))
+            {
+                throw new InvalidOperationException($"Reservation {reservation.ReservationId} is {reservation.State}; its capture {command.CommandId} cannot be recorded.");
+            }
+
+            return Captured(command.CaptureId!) with { ReserveFundsRequestId = reservation.ReserveRequestId };
+        }
+
+        await reservations.EndCaptureAsync(tx, reservation.ReservationId, command.CaptureId!, now, ct);
+        var error = result.Verdict == BackendVerdict.Refused
+            ? GspError.PreconditionViolation($"The hold is {result.State} at the account back end.")
+            : GspError.BackendRefused();
+        return new Completion(null, error, reservation.ReserveRequestId);
+    }
+
+    private static Completion Captured(string captureId) =>
+        new(new CaptureFundsReservationResponse { Result = ResultCode.Success, PaymentIntegratorCaptureId = captureId }, null);
 }

@@ -18,7 +18,7 @@ public sealed partial class ExpirySweeper(
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
     private const string SelectExpired =
-        $"SELECT {ReservationStore.Columns} FROM reservations WHERE state = 'RESERVED' AND expires_at <= @Now ORDER BY expires_at";
+        $"SELECT {ReservationStore.Columns} FROM reservations WHERE state = 'RESERVED' AND expires_at <= @Now AND capture_id IS NULL ORDER BY expires_at";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -45,9 +45,13 @@ public sealed record Reservation
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Our paymentIntegratorCaptureId: set once CAPTURED, or — still RESERVED — while its capture is on its way to a remote back end.</summary>
     public string? CaptureId { get; init; }
 
     public long? CapturedAmountMicros { get; init; }
+
+    /// <summary>A capture is on its way to the back end: the reservation waits for its outcome (no release, no second capture).</summary>
+    public bool IsCapturing => State == ReservationState.Reserved && CaptureId is not null;
 
     /// <summary>Expiry is judged at the moment of the request, never left to the sweeper's timing.</summary>
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt <= now;
@@ -67,6 +71,14 @@ public static class TransitionCauses
     public const string CancelFunds = "cancelFundsReservation";
     public const string ExpirySweeper = "expirySweeper";
     public const string SupportRelease = "supportRelease";
+
+    /// <summary>Why a hold is released, as a remote back end is told (the release's <c>reason</c>).</summary>
+    public static string ReleaseReason(string cause) => cause switch
+    {
+        CancelFunds => "CANCELLED",
+        ExpirySweeper => "EXPIRED",
+        _ => "SUPPORT",
+    };
 }
 
 public sealed class ReservationOptions

@@ -1,15 +1,24 @@
+using Integrator.Core.Backend;
+using Integrator.Core.Gsp;
 using Integrator.Core.Ledger;
 using Integrator.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Reservations;
 
-/// <summary>Reservations and their state history. Transitions are compare-and-set on the current state.</summary>
-public sealed class ReservationStore(Database database, ILedger ledger)
+/// <summary>
+/// Reservations and their state history. Transitions are compare-and-set on the current state. Where the hold lives
+/// decides what a release does: in the embedded ledger it is released in the same transaction; at a remote back end a
+/// RELEASE command is opened in it, to be sent once the transaction commits.
+/// </summary>
+public sealed class ReservationStore(Database database, ILedger ledger, CommandStore commands, IOptions<BackendOptions> backend)
 {
     public const string Columns = """
         reservation_id, payment_integrator_account_id, reserve_request_id, account_id, currency_code, amount_micros,
         state, created_at, expires_at, updated_at, capture_id, captured_amount_micros
         """;
+
+    private const string FindById = $"SELECT {Columns} FROM reservations WHERE reservation_id = @ReservationId";
 
     private const string FindByRequest = $"""
         SELECT {Columns} FROM reservations
@@ -23,9 +32,21 @@ public sealed class ReservationStore(Database database, ILedger ledger)
                 @CurrencyCode, @AmountMicros, 'RESERVED', @CreatedAt, @ExpiresAt, @CreatedAt)
         """;
 
+    // A reservation whose capture is on its way to the back end is not released under it.
     private const string Transition = """
         UPDATE reservations SET state = @To, updated_at = @Now
-        WHERE reservation_id = @ReservationId AND state = @From
+        WHERE reservation_id = @ReservationId AND state = @From AND capture_id IS NULL
+        """;
+
+    // One capture at a time: the second finds the first's capture id and waits for its outcome.
+    private const string StartCapture = """
+        UPDATE reservations SET capture_id = @CaptureId, updated_at = @Now
+        WHERE reservation_id = @ReservationId AND state = 'RESERVED' AND capture_id IS NULL
+        """;
+
+    private const string EndCapture = """
+        UPDATE reservations SET capture_id = NULL, updated_at = @Now
+        WHERE reservation_id = @ReservationId AND state = 'RESERVED' AND capture_id = @CaptureId
         """;
 
     private const string MarkCaptured = """
@@ -59,6 +80,9 @@ public sealed class ReservationStore(Database database, ILedger ledger)
     public Task<Reservation?> FindAsync(DbTx tx, string accountId, string reserveRequestId, CancellationToken ct) =>
         tx.QuerySingleOrDefaultAsync<Reservation>(FindByRequest, new { AccountId = accountId, ReserveRequestId = reserveRequestId }, ct);
 
+    public Task<Reservation?> FindAsync(DbTx tx, string reservationId, CancellationToken ct) =>
+        tx.QuerySingleOrDefaultAsync<Reservation>(FindById, new { ReservationId = reservationId }, ct);
+
     public async Task InsertAsync(DbTx tx, Reservation reservation, string requestId, CancellationToken ct)
     {
         await tx.ExecuteAsync(Insert, reservation, ct);
@@ -81,8 +105,9 @@ public sealed class ReservationStore(Database database, ILedger ledger)
     }
 
     /// <summary>
-    /// Ends a live reservation (CANCELLED or EXPIRED) and releases its hold on the account, together; false if someone
-    /// else moved it first. The one way a hold is released without a capture: Google's cancel, the sweeper, support.
+    /// Ends a live reservation (CANCELLED or EXPIRED) and releases its hold, together; false if someone else moved it
+    /// first, or its capture is on its way. The one way a hold is released without a capture: Google's cancel, the
+    /// sweeper, support.
     /// </summary>
     public async Task<bool> TryReleaseAsync(DbTx tx, Reservation reservation, ReservationState to, Cause cause, DateTimeOffset now, CancellationToken ct)
     {
@@ -91,10 +116,66 @@ public sealed class ReservationStore(Database database, ILedger ledger)
             return false;
         }
 
-        await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, ct);
+        if (backend.Value.IsRemote)
+        {
+            await OpenReleaseAsync(tx, reservation, cause, now, ct);
+        }
+        else
+        {
+            await ledger.ReleaseHoldAsync(tx, reservation.AccountId, reservation.AmountMicros, now, ct);
+        }
+
         return true;
     }
 
+    /// <summary>
+    /// Opens the RELEASE command of a reservation's hold at the remote back end. Google's cancel opens its own, under the
+    /// cancel's key, also for a reservation already released (the back end's confirmation is what its notification
+    /// waits for); a release Integrator decides is keyed on the reservation.
+    /// </summary>
+    public Task<BackendCommand> OpenReleaseAsync(DbTx tx, Reservation reservation, Cause cause, DateTimeOffset now, CancellationToken ct)
+    {
+        var cancel = cause.Kind == TransitionCauses.CancelFunds ? cause.RequestId : null;
+        return commands.OpenAsync(
+            tx,
+            new BackendCommand
+            {
+                CommandId = Ids.New(),
+                Kind = CommandKind.Release,
+                CommandKey = cancel is null ? Keys.ReleaseOf(reservation.ReservationId) : Keys.Of(new IdempotencyKey(reservation.PaymentIntegratorAccountId, cancel)),
+                PaymentIntegratorAccountId = reservation.PaymentIntegratorAccountId,
+                RequestId = cancel,
+                HoldId = HoldOf(reservation),
+                ReservationId = reservation.ReservationId,
+                AccountId = reservation.AccountId,
+                CurrencyCode = reservation.CurrencyCode,
+                AmountMicros = reservation.AmountMicros,
+                Description = TransitionCauses.ReleaseReason(cause.Kind),
+            },
+            now,
+            ct);
+    }
+
+    /// <summary>The hold at the back end: the key of the HOLD command reserveFunds opened.</summary>
+    public static string HoldOf(Reservation reservation) =>
+        Keys.Of(new IdempotencyKey(reservation.PaymentIntegratorAccountId, reservation.ReserveRequestId));
+
+    /// <summary>
+    /// Marks the reservation's capture as on its way to the back end (RESERVED with its capture id): until it ends,
+    /// nothing releases the reservation and no second capture starts. False if the reservation moved or another
+    /// capture is on its way.
+    /// </summary>
+    public async Task<bool> TryStartCaptureAsync(DbTx tx, Reservation reservation, string captureId, DateTimeOffset now, CancellationToken ct) =>
+        await tx.ExecuteAsync(StartCapture, new { reservation.ReservationId, CaptureId = captureId, Now = now }, ct) == 1;
+
+    /// <summary>A capture that did not happen at the back end: the reservation is live again.</summary>
+    public Task EndCaptureAsync(DbTx tx, string reservationId, string captureId, DateTimeOffset now, CancellationToken ct) =>
+        tx.ExecuteAsync(EndCapture, new { ReservationId = reservationId, CaptureId = captureId, Now = now }, ct);
+
+    /// <summary>
+    /// Records the capture: CAPTURED, its capture row and history, and (embedded) the debit; false if someone else
+    /// moved the reservation first.
+    /// </summary>
     public async Task<bool> TryCaptureAsync(
         DbTx tx, Reservation reservation, string captureId, long amountMicros, Cause cause, DateTimeOffset now, CancellationToken ct)
     {
@@ -119,6 +200,10 @@ public sealed class ReservationStore(Database database, ILedger ledger)
                 },
                 ct);
             await RecordAsync(tx, reservation.ReservationId, ReservationState.Reserved, ReservationState.Captured, cause, now, ct);
+            if (!backend.Value.IsRemote)
+            {
+                await ledger.CaptureAsync(tx, reservation.AccountId, reservation.AmountMicros, amountMicros, now, ct);
+            }
         }
 
         return captured;

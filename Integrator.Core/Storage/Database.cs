@@ -162,6 +162,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
         if (result.Commit)
         {
             await tx.CommitAsync(ct);
+            tx.Committed();
         }
 
         return result.Value;

@@ -11,6 +11,7 @@ namespace Integrator.Core.Storage;
 public sealed class DbTx : IAsyncDisposable
 {
     private readonly IDisposable? _writeGate;
+    private List<Action>? _afterCommit;
 
     internal DbTx(DbConnection connection, DbTransaction transaction, IDisposable? writeGate)
     {
@@ -36,6 +37,21 @@ public sealed class DbTx : IAsyncDisposable
         (await Connection.QueryAsync<T>(Command(sql, param, ct))).AsList();
 
     public Task CommitAsync(CancellationToken ct) => Transaction.CommitAsync(ct);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once this write's changes are durable (never if they are rolled back): what must
+    /// not happen before the commit, such as waking the job that sends a command just written.
+    /// </summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
+
+    /// <summary>Runs the actions <see cref="AfterCommit"/> collected (Storage calls it after the commit).</summary>
+    internal void Committed()
+    {
+        foreach (var action in _afterCommit ?? [])
+        {
+            action();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -75,7 +75,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             gate = await _dialect.EnterWriteAsync(CancellationToken.None);
             _connection ??= await OpenAsync();
             transaction = await _connection.BeginTransactionAsync();
-            await RunItemsAsync(batch, new DbTx(_connection, transaction, null), transaction);
+            await RunItemsAsync(batch, _connection, transaction);
         }
         catch (Exception e)
         {
@@ -124,9 +124,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// for the commit: a write that rolled back saw the uncommitted work of the writes before it, so its caller must
     /// not read the database (on another connection) before that work is durable.
     /// </summary>
-    private static async Task RunItemsAsync(List<Item> batch, DbTx tx, DbTransaction transaction)
+    private static async Task RunItemsAsync(List<Item> batch, DbConnection connection, DbTransaction transaction)
     {
         var answers = new List<Action>(batch.Count);
+        var kept = new List<DbTx>(batch.Count);
         foreach (var item in batch)
         {
             if (item.CancellationToken.IsCancellationRequested)
@@ -135,6 +136,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 continue;
             }
 
+            // A DbTx of its own on the batch's transaction: what it asks to run after the commit is its own.
+            var tx = new DbTx(connection, transaction, null);
             await ExecuteAsync(tx, "SAVEPOINT write");
             bool commit;
             try
@@ -150,10 +153,20 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
 
             await ExecuteAsync(tx, commit ? "RELEASE write" : "ROLLBACK TO write; RELEASE write");
+            if (commit)
+            {
+                kept.Add(tx);
+            }
+
             answers.Add(item.Complete);
         }
 
         await transaction.CommitAsync();
+        foreach (var tx in kept)
+        {
+            tx.Committed();
+        }
+
         foreach (var answer in answers)
         {
             answer();

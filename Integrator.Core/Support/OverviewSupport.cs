@@ -1,3 +1,4 @@
+using Integrator.Core.Backend;
 using Integrator.Core.Notifications;
 using Integrator.Core.Remittance;
 
@@ -11,10 +12,18 @@ public sealed record OverviewView(
     long StatementsToReconcile,
     long StatementsInDiscrepancy,
     DateTimeOffset? OldestUnacceptedStatement,
-    IReadOnlyList<AuditEntry> RecentActions);
+    IReadOnlyList<AuditEntry> RecentActions)
+{
+    /// <summary>Back-end commands still without a definite answer after <c>Backend:StuckAfter</c>, oldest first.</summary>
+    public IReadOnlyList<CommandView> StuckCommands { get; init; } = [];
+
+    /// <summary>Releases the back end refused because the hold had been captured outside Integrator.</summary>
+    public long RefusedCommands { get; init; }
+}
 
 /// <summary>The console's first page, from the same counts the metrics report.</summary>
-public sealed class OverviewSupport(NotificationStore notifications, StatementStore statements, SupportAudit audit, TimeProvider time)
+public sealed class OverviewSupport(
+    NotificationStore notifications, StatementStore statements, CommandSupport commands, CommandStore commandStore, SupportAudit audit, TimeProvider time)
 {
     public async Task<OverviewView> GetAsync(CancellationToken ct)
     {
@@ -31,6 +40,10 @@ public sealed class OverviewSupport(NotificationStore notifications, StatementSt
             remittance.Received,
             remittance.Discrepancy,
             remittance.OldestUnreconciledReceivedAt,
-            recent);
+            recent)
+        {
+            StuckCommands = await commands.StuckAsync(ct),
+            RefusedCommands = (await commandStore.StatsAsync(ct)).Refused,
+        };
     }
 }

@@ -90,7 +90,17 @@ public sealed record ReservationView(
     IReadOnlyList<TransitionView> History,
     IReadOnlyList<RequestSummary> Requests,
     IReadOnlyList<NotificationSummary> Notifications,
-    IReadOnlyList<AuditEntry> Audit);
+    IReadOnlyList<AuditEntry> Audit)
+{
+    /// <summary>Its money movements at a remote back end (none with the embedded ledger), with every attempt.</summary>
+    public IReadOnlyList<CommandView> BackendCommands { get; init; } = [];
+
+    /// <summary>The back end refused to release its hold: it was captured outside Integrator (no notification was sent).</summary>
+    public bool ReleaseRefused => BackendCommands.Any(c => c.Kind == "RELEASE" && c.State == "REFUSED");
+
+    /// <summary>A capture is on its way to the back end: no release until it has an answer.</summary>
+    public bool CaptureInProgress { get; init; }
+}
 
 /// <summary>What a manual release did (Caibo's impact report, Mollie's release authorization).</summary>
 public sealed record ReleaseImpact(
@@ -100,7 +110,7 @@ public sealed record ReleaseReport(ReservationView Reservation, ReleaseImpact Im
 
 /// <summary>Reservation lookup and manual release for support (README "Support API").</summary>
 public sealed class ReservationSupport(
-    Database database, ReservationStore reservations, RefundStore refunds, SupportAudit audit, TimeProvider time)
+    Database database, ReservationStore reservations, RefundStore refunds, CommandSupport commands, SupportAudit audit, TimeProvider time)
 {
     private const string History = """
         SELECT occurred_at AS at, from_state AS "from", to_state AS "to", cause, request_id, actor, reason FROM reservation_events
@@ -165,6 +175,13 @@ public sealed class ReservationSupport(
                         await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, "refused: captured"), token);
                         return Write.Commit<Result<ReleaseImpact, SupportError>>(
                             SupportError.Conflict("The reservation was captured: the money has moved and there is no hold to release."));
+                    }
+
+                    if (reservation.IsCapturing)
+                    {
+                        await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, "refused: capture in progress"), token);
+                        return Write.Commit<Result<ReleaseImpact, SupportError>>(
+                            SupportError.Conflict("A capture of this reservation is on its way to the back end: release it only once the capture has an answer."));
                     }
 
                     var released = false;
@@ -235,7 +252,11 @@ public sealed class ReservationSupport(
             history,
             requests,
             notifications,
-            await audit.ListForAsync(Target(reservation.PaymentIntegratorAccountId, reservation.ReserveRequestId), 50, ct));
+            await audit.ListForAsync(Target(reservation.PaymentIntegratorAccountId, reservation.ReserveRequestId), 50, ct))
+        {
+            BackendCommands = await commands.OfReservationAsync(reservation.ReservationId, ct),
+            CaptureInProgress = reservation.IsCapturing,
+        };
     }
 
     private static string Target(string accountId, string reserveRequestId) => $"reservation {accountId}/{reserveRequestId}";

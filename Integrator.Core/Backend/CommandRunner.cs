@@ -1,0 +1,167 @@
+using System.Collections.Frozen;
+using Integrator.Core.Gsp;
+using Integrator.Core.Idempotency;
+using Integrator.Core.Journal;
+using Integrator.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core.Backend;
+
+/// <summary>What one run of a command came to: resolved with its completion, or still open.</summary>
+public sealed record CommandRun(bool Resolved, Completion Completion, BackendCommand Command)
+{
+    public static CommandRun Open(BackendCommand command) => new(false, Completion.None, command);
+}
+
+/// <summary>
+/// Sends a command to the back end (or, while a release awaits confirmation, checks the hold's state), records every
+/// attempt, and, once the back end answers definitely, ends the command in one transaction with its completion: the
+/// feature's state change, the Google call's 200 body stored (or its claim dropped for an error), its journal entry.
+/// The caller holds the command's lease; a command already resolved by another instance is left as it is.
+/// </summary>
+public sealed partial class CommandRunner(
+    CommandStore commands,
+    IBackendConnector connector,
+    IEnumerable<ICommandCompletion> completions,
+    IdempotencyStore idempotency,
+    RequestJournal journal,
+    BackendMetrics metrics,
+    Database database,
+    IOptions<BackendOptions> options,
+    TimeProvider time,
+    ILogger<CommandRunner> logger)
+{
+    private readonly FrozenDictionary<CommandKind, ICommandCompletion> _completions = completions.ToFrozenDictionary(c => c.Kind);
+    private readonly BackendOptions _options = options.Value;
+
+    /// <summary>Names this instance in leases and attempts.</summary>
+    public string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Ids.New()[^8..]}";
+
+    /// <summary>
+    /// Attempts the command until it resolves or <paramref name="deadline"/> passes (one attempt at least); an attempt
+    /// without a definite answer is recorded and the command scheduled for the resolver.
+    /// </summary>
+    /// <param name="journal">The Google call waiting for it (its journal entry), or null for the resolver job.</param>
+    public async Task<CommandRun> RunAsync(BackendCommand command, DateTimeOffset deadline, JournalEntry? journal, CancellationToken ct)
+    {
+        while (true)
+        {
+            var operation = command.State == CommandState.Awaiting ? "CHECK" : "SEND";
+            var result = await AttemptAsync(command, operation, deadline, ct);
+            metrics.Record(command.Kind, operation, result);
+            var now = time.GetUtcNow();
+            if (result.Verdict is BackendVerdict.Unknown or BackendVerdict.Awaiting)
+            {
+                var state = result.Verdict == BackendVerdict.Awaiting ? CommandState.Awaiting : command.State;
+                var next = now + RetrySchedule.Delay(command.AttemptCount + 1, _options.FirstRetryDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
+                var retryHere = result.Verdict == BackendVerdict.Unknown && next < deadline;
+                await commands.RescheduleAsync(command, Instance, operation, result, state, now, retryHere ? deadline : next, ct);
+                if (result.Verdict == BackendVerdict.Awaiting)
+                {
+                    LogAwaiting(logger, command.Kind.Wire, command.CommandId);
+                }
+                else
+                {
+                    var outcome = result.Describe();
+                    LogOpen(logger, command.Kind.Wire, command.CommandId, outcome);
+                }
+                if (!retryHere)
+                {
+                    return CommandRun.Open(command);
+                }
+
+                // Still time: the same key once more, after the backoff (the lease is taken again, so nobody else sends).
+                await Task.Delay(next - now, time, ct);
+                if (!await commands.TryClaimAsync(command.CommandId, Instance, time.GetUtcNow(), time.GetUtcNow() + _options.Lease, ct))
+                {
+                    return CommandRun.Open(command);
+                }
+
+                command = (await commands.FindAsync(command.CommandId, ct))!;
+                continue;
+            }
+
+            return await ResolveAsync(command, operation, result, journal, ct);
+        }
+    }
+
+    private async Task<BackendResult> AttemptAsync(BackendCommand command, string operation, DateTimeOffset deadline, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var left = deadline - time.GetUtcNow();
+        timeout.CancelAfter(left > TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50));
+        using var span = Telemetry.Source.StartActivity($"backend {command.Kind.Wire} {operation}", System.Diagnostics.ActivityKind.Client);
+        var started = time.GetTimestamp();
+        try
+        {
+            return operation == "CHECK" ? await connector.CheckAsync(command, timeout.Token) : await connector.SendAsync(command, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new BackendResult(BackendVerdict.Unknown, null, (long)time.GetElapsedTime(started).TotalMilliseconds, "timed out");
+        }
+    }
+
+    private async Task<CommandRun> ResolveAsync(BackendCommand command, string operation, BackendResult result, JournalEntry? call, CancellationToken ct)
+    {
+        var state = result.Verdict switch
+        {
+            BackendVerdict.Confirmed => CommandState.Confirmed,
+            BackendVerdict.Declined => CommandState.Declined,
+            BackendVerdict.Refused => CommandState.Refused,
+            _ => CommandState.Failed,
+        };
+        var completion = _completions[command.Kind];
+        var run = await database.WriteAsync(
+            async (tx, token) =>
+            {
+                var now = time.GetUtcNow();
+                if (!await commands.TryResolveAsync(tx, command, Instance, operation, result, state, now, token))
+                {
+                    return Write.RollBack(CommandRun.Open(command));
+                }
+
+                var done = await completion.CompleteAsync(tx, command, result, now, token);
+                if (command.RequestId is { } requestId && completion.Method is { } method)
+                {
+                    var key = new IdempotencyKey(command.PaymentIntegratorAccountId, requestId);
+                    if (done.Response is { } response)
+                    {
+                        response.ResponseHeader = Gsp.V1.ResponseHeader.At(now);
+                        var body = GspJson.Format(response);
+                        if (await idempotency.CompleteAsync(tx, key, body, token))
+                        {
+                            // No call waits (the resolver ended it): the entry Google's retry will be answered from.
+                            var entry = call ?? new JournalEntry(Ids.New(), now, method, command.PaymentIntegratorAccountId, requestId, done.ReserveFundsRequestId, null, 200, null, null);
+                            await journal.RecordExecutedAsync(tx, entry with { HttpStatus = 200, ResponseBody = body }, token);
+                        }
+                    }
+                    else if (done.Error is not null)
+                    {
+                        await idempotency.ForgetAsync(tx, key, token);
+                    }
+                }
+
+                return Write.Commit(new CommandRun(true, done, command with { State = state }));
+            },
+            ct);
+        if (run.Resolved)
+        {
+            metrics.Resolved(command.Kind, state);
+            var outcome = result.Describe();
+            LogResolved(logger, command.Kind.Wire, command.CommandId, outcome);
+        }
+
+        return run;
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Back-end {Kind} command {CommandId} resolved: {Outcome}")]
+    private static partial void LogResolved(ILogger logger, string kind, string commandId, string outcome);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Back-end {Kind} command {CommandId} has no answer yet, sent again later: {Outcome}")]
+    private static partial void LogOpen(ILogger logger, string kind, string commandId, string outcome);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Back-end {Kind} command {CommandId} accepted, awaiting the back end's confirmation")]
+    private static partial void LogAwaiting(ILogger logger, string kind, string commandId);
+}

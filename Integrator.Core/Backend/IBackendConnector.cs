@@ -1,0 +1,23 @@
+using Integrator.Core.Ledger;
+
+namespace Integrator.Core.Backend;
+
+/// <summary>
+/// A remote back end's protocol (the Http contract, Mollie): how a command is sent with its key, how the state of a
+/// hold is read back, and what the back end says of an account. Every answer is a <see cref="BackendResult"/>; a
+/// connector never throws for what the back end does.
+/// </summary>
+public interface IBackendConnector
+{
+    /// <summary>Sends the command with its key (again, if need be: the back end de-duplicates by it).</summary>
+    Task<BackendResult> SendAsync(BackendCommand command, CancellationToken ct);
+
+    /// <summary>Reads back where the command's hold stands (a release awaiting confirmation).</summary>
+    Task<BackendResult> CheckAsync(BackendCommand command, CancellationToken ct);
+
+    /// <summary>The account as the back end knows it (status, limit, available), or null if it knows none.</summary>
+    Task<LedgerAccount?> FindAccountAsync(string accountId, CancellationToken ct);
+
+    /// <summary>The customer's accounts in a currency.</summary>
+    Task<IReadOnlyList<LedgerAccount>> AccountsOfAsync(string customerId, string currencyCode, CancellationToken ct);
+}

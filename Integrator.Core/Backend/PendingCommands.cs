@@ -1,0 +1,63 @@
+using Integrator.Core.Gsp;
+using Integrator.Core.Idempotency;
+using Integrator.Core.Journal;
+using Microsoft.Extensions.Options;
+
+namespace Integrator.Core.Backend;
+
+/// <summary>
+/// A Google call whose answer waits for the back end (<see cref="IPendingResolver"/>): its command is sent, or checked,
+/// within <c>Backend:Timeout</c>. If another instance holds the command, the call waits for it to resolve; if the back
+/// end gives no definite answer in time, the call gets 503 and the resolver job carries on with the same key.
+/// </summary>
+public sealed class PendingCommands(
+    CommandStore commands, CommandRunner runner, IdempotencyStore idempotency, IOptions<BackendOptions> options, TimeProvider time)
+    : IPendingResolver
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
+    private readonly BackendOptions _options = options.Value;
+
+    public async Task<PendingResolution> ResolveAsync(IdempotencyKey key, JournalEntry journal, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + _options.Timeout;
+        while (true)
+        {
+            if (await commands.FindByKeyAsync(Keys.Of(key), ct) is not { } command)
+            {
+                return PendingResolution.Unknown;
+            }
+
+            if (!command.State.IsOpen)
+            {
+                // Resolved elsewhere: its body is stored (or, for an error, the claim is gone and a retry runs afresh).
+                return await idempotency.FindAsync(key, ct) is { IsPending: false } record
+                    ? new PendingResolution(record.ResponseBody, null)
+                    : PendingResolution.Unknown;
+            }
+
+            var now = time.GetUtcNow();
+            if (await commands.TryClaimAsync(command.CommandId, runner.Instance, now, now + _options.Lease, ct))
+            {
+                var run = await runner.RunAsync(command, deadline, journal, ct);
+                if (!run.Resolved)
+                {
+                    return PendingResolution.Unknown;
+                }
+
+                return run.Completion.Error is { } error
+                    ? new PendingResolution(null, error)
+                    : await idempotency.FindAsync(key, ct) is { IsPending: false } completed
+                        ? new PendingResolution(completed.ResponseBody, null)
+                        : PendingResolution.Unknown;
+            }
+
+            if (now + Poll >= deadline)
+            {
+                return PendingResolution.Unknown;
+            }
+
+            await Task.Delay(Poll, time, ct);
+        }
+    }
+}
