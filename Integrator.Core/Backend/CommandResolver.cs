@@ -87,7 +87,7 @@ public sealed partial class CommandResolver(
             }
 
             claimed++;
-            await runner.RunAsync(command, now + _options.Timeout, null, ct);
+            await runner.RunAsync(command, _options.Timeout, null, ct);
         }
 
         return claimed;

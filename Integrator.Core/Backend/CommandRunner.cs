@@ -33,64 +33,71 @@ public sealed partial class CommandRunner(
     ILogger<CommandRunner> logger)
 {
     private readonly FrozenDictionary<CommandKind, ICommandCompletion> _completions = completions.ToFrozenDictionary(c => c.Kind);
+    // An attempt gets at least this long, even at the end of a call's budget.
+    private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(50);
+
     private readonly BackendOptions _options = options.Value;
 
     /// <summary>Names this instance in leases and attempts.</summary>
     public string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Ids.New()[^8..]}";
 
     /// <summary>
-    /// Attempts the command until it resolves or <paramref name="deadline"/> passes (one attempt at least); an attempt
+    /// Attempts the command until it resolves or <paramref name="budget"/> is spent (one attempt at least); an attempt
     /// without a definite answer is recorded and the command scheduled for the resolver.
     /// </summary>
     /// <param name="journal">The Google call waiting for it (its journal entry), or null for the resolver job.</param>
-    public async Task<CommandRun> RunAsync(BackendCommand command, DateTimeOffset deadline, JournalEntry? journal, CancellationToken ct)
+    public async Task<CommandRun> RunAsync(BackendCommand command, TimeSpan budget, JournalEntry? journal, CancellationToken ct)
     {
+        var started = time.GetTimestamp();
         while (true)
         {
             var operation = command.State == CommandState.Awaiting ? "CHECK" : "SEND";
-            var result = await AttemptAsync(command, operation, deadline, ct);
+            var result = await AttemptAsync(command, operation, budget - time.GetElapsedTime(started), ct);
             metrics.Record(command.Kind, operation, result);
-            var now = time.GetUtcNow();
-            if (result.Verdict is BackendVerdict.Unknown or BackendVerdict.Awaiting)
+            if (result.Verdict is not (BackendVerdict.Unknown or BackendVerdict.Awaiting))
             {
-                var state = result.Verdict == BackendVerdict.Awaiting ? CommandState.Awaiting : command.State;
-                var next = now + RetrySchedule.Delay(command.AttemptCount + 1, _options.FirstRetryDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
-                var retryHere = result.Verdict == BackendVerdict.Unknown && next < deadline;
-                await commands.RescheduleAsync(command, Instance, operation, result, state, now, retryHere ? deadline : next, ct);
-                if (result.Verdict == BackendVerdict.Awaiting)
-                {
-                    LogAwaiting(logger, command.Kind.Wire, command.CommandId);
-                }
-                else
-                {
-                    var outcome = result.Describe();
-                    LogOpen(logger, command.Kind.Wire, command.CommandId, outcome);
-                }
-                if (!retryHere)
-                {
-                    return CommandRun.Open(command);
-                }
-
-                // Still time: the same key once more, after the backoff (the lease is taken again, so nobody else sends).
-                await Task.Delay(next - now, time, ct);
-                if (!await commands.TryClaimAsync(command.CommandId, Instance, time.GetUtcNow(), time.GetUtcNow() + _options.Lease, ct))
-                {
-                    return CommandRun.Open(command);
-                }
-
-                command = (await commands.FindAsync(command.CommandId, ct))!;
-                continue;
+                return await ResolveAsync(command, operation, result, journal, ct);
             }
 
-            return await ResolveAsync(command, operation, result, journal, ct);
+            var state = result.Verdict == BackendVerdict.Awaiting ? CommandState.Awaiting : command.State;
+            var delay = RetrySchedule.Delay(command.AttemptCount + 1, _options.FirstRetryDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
+            var left = budget - time.GetElapsedTime(started);
+            var retryHere = result.Verdict == BackendVerdict.Unknown && delay < left;
+            var now = time.GetUtcNow();
+
+            // Retrying here, the command is due only once this call's budget is spent: nobody else sends it meanwhile.
+            await commands.RescheduleAsync(command, Instance, operation, result, state, now, now + (retryHere ? left : delay), ct);
+            if (result.Verdict == BackendVerdict.Awaiting)
+            {
+                LogAwaiting(logger, command.Kind.Wire, command.CommandId);
+            }
+            else
+            {
+                var outcome = result.Describe();
+                LogOpen(logger, command.Kind.Wire, command.CommandId, outcome);
+            }
+
+            if (!retryHere)
+            {
+                return CommandRun.Open(command);
+            }
+
+            // The same key once more, after the backoff, under a fresh lease.
+            await Task.Delay(delay, time, ct);
+            now = time.GetUtcNow();
+            if (!await commands.TryClaimAsync(command.CommandId, Instance, now, now + _options.Lease, ct))
+            {
+                return CommandRun.Open(command);
+            }
+
+            command = (await commands.FindAsync(command.CommandId, ct))!;
         }
     }
 
-    private async Task<BackendResult> AttemptAsync(BackendCommand command, string operation, DateTimeOffset deadline, CancellationToken ct)
+    private async Task<BackendResult> AttemptAsync(BackendCommand command, string operation, TimeSpan left, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var left = deadline - time.GetUtcNow();
-        timeout.CancelAfter(left > TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50));
+        timeout.CancelAfter(left > MinAttempt ? left : MinAttempt);
         using var span = Telemetry.Source.StartActivity($"backend {command.Kind.Wire} {operation}", System.Diagnostics.ActivityKind.Client);
         var started = time.GetTimestamp();
         try

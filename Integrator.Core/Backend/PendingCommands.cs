@@ -20,7 +20,7 @@ public sealed class PendingCommands(
 
     public async Task<PendingResolution> ResolveAsync(IdempotencyKey key, JournalEntry journal, CancellationToken ct)
     {
-        var deadline = time.GetUtcNow() + _options.Timeout;
+        var started = time.GetTimestamp();
         while (true)
         {
             if (await commands.FindByKeyAsync(Keys.Of(key), ct) is not { } command)
@@ -39,7 +39,7 @@ public sealed class PendingCommands(
             var now = time.GetUtcNow();
             if (await commands.TryClaimAsync(command.CommandId, runner.Instance, now, now + _options.Lease, ct))
             {
-                var run = await runner.RunAsync(command, deadline, journal, ct);
+                var run = await runner.RunAsync(command, _options.Timeout - time.GetElapsedTime(started), journal, ct);
                 if (!run.Resolved)
                 {
                     return PendingResolution.Unknown;
@@ -52,7 +52,7 @@ public sealed class PendingCommands(
                         : PendingResolution.Unknown;
             }
 
-            if (now + Poll >= deadline)
+            if (time.GetElapsedTime(started) + Poll >= _options.Timeout)
             {
                 return PendingResolution.Unknown;
             }

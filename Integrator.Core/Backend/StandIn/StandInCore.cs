@@ -221,8 +221,8 @@ public sealed class StandInCore(TimeProvider time)
             {
                 StandInFault.Lose => answer with { Lost = true },
                 StandInFault.Malformed => answer with { Body = "{\"status\": \"HELD\"" },
-                StandInFault.UnknownStatus => answer with { Body = "{\"holdId\": \"?\", \"refundId\": \"?\", \"status\": \"MAYBE\"}" },
-                StandInFault.WrongId => answer with { Body = answer.Body.Replace("\"holdId\":\"", "\"holdId\":\"other-", StringComparison.Ordinal).Replace("\"refundId\":\"", "\"refundId\":\"other-", StringComparison.Ordinal) },
+                StandInFault.UnknownStatus => answer with { Body = Rewrite(answer.Body, json => json["status"] = "MAYBE") },
+                StandInFault.WrongId => answer with { Body = Rewrite(answer.Body, WrongIds) },
                 StandInFault.Huge => answer with { Body = "{\"padding\": \"" + new string('x', 1024 * 1024) + "\"}" },
                 _ => answer,
             };
@@ -584,6 +584,24 @@ public sealed class StandInCore(TimeProvider time)
         return text.All(char.IsAsciiDigit) && long.Parse(text, CultureInfo.InvariantCulture) is > 0 and var micros
             ? micros
             : throw new FormatException($"{name} must be a positive number of micros as a decimal string");
+    }
+
+    private static string Rewrite(string body, Action<JsonObject> change)
+    {
+        var json = JsonNode.Parse(body)!.AsObject();
+        change(json);
+        return json.ToJsonString();
+    }
+
+    private static void WrongIds(JsonObject json)
+    {
+        foreach (var name in new[] { "holdId", "refundId" })
+        {
+            if (json[name] is { } id)
+            {
+                json[name] = "other-" + id.GetValue<string>();
+            }
+        }
     }
 
     private static string Micros(long micros) => micros.ToString(CultureInfo.InvariantCulture);
