@@ -61,6 +61,9 @@ public sealed class StandInCore(TimeProvider time)
         }
     }
 
+    /// <summary>How many calls a fault was played on.</summary>
+    public int FaultsPlayed { get; private set; }
+
     /// <summary>The last calls received, newest first.</summary>
     public IReadOnlyList<StandInCall> Calls => [.. _calls.Reverse()];
 
@@ -552,6 +555,7 @@ public sealed class StandInCore(TimeProvider time)
             }
 
             var fault = _faults[index];
+            FaultsPlayed++;
             if (fault.Count == 1)
             {
                 _faults.RemoveAt(index);
