@@ -66,7 +66,7 @@ public sealed partial class CommandResolver(
 
         try
         {
-            await commands.ReleaseLeasesAsync(runner.Instance, CancellationToken.None);
+            await commands.ReleaseLeasesAsync(commands.Instance, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -81,7 +81,7 @@ public sealed partial class CommandResolver(
         foreach (var id in await commands.DueAsync(time.GetUtcNow(), Batch, ct))
         {
             var now = time.GetUtcNow();
-            if (!await commands.TryClaimAsync(id, runner.Instance, now, now + _options.Lease, ct) || await commands.FindAsync(id, ct) is not { } command)
+            if (!await commands.TryClaimAsync(id, commands.Instance, now, now + _options.Lease, ct) || await commands.FindAsync(id, ct) is not { } command)
             {
                 continue;
             }

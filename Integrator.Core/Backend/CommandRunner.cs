@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Backend;
 
-/// <summary>What one run of a command came to: resolved with its completion, or still open.</summary>
-public sealed record CommandRun(bool Resolved, Completion Completion, BackendCommand Command)
+/// <summary>What one run of a command came to: resolved with its completion (and the 200 body stored for its call), or still open.</summary>
+public sealed record CommandRun(bool Resolved, Completion Completion, BackendCommand Command, string? Body = null)
 {
     public static CommandRun Open(BackendCommand command) => new(false, Completion.None, command);
 }
@@ -38,9 +38,6 @@ public sealed partial class CommandRunner(
 
     private readonly BackendOptions _options = options.Value;
 
-    /// <summary>Names this instance in leases and attempts.</summary>
-    public string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Ids.New()[^8..]}";
-
     /// <summary>
     /// Attempts the command until it resolves or <paramref name="budget"/> is spent (one attempt at least); an attempt
     /// without a definite answer is recorded and the command scheduled for the resolver.
@@ -66,7 +63,7 @@ public sealed partial class CommandRunner(
             var now = time.GetUtcNow();
 
             // Retrying here, the command is due only once this call's budget is spent: nobody else sends it meanwhile.
-            await commands.RescheduleAsync(command, Instance, operation, result, state, now, now + (retryHere ? left : delay), ct);
+            await commands.RescheduleAsync(command, commands.Instance, operation, result, state, now, now + (retryHere ? left : delay), ct);
             if (result.Verdict == BackendVerdict.Awaiting)
             {
                 LogAwaiting(logger, command.Kind.Wire, command.CommandId);
@@ -85,7 +82,7 @@ public sealed partial class CommandRunner(
             // The same key once more, after the backoff, under a fresh lease.
             await Task.Delay(delay, time, ct);
             now = time.GetUtcNow();
-            if (!await commands.TryClaimAsync(command.CommandId, Instance, now, now + _options.Lease, ct))
+            if (!await commands.TryClaimAsync(command.CommandId, commands.Instance, now, now + _options.Lease, ct))
             {
                 return CommandRun.Open(command);
             }
@@ -124,12 +121,13 @@ public sealed partial class CommandRunner(
             async (tx, token) =>
             {
                 var now = time.GetUtcNow();
-                if (!await commands.TryResolveAsync(tx, command, Instance, operation, result, state, now, token))
+                if (!await commands.TryResolveAsync(tx, command, commands.Instance, operation, result, state, now, token))
                 {
                     return Write.RollBack(CommandRun.Open(command));
                 }
 
                 var done = await completion.CompleteAsync(tx, command, result, now, token);
+                string? stored = null;
                 if (command.RequestId is { } requestId && completion.Method is { } method)
                 {
                     var key = new IdempotencyKey(command.PaymentIntegratorAccountId, requestId);
@@ -139,6 +137,7 @@ public sealed partial class CommandRunner(
                         var body = GspJson.Format(response);
                         if (await idempotency.CompleteAsync(tx, key, body, token))
                         {
+                            stored = body;
                             // No call waits (the resolver ended it): the entry Google's retry will be answered from.
                             var entry = call ?? new JournalEntry(Ids.New(), now, method, command.PaymentIntegratorAccountId, requestId, done.ReserveFundsRequestId, null, 200, null, null);
                             await journal.RecordExecutedAsync(tx, entry with { HttpStatus = 200, ResponseBody = body }, token);
@@ -150,7 +149,7 @@ public sealed partial class CommandRunner(
                     }
                 }
 
-                return Write.Commit(new CommandRun(true, done, command with { State = state }));
+                return Write.Commit(new CommandRun(true, done, command with { State = state }, stored));
             },
             ct);
         if (run.Resolved)

@@ -1,4 +1,5 @@
 using Integrator.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Backend;
 
@@ -37,7 +38,7 @@ public sealed record CommandStats
 /// with a lease by whoever sends it (a Google call, or the resolver job), and ended once: the state change from open is
 /// a compare-and-set, so of two instances resolving one command, one completes it.
 /// </summary>
-public sealed class CommandStore(Database database, CommandSignal signal)
+public sealed class CommandStore(Database database, CommandSignal signal, IOptions<BackendOptions> options)
 {
     public const string Columns = """
         command_id, kind, command_key, payment_integrator_account_id, request_id, hold_id, reservation_id,
@@ -45,16 +46,21 @@ public sealed class CommandStore(Database database, CommandSignal signal)
         hold_reference, attempt_count, next_attempt_at, lease_owner, lease_expires_at, last_error, created_at, updated_at, resolved_at
         """;
 
+    /// <summary>Names this instance in leases and attempts.</summary>
+    public string Instance { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Ids.New()[^8..]}";
+
     private const string Insert = """
         INSERT INTO backend_commands (command_id, kind, command_key, payment_integrator_account_id, request_id, hold_id,
             reservation_id, capture_id, refund_id, account_id, currency_code, amount_micros, description, expires_at, state,
-            hold_reference, next_attempt_at, created_at, updated_at)
+            hold_reference, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)
         VALUES (@CommandId, @Kind, @CommandKey, @PaymentIntegratorAccountId, @RequestId, @HoldId,
             @ReservationId, @CaptureId, @RefundId, @AccountId, @CurrencyCode, @AmountMicros, @Description, @ExpiresAt, 'PENDING',
-            (SELECT h.reference FROM backend_commands h WHERE h.command_key = @HoldId AND h.kind = 'HOLD'), @Now, @Now, @Now)
+            @HoldReference, @Due, @Owner, @LeaseUntil, @Now, @Now)
         """;
 
     private const string ByKey = $"SELECT {Columns} FROM backend_commands WHERE command_key = @CommandKey";
+
+    private const string HoldReference = "SELECT reference FROM backend_commands WHERE command_key = @HoldId AND kind = 'HOLD'";
 
     private const string ById = $"SELECT {Columns} FROM backend_commands WHERE command_id = @CommandId";
 
@@ -62,9 +68,9 @@ public sealed class CommandStore(Database database, CommandSignal signal)
     // was in another state) is opened again when Google retries the call: the back end decides anew, under the same key.
     private const string Reopen = """
         UPDATE backend_commands
-        SET state = 'PENDING', outcome = NULL, next_attempt_at = @Now, updated_at = @Now, resolved_at = NULL,
+        SET state = 'PENDING', outcome = NULL, next_attempt_at = @Due, updated_at = @Now, resolved_at = NULL,
             account_id = @AccountId, amount_micros = @AmountMicros, currency_code = @CurrencyCode, description = @Description,
-            lease_owner = NULL, lease_expires_at = NULL
+            lease_owner = @Owner, lease_expires_at = @LeaseUntil
         WHERE command_key = @CommandKey AND state IN ('FAILED', 'REFUSED')
         """;
 
@@ -130,26 +136,31 @@ public sealed class CommandStore(Database database, CommandSignal signal)
         """;
 
     /// <summary>
-    /// Opens a command in the caller's transaction, due at once; the same key opened again (Google's retry after a
-    /// failure) reopens that command. Returns the command as stored.
+    /// Opens a command in the caller's transaction; the same key opened again (Google's retry after an error answer)
+    /// reopens that command. A command a Google call waits for is opened leased to this instance, which sends it as soon
+    /// as the transaction commits (another instance takes it over when the lease runs out); a release, which no call
+    /// waits for, is due at once for the resolver, woken after the commit. Returns the command as stored.
     /// </summary>
     public async Task<BackendCommand> OpenAsync(DbTx tx, BackendCommand command, DateTimeOffset now, CancellationToken ct)
     {
-        if (command.Kind == CommandKind.Release)
+        var waited = command.Kind != CommandKind.Release;
+        if (!waited)
         {
-            // No Google call waits for a release: the resolver sends it as soon as it is durable.
             tx.AfterCommit(signal.Wake);
         }
 
+        var leaseUntil = now + options.Value.Lease;
+        var lease = new { Owner = waited ? Instance : null, LeaseUntil = waited ? leaseUntil : (DateTimeOffset?)null, Due = waited ? leaseUntil : now };
         if (await tx.QuerySingleOrDefaultAsync<BackendCommand>(ByKey, new { command.CommandKey }, ct) is not null)
         {
             await tx.ExecuteAsync(
                 Reopen,
-                new { command.CommandKey, command.AccountId, command.AmountMicros, command.CurrencyCode, command.Description, Now = now },
+                new { command.CommandKey, command.AccountId, command.AmountMicros, command.CurrencyCode, command.Description, Now = now, lease.Owner, lease.LeaseUntil, lease.Due },
                 ct);
             return (await tx.QuerySingleOrDefaultAsync<BackendCommand>(ByKey, new { command.CommandKey }, ct))!;
         }
 
+        var holdReference = command.Kind == CommandKind.Hold ? null : await tx.QuerySingleOrDefaultAsync<string>(HoldReference, new { command.HoldId }, ct);
         await tx.ExecuteAsync(Insert, new
         {
             command.CommandId,
@@ -167,8 +178,21 @@ public sealed class CommandStore(Database database, CommandSignal signal)
             command.Description,
             command.ExpiresAt,
             Now = now,
+            HoldReference = holdReference,
+            lease.Owner,
+            lease.LeaseUntil,
+            lease.Due,
         }, ct);
-        return (await tx.QuerySingleOrDefaultAsync<BackendCommand>(ByKey, new { command.CommandKey }, ct))!;
+        return command with
+        {
+            State = CommandState.Pending,
+            HoldReference = holdReference,
+            NextAttemptAt = lease.Due,
+            LeaseOwner = lease.Owner,
+            LeaseExpiresAt = lease.LeaseUntil,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
     }
 
     public Task<BackendCommand?> FindByKeyAsync(string commandKey, CancellationToken ct) =>

@@ -231,7 +231,9 @@ public static class IntegratorServices
             };
             return core;
         });
+        // Each attempt is recorded on its command; the factory's own per-request log lines would only cost.
         services.AddHttpClient(HttpBackend.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var http = sp.GetRequiredService<IOptions<BackendOptions>>().Value.Http;

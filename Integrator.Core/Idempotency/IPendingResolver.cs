@@ -16,5 +16,6 @@ public sealed record PendingResolution(string? Body, GspError? Error)
 /// </summary>
 public interface IPendingResolver
 {
-    Task<PendingResolution> ResolveAsync(IdempotencyKey key, JournalEntry journal, CancellationToken ct);
+    /// <param name="openedCommandId">The command this call has just opened (and so holds), or null for a retry.</param>
+    Task<PendingResolution> ResolveAsync(IdempotencyKey key, string? openedCommandId, JournalEntry journal, CancellationToken ct);
 }

@@ -22,7 +22,8 @@ public enum ExecutionKind
     Pending,
 }
 
-public readonly record struct Execution(ExecutionKind Kind, string? Body, GspError? Error);
+/// <param name="PendingCommandId">For <see cref="ExecutionKind.Pending"/>: the back-end command the answer waits for.</param>
+public readonly record struct Execution(ExecutionKind Kind, string? Body, GspError? Error, string? PendingCommandId = null);
 
 /// <summary>
 /// A Google call about to be run at most once. <see cref="Journal"/> is its journal entry, completed with the 200 body
@@ -90,7 +91,7 @@ public sealed class IdempotentExecutor(
                     {
                         // The claim (with no body yet) and the command commit together: whatever happens next, a retry
                         // finds both and the command is sent with the same key.
-                        return Write.Commit(new Execution(ExecutionKind.Pending, null, null));
+                        return Write.Commit(new Execution(ExecutionKind.Pending, null, null, outcome.PendingCommandId));
                     }
 
                     outcome.Response!.ResponseHeader = ResponseHeader.At(now);
@@ -102,7 +103,7 @@ public sealed class IdempotentExecutor(
                 ct);
             if (execution.Kind == ExecutionKind.Pending)
             {
-                return await ResolveAsync(call, ct);
+                return await ResolveAsync(call, execution.PendingCommandId, ct);
             }
 
             if (execution.Kind == ExecutionKind.FirstExecution)
@@ -128,13 +129,13 @@ public sealed class IdempotentExecutor(
     /// <summary>A key found claimed: its answer again, or, if it still waits for the back end, the wait goes on here.</summary>
     private async Task<Execution> AnswerFromStoreAsync(IdempotencyRecord stored, IdempotentCall call, CancellationToken ct) =>
         stored.IsPending && stored.Method == call.Method && stored.Fingerprint == call.Fingerprint
-            ? await ResolveAsync(call, ct)
+            ? await ResolveAsync(call, null, ct)
             : ReplayOrRefuse(stored, call);
 
     /// <summary>A claimed key waiting for the back end: its answer if the back end gives one now, else 503 (Google retries).</summary>
-    private async Task<Execution> ResolveAsync(IdempotentCall call, CancellationToken ct)
+    private async Task<Execution> ResolveAsync(IdempotentCall call, string? openedCommandId, CancellationToken ct)
     {
-        var resolution = await pending.ResolveAsync(call.Key, call.Journal, ct);
+        var resolution = await pending.ResolveAsync(call.Key, openedCommandId, call.Journal, ct);
         if (resolution.Body is { } body)
         {
             Remember(call, body);

@@ -12,6 +12,7 @@ namespace Integrator.Bench;
 internal sealed class BenchRun(string keys, string work, bool quick, string[] only)
 {
     public const int Rounds = 5;
+    public const string BenchAccount = "acct-bench";
     private const string AccountId = "InvisiCashUSA_USD";
 
     public static readonly string Seed = """
@@ -37,13 +38,15 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         var pgp = only.Contains("pgp") ? await ModeAsync(MessageSecurityMode.Pgp, ceilings) : null;
         var history = only.Contains("history") ? await HistoryAsync(string.Empty, SqliteHistoryAsync) : null;
         var postgres = only.Contains("postgres") ? await PostgresAsync() : null;
+        var backend = only.Contains("backend") ? await new BackendBench(work, quick, WarmUpAsync).RunAsync() : null;
 
         _report.Ceilings(ceilings);
         _report.Scenarios(plaintext, pgp);
         _report.History(history);
         _report.Postgres(postgres);
+        _report.Backend(backend);
         _report.WarmUps();
-        _report.Targets(plaintext, pgp, history, postgres);
+        _report.Targets(plaintext, pgp, history, postgres, backend);
         Console.WriteLine($"\nTotal time: {total.Elapsed.TotalSeconds:N0} s.");
         return 0;
     }
@@ -189,7 +192,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         return (await ServerEnvironmentAsync(folder, database), new FileInfo(database).Length);
     }
 
-    private static async Task<Dictionary<string, string>> ServerEnvironmentAsync(string folder, string database)
+    public static async Task<Dictionary<string, string>> ServerEnvironmentAsync(string folder, string database)
     {
         var seed = Path.Combine(folder, "seed.json");
         await File.WriteAllTextAsync(seed, Seed);
@@ -221,7 +224,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
     /// Runs the bodies in <see cref="Rounds"/> rounds of <paramref name="size"/>, each right after a round of its
     /// ceiling when there is one.
     /// </summary>
-    private static async Task<Measured> RoundsAsync(
+    public static async Task<Measured> RoundsAsync(
         LoadGenerator load, string path, IReadOnlyList<byte[]> bodies, int size, Check check, Func<Task<double>>? ceiling)
     {
         var rounds = new RoundSet(check);

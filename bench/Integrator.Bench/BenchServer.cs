@@ -31,6 +31,10 @@ internal sealed class BenchServer : IAsyncDisposable
     public static async Task<BenchServer> StartCeilingAsync() =>
         await StartAsync("Integrator.Bench.dll", ["ceiling-server"], new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1" }, CeilingServer.Path);
 
+    /// <summary>The stand-in core of the Http contract, answering <paramref name="latencyMs"/> late.</summary>
+    public static async Task<BenchServer> StartCoreAsync(int latencyMs) =>
+        await StartAsync("Integrator.Bench.dll", ["core-server", "--latency-ms", latencyMs.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string>(), CoreServer.Prefix + "/accounts/probe");
+
     /// <summary>Seconds of CPU (user + system) the process has used.</summary>
     public double CpuSeconds()
     {

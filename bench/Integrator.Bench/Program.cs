@@ -1,9 +1,15 @@
 using Integrator.Bench;
 
-// dotnet run -c Release --project bench/Integrator.Bench [-- --quick] [-- --only none,pgp,history,postgres] [-- pgp-cost]
+// dotnet run -c Release --project bench/Integrator.Bench [-- --quick] [-- --only none,pgp,history,postgres,backend] [-- pgp-cost]
 if (args is ["ceiling-server", ..])
 {
     CeilingServer.Run(args[1..]);
+    return 0;
+}
+
+if (args is ["core-server", ..])
+{
+    CoreServer.Run(args[1..]);
     return 0;
 }
 
@@ -19,7 +25,7 @@ if (args.Contains("pgp-cost"))
 var work = Directory.CreateTempSubdirectory("integrator-bench-").FullName;
 try
 {
-    var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["none", "pgp", "history", "postgres"];
+    var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["none", "pgp", "history", "postgres", "backend"];
     return await new BenchRun(keys, work, quick: args.Contains("--quick"), only).RunAsync();
 }
 catch (BenchServerException e)

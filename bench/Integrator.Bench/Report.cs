@@ -12,6 +12,8 @@ internal sealed class Report
     private const double HistoryTarget = 0.90;
     private const double P99TargetMs = 25;
     private const long PeakRssTarget = 300L * 1024 * 1024;
+    private const double BackendTarget = 0.50;
+    private const double BackendP99MarginMs = 10;
 
     private readonly List<string> _warmUps = [];
 
@@ -122,6 +124,37 @@ internal sealed class Report
                 $"| {N(m.CeilingPerSecond!.Value)} tx/s | {Percent(m.Ratio!.Value)} | {Percent(m.RequestsPerSecond / single.RequestsPerSecond)} | {m.Failures} |");
     }
 
+    public void Backend(IReadOnlyList<BackendResults>? backend)
+    {
+        if (backend is null)
+        {
+            return;
+        }
+
+        Console.WriteLine("\n## Account back end: the Http provider against the stand-in core (its own process), each round right after one on the embedded ledger\n");
+        Console.WriteLine("| core latency | scenario | req/s | p50 | p99 | server CPU/req | embedded ledger | ratio to it | failed | answers verified |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var b in backend)
+        {
+            Row(b.LatencyMs, "reserve", b.Reserve);
+            Row(b.LatencyMs, "first cancel", b.Cancel);
+        }
+
+        Console.WriteLine("\n| core latency | open-loop reserve rate (half the maximum) | p50 | p99 | worst round's p99 | the core alone at that rate: p50 / p99 | failed |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var b in backend)
+        {
+            Console.WriteLine(
+                $"| {b.LatencyMs} ms | {N(b.OpenRate)} req/s | {N(BenchRun.Median(b.Open.Select(r => r.Percentile(0.5))), 1)} ms | {N(b.OpenP99, 1)} ms " +
+                $"| {N(b.Open.Max(r => r.Percentile(0.99)), 1)} ms | {N(BenchRun.Median(b.CoreAlone.Select(r => r.Percentile(0.5))), 1)} ms / {N(b.CoreP99, 1)} ms | {b.Open.Sum(r => r.Failures)} |");
+        }
+
+        static void Row(int latency, string scenario, Measured m) =>
+            Console.WriteLine(
+                $"| {latency} ms | {scenario} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.ServerCpuMsPerRequest, 3)} ms " +
+                $"| {N(m.CeilingPerSecond!.Value)} req/s | {Percent(m.Ratio!.Value)} | {m.Failures} | {m.Verified - m.Wrong}/{m.Verified} |");
+    }
+
     private static void HistoryTable(string title, HistoryResults h)
     {
         Console.WriteLine($"\n## {title}\n");
@@ -139,7 +172,7 @@ internal sealed class Report
         _warmUps.ForEach(Console.WriteLine);
     }
 
-    public void Targets(ModeResults? plaintext, ModeResults? pgp, HistoryResults? history, PostgresResults? postgres)
+    public void Targets(ModeResults? plaintext, ModeResults? pgp, HistoryResults? history, PostgresResults? postgres, IReadOnlyList<BackendResults>? backend)
     {
         Console.WriteLine("\n## Targets\n");
         Console.WriteLine("| target | figure | holds |");
@@ -164,6 +197,18 @@ internal sealed class Report
         {
             var h = postgres.History;
             Target($"PostgreSQL: replay at {N(h.LargeStored)} stored ≥ {Percent(HistoryTarget)} of at {N(h.SmallStored)}", h.Large.Ratio!.Value, HistoryTarget);
+        }
+
+        foreach (var b in backend ?? [])
+        {
+            if (b.LatencyMs == 0)
+            {
+                Target($"Http core at 0 ms: reserve ≥ {Percent(BackendTarget)} of the embedded ledger", b.Reserve.Ratio!.Value, BackendTarget);
+                Target($"Http core at 0 ms: first cancel ≥ {Percent(BackendTarget)} of the embedded ledger", b.Cancel.Ratio!.Value, BackendTarget);
+            }
+
+            var limit = b.CoreP99 + BackendP99MarginMs;
+            Console.WriteLine($"| Http core at {b.LatencyMs} ms: reserve p99 at half load ≤ the core's own p99 + {N(BackendP99MarginMs)} ms ({N(limit, 1)} ms) | {N(b.OpenP99, 1)} ms | {(b.OpenP99 <= limit ? "yes" : "NO")} |");
         }
 
         var modes = new[] { plaintext, pgp }.OfType<ModeResults>().ToList();
