@@ -21,7 +21,23 @@ public sealed class CoreStandInController(StandInCore core, IOptions<BackendOpti
 
     public sealed record LatencyRequest(int Milliseconds);
 
-    private bool On => backend.Value.Http.StandIn;
+    private bool On => backend.Value.Provider == BackendProvider.Http && backend.Value.Http.StandIn;
+
+    /// <summary>The fault a request arms (bounded: at most 10,000 calls, an hour, ten minutes' delay), or null if it names none.</summary>
+    public static StandInFault? FaultOf(FaultRequest request, TimeProvider time)
+    {
+        var operation = request.Operation ?? "*";
+        return !StandInFault.Kinds.Contains(request.Kind) || !StandInFault.Operations.Contains(operation)
+            ? null
+            : new StandInFault
+            {
+                Kind = request.Kind,
+                Operation = operation,
+                Count = Math.Clamp(request.Count ?? (request.Seconds is null ? 1 : 0), 0, 10_000),
+                Until = request.Seconds is { } seconds ? time.GetUtcNow().AddSeconds(Math.Clamp(seconds, 1, 3600)) : null,
+                DelayMs = Math.Clamp(request.DelayMs ?? 0, 0, 600_000),
+            };
+    }
 
     [HttpGet]
     public IActionResult State() => On ? Ok(core.Snapshot()) : NotFound();
@@ -34,8 +50,7 @@ public sealed class CoreStandInController(StandInCore core, IOptions<BackendOpti
             return NotFound();
         }
 
-        var operation = request.Operation ?? "*";
-        if (!StandInFault.Kinds.Contains(request.Kind) || !StandInFault.Operations.Contains(operation))
+        if (FaultOf(request, time) is not { } fault)
         {
             return Problem(
                 statusCode: 400,
@@ -43,15 +58,8 @@ public sealed class CoreStandInController(StandInCore core, IOptions<BackendOpti
                 detail: $"kind is one of {string.Join(", ", StandInFault.Kinds)}; operation one of {string.Join(", ", StandInFault.Operations)}.");
         }
 
-        core.Arm(new StandInFault
-        {
-            Kind = request.Kind,
-            Operation = operation,
-            Count = Math.Clamp(request.Count ?? (request.Seconds is null ? 1 : 0), 0, 10_000),
-            Until = request.Seconds is { } seconds ? time.GetUtcNow().AddSeconds(Math.Clamp(seconds, 1, 3600)) : null,
-            DelayMs = Math.Clamp(request.DelayMs ?? 0, 0, 600_000),
-        });
-        return Ok(core.Snapshot()["faults"]);
+        core.Faults.Arm(fault);
+        return Ok(StandInCore.FaultsJson(core.Faults));
     }
 
     [HttpDelete("faults")]
@@ -62,7 +70,7 @@ public sealed class CoreStandInController(StandInCore core, IOptions<BackendOpti
             return NotFound();
         }
 
-        core.ClearFaults();
+        core.Faults.Clear();
         return NoContent();
     }
 

@@ -1,4 +1,5 @@
 using Integrator.Core.Ledger;
+using Integrator.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Backend;
@@ -15,6 +16,10 @@ public sealed class AccountDirectory(ILedger ledger, IBackendConnector connector
     /// <summary>The accounts <paramref name="customerId"/> holds in <paramref name="currencyCode"/>.</summary>
     public Task<IReadOnlyList<LedgerAccount>> AccountsOfAsync(string customerId, string currencyCode, CancellationToken ct) =>
         _remote ? connector.AccountsOfAsync(customerId, currencyCode, ct) : ledger.FindHeldByAsync(customerId, currencyCode, ct);
+
+    /// <summary>A token is bound to one of the customer's accounts (the redirect page): the back end records what it needs.</summary>
+    public Task BindAsync(DbTx tx, LedgerAccount account, string customerId, CancellationToken ct) =>
+        _remote ? connector.BindAsync(tx, account, customerId, ct) : Task.CompletedTask;
 
     /// <summary>One account, or null if the back end knows none by that id.</summary>
     public Task<LedgerAccount?> FindAsync(string accountId, CancellationToken ct) =>

@@ -24,7 +24,7 @@ public enum BackendEventOutcome
 }
 
 /// <summary>
-/// The core's word that a pending release finished (<c>POST {Backend:Http:EventsPath}</c>, product.md §12.2): signed with
+/// The core's word that a pending release finished (<c>POST {Backend:Http:EventsPath}</c>, docs/backend-http.openapi.yaml): signed with
 /// <c>X-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>. It is never trusted for what it says: it only makes the
 /// hold's open commands due now, and the resolver reads the hold's state back from the core (<c>GET /holds/{holdId}</c>).
 /// </summary>

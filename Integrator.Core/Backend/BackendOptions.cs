@@ -7,6 +7,9 @@ public sealed class BackendOptions : IValidatableObject
 {
     public const string Section = "Backend";
 
+    /// <summary>The HttpClient every remote provider reaches its back end with.</summary>
+    public const string HttpClientName = "backend";
+
     public BackendProvider Provider { get; set; } = BackendProvider.Embedded;
 
     /// <summary>The money lives outside Integrator's database: movements are back-end commands.</summary>
@@ -39,6 +42,8 @@ public sealed class BackendOptions : IValidatableObject
     public bool ResolverEnabled { get; set; } = true;
 
     public HttpBackendOptions Http { get; set; } = new();
+
+    public MollieBackendOptions Mollie { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -76,5 +81,33 @@ public sealed class HttpBackendOptions
     public string? EventSecret { get; set; }
 
     /// <summary>Development: with no BaseUrl, the in-process stand-in core answers (shown at <c>/dev/core</c>).</summary>
+    public bool StandIn { get; set; }
+}
+
+/// <summary>Card authorizations at Mollie, through its Payments API v2 (docs/mollie.md).</summary>
+public sealed class MollieBackendOptions
+{
+    public const string LiveBaseUrl = "https://api.mollie.com/v2";
+
+    /// <summary>A test_ or live_ API key; sent as <c>Authorization: Bearer …</c>, never logged.</summary>
+    public string? ApiKey { get; set; }
+
+    public Uri BaseUrl { get; set; } = new(LiveBaseUrl);
+
+    /// <summary>Where Mollie reaches Integrator's webhook (https, public); without it, Integrator polls the payments.</summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>The path of that webhook on this server.</summary>
+    [Required]
+    public string WebhookPath { get; set; } = "/backend/v1/mollie";
+
+    /// <summary>
+    /// How long Mollie keeps an Idempotency-Key (its documentation: one hour), less a margin: past it, a payment, capture
+    /// or refund whose answer was lost is looked up before it is sent again, so that it is never made twice.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan KeyWindow { get; set; } = TimeSpan.FromMinutes(50);
+
+    /// <summary>Development: with no ApiKey, the in-process stand-in Mollie answers (shown at <c>/dev/mollie</c>).</summary>
     public bool StandIn { get; set; }
 }

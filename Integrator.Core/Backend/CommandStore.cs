@@ -119,6 +119,11 @@ public sealed class CommandStore(Database database, CommandSignal signal, IOptio
 
     private const string OfHold = $"SELECT {Columns} FROM backend_commands WHERE hold_id = @HoldId AND state IN ('PENDING', 'AWAITING')";
 
+    private const string OfReference = $"""
+        SELECT {Columns} FROM backend_commands
+        WHERE (reference = @Reference OR hold_reference = @Reference) AND state IN ('PENDING', 'AWAITING')
+        """;
+
     private const string AttemptsOf = """
         SELECT attempted_at, instance, operation, http_status, latency_ms, outcome, error FROM backend_command_attempts
         WHERE command_id = @CommandId ORDER BY attempted_at, attempt_id
@@ -274,6 +279,10 @@ public sealed class CommandStore(Database database, CommandSignal signal, IOptio
     /// <summary>The open commands of a hold (an event from the back end names the hold).</summary>
     public Task<IReadOnlyList<BackendCommand>> OpenOfHoldAsync(string holdId, CancellationToken ct) =>
         database.QueryAsync<BackendCommand>(OfHold, new { HoldId = holdId }, ct);
+
+    /// <summary>The open commands of what the back end calls <paramref name="reference"/> (a Mollie payment's webhook names it).</summary>
+    public Task<IReadOnlyList<BackendCommand>> OpenOfReferenceAsync(string reference, CancellationToken ct) =>
+        database.QueryAsync<BackendCommand>(OfReference, new { Reference = reference }, ct);
 
     public Task<IReadOnlyList<CommandAttempt>> AttemptsAsync(string commandId, CancellationToken ct) =>
         database.QueryAsync<CommandAttempt>(AttemptsOf, new { CommandId = commandId }, ct);

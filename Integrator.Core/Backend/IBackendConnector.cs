@@ -1,4 +1,5 @@
 using Integrator.Core.Ledger;
+using Integrator.Core.Storage;
 
 namespace Integrator.Core.Backend;
 
@@ -20,4 +21,13 @@ public interface IBackendConnector
 
     /// <summary>The customer's accounts in a currency.</summary>
     Task<IReadOnlyList<LedgerAccount>> AccountsOfAsync(string customerId, string currencyCode, CancellationToken ct);
+
+    /// <summary>
+    /// The redirect page bound a payment token to one of <paramref name="customerId"/>'s accounts: what this back end needs
+    /// later to move money on it is recorded, in the binding's transaction.
+    /// </summary>
+    Task BindAsync(DbTx tx, LedgerAccount account, string customerId, CancellationToken ct);
+
+    /// <summary>Why this back end cannot move <paramref name="amountMicros"/> of <paramref name="currencyCode"/> (a fraction of its smallest unit), or null.</summary>
+    string? AmountProblem(long amountMicros, string currencyCode);
 }

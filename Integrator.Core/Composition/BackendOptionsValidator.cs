@@ -15,13 +15,44 @@ public sealed class BackendOptionsValidator(IHostEnvironment environment) : IVal
 {
     private const int MinSecretLength = 16;
 
-    public ValidateOptionsResult Validate(string? name, BackendOptions options)
+    public ValidateOptionsResult Validate(string? name, BackendOptions options) => options.Provider switch
     {
-        if (options.Provider != BackendProvider.Http)
+        BackendProvider.Http => ValidateHttp(options),
+        BackendProvider.Mollie => ValidateMollie(options.Mollie),
+        _ => ValidateOptionsResult.Success,
+    };
+
+    private ValidateOptionsResult ValidateMollie(MollieBackendOptions mollie)
+    {
+        var failures = new List<string>();
+        if (mollie.StandIn && !environment.IsDevelopment())
         {
-            return ValidateOptionsResult.Success;
+            failures.Add("Backend:Mollie:StandIn is for the Development environment only; set Backend:Mollie:ApiKey.");
         }
 
+        if (!mollie.StandIn && !(mollie.ApiKey?.StartsWith("test_", StringComparison.Ordinal) == true || mollie.ApiKey?.StartsWith("live_", StringComparison.Ordinal) == true))
+        {
+            failures.Add("Backend:Mollie:ApiKey is required with Backend:Provider=Mollie: a test_ or live_ key from Mollie's dashboard.");
+        }
+
+        if (!Secure(mollie.BaseUrl))
+        {
+            failures.Add($"Backend:Mollie:BaseUrl '{mollie.BaseUrl}' must be an absolute https URL (http only in Development).");
+        }
+
+        if (mollie.WebhookUrl is { } webhook && !Secure(webhook))
+        {
+            failures.Add($"Backend:Mollie:WebhookUrl '{webhook}' must be an absolute https URL Mollie can reach (http only in Development).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private bool Secure(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && environment.IsDevelopment()));
+
+    private ValidateOptionsResult ValidateHttp(BackendOptions options)
+    {
         var http = options.Http;
         var failures = new List<string>();
         if (http.StandIn && !environment.IsDevelopment())
@@ -33,7 +64,7 @@ public sealed class BackendOptionsValidator(IHostEnvironment environment) : IVal
         {
             failures.Add("Backend:Http:BaseUrl is required with Backend:Provider=Http (e.g. https://core.bank.internal/gsp).");
         }
-        else if (!http.BaseUrl.IsAbsoluteUri || !(http.BaseUrl.Scheme == Uri.UriSchemeHttps || (http.BaseUrl.Scheme == Uri.UriSchemeHttp && environment.IsDevelopment())))
+        else if (!Secure(http.BaseUrl))
         {
             failures.Add($"Backend:Http:BaseUrl '{http.BaseUrl}' must be an absolute https URL (http only in Development).");
         }

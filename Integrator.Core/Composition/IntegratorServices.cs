@@ -1,11 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using System.Security.Cryptography.X509Certificates;
 using Integrator.Core.Backend;
-using Integrator.Core.Backend.Http;
-using Integrator.Core.Backend.StandIn;
-using Integrator.Core.Cancellation;
 using Integrator.Core.DevGoogle;
 using Integrator.Core.GoogleApi;
 using Integrator.Core.Gsp;
@@ -65,14 +58,6 @@ public static class IntegratorServices
         AddValidatedOptions<RedirectOptions>(services, RedirectOptions.Section);
         AddValidatedOptions<GoogleOptions>(services, GoogleOptions.Section);
         AddValidatedOptions<BackendOptions>(services, BackendOptions.Section);
-        services.AddSingleton<IValidateOptions<BackendOptions>, BackendOptionsValidator>();
-        // As for Google: the stand-in core answers only where no core is configured.
-        services.AddOptions<BackendOptions>().PostConfigure(backend =>
-        {
-            backend.Http.StandIn &= backend.Provider == BackendProvider.Http && backend.Http.BaseUrl is null;
-            backend.Http.BaseUrl ??= backend.Http.StandIn ? new Uri(StandInCore.BaseUrl) : null;
-            backend.Http.EventSecret ??= backend.Http.StandIn ? Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) : null;
-        });
         services.AddSingleton<IValidateOptions<GoogleOptions>, GoogleOptionsValidator>();
         services.AddOptions<StorageOptions>().PostConfigure<IHostEnvironment>((storage, environment) =>
         {
@@ -147,7 +132,7 @@ public static class IntegratorServices
                 });
         services.AddSingleton<GoogleStandIn>();
 
-        AddBackend(services);
+        services.AddBackend();
 
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<InFlightRequests>();
@@ -196,62 +181,6 @@ public static class IntegratorServices
         return services;
     }
 
-    /// <summary>
-    /// Where the money lives: the back-end commands and their resolver (idle with the embedded ledger), the connector of
-    /// the configured provider, and each feature's completion of its kind of command.
-    /// </summary>
-    private static void AddBackend(IServiceCollection services)
-    {
-        services.AddSingleton<CommandSignal>();
-        services.AddSingleton<CommandStore>();
-        services.AddSingleton<CommandRunner>();
-        services.AddSingleton<BackendMetrics>();
-        services.AddSingleton<IPendingResolver, PendingCommands>();
-        services.AddSingleton<AccountDirectory>();
-        services.AddSingleton<BackendEvents>();
-        services.AddSingleton<IBackendConnector, HttpBackend>();
-        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<ReserveFundsHandler>());
-        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<CaptureFundsHandler>());
-        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<CancelFundsHandler>());
-        services.AddSingleton<ICommandCompletion>(sp => sp.GetRequiredService<RefundHandler>());
-        services.AddSingleton(sp =>
-        {
-            var core = new StandInCore(sp.GetRequiredService<TimeProvider>());
-            if (sp.GetRequiredService<IOptions<LedgerOptions>>().Value.SeedFile is { Length: > 0 } seed)
-            {
-                core.Open(LedgerSeeder.Load(Path.GetFullPath(seed, sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
-            }
-
-            // In Development its events arrive in-process, signed like any core's.
-            var http = sp.GetRequiredService<IOptions<BackendOptions>>().Value.Http;
-            core.Events = async holdId =>
-            {
-                var body = Encoding.UTF8.GetBytes(new JsonObject { ["holdId"] = holdId }.ToJsonString());
-                await sp.GetRequiredService<BackendEvents>().ReceiveAsync(body, BackendEvents.Sign(body, http.EventSecret!), CancellationToken.None);
-            };
-            return core;
-        });
-        // Each attempt is recorded on its command; the factory's own per-request log lines would only cost.
-        services.AddHttpClient(HttpBackend.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var http = sp.GetRequiredService<IOptions<BackendOptions>>().Value.Http;
-                if (http.StandIn)
-                {
-                    return sp.GetRequiredService<StandInCore>().Handler(new Uri(StandInCore.BaseUrl).AbsolutePath);
-                }
-
-                var handler = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-                if (http.ClientCertificate is { } certificate)
-                {
-                    handler.SslOptions.ClientCertificates = [X509CertificateLoader.LoadPkcs12FromFile(certificate, http.ClientCertificatePassword)];
-                }
-
-                return handler;
-            });
-    }
-
     /// <summary>A singleton (so tests and support can reach it) that also runs as a hosted service.</summary>
     private static void AddBackgroundService<T>(IServiceCollection services)
         where T : class, IHostedService
@@ -260,7 +189,7 @@ public static class IntegratorServices
         services.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
-    private static void AddValidatedOptions<T>(IServiceCollection services, string section)
+    internal static void AddValidatedOptions<T>(IServiceCollection services, string section)
         where T : class =>
         services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
 }

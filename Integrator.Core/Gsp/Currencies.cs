@@ -18,5 +18,16 @@ public static class Currencies
         XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
 
+    // ISO 4217 minor units other than 2 (of the codes above).
+    private static readonly FrozenDictionary<string, int> MinorUnitsOtherThanTwo = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["BIF"] = 0, ["CLP"] = 0, ["DJF"] = 0, ["GNF"] = 0, ["ISK"] = 0, ["JPY"] = 0, ["KMF"] = 0, ["KRW"] = 0, ["PYG"] = 0,
+        ["RWF"] = 0, ["UGX"] = 0, ["VND"] = 0, ["VUV"] = 0, ["XAF"] = 0, ["XOF"] = 0, ["XPF"] = 0,
+        ["BHD"] = 3, ["IQD"] = 3, ["JOD"] = 3, ["KWD"] = 3, ["LYD"] = 3, ["OMR"] = 3, ["TND"] = 3,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     public static bool IsIso4217(string code) => Codes.Contains(code);
+
+    /// <summary>The currency's minor units (decimals): 2 for most, 0 for JPY, 3 for KWD.</summary>
+    public static int MinorUnits(string code) => MinorUnitsOtherThanTwo.GetValueOrDefault(code, 2);
 }

@@ -4,7 +4,7 @@ namespace Integrator.Core.Ledger;
 
 /// <summary>
 /// An account as the methods see it; <see cref="AvailableMicros"/> = balance − active holds. Read straight from its
-/// row: the status by its wire name.
+/// row (the status by its wire name), or from the remote back end's answer.
 /// </summary>
 public sealed record LedgerAccount
 {
@@ -16,7 +16,14 @@ public sealed record LedgerAccount
 
     public long? TransactionLimitMicros { get; init; }
 
-    public long AvailableMicros { get; init; }
+    /// <summary>What can still be held; null when the back end does not say (a card: its issuer decides at the payment).</summary>
+    public long? AvailableMicros { get; init; }
+
+    /// <summary>How the customer knows the account, when it is not its id (a card: "Visa •••• 4242").</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Who holds it, as the back end names them, when that is not the customer's id here (a Mollie customer).</summary>
+    public string? Holder { get; init; }
 
     /// <summary>
     /// The one account rule, in its order: a closed or held account refuses anything; a charge must be within the

@@ -50,6 +50,11 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
 
     private const string AccountExists = "SELECT COUNT(*) FROM accounts WHERE account_id = @AccountId";
 
+    // An account at Mollie: the customer and mandate its payments are made on (db/*/0015_mollie.sql).
+    private const string UpdateMollie = "UPDATE mollie_accounts SET customer_id = @CustomerId, mandate_id = @MandateId WHERE account_id = @AccountId";
+
+    private const string InsertMollie = "INSERT INTO mollie_accounts (account_id, customer_id, mandate_id) VALUES (@AccountId, @CustomerId, @MandateId)";
+
     public async Task SeedAsync(string path, CancellationToken ct)
     {
         var seed = Load(path);
@@ -114,6 +119,13 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
             if (account.TransactionLimitMicros is <= 0)
             {
                 return $"account {account.AccountId} has a transactionLimitMicros that is not positive";
+            }
+
+            if (account.Mollie is { } mollie
+                && (mollie.CustomerId is not { Length: > 4 and <= 100 } || !mollie.CustomerId.StartsWith("cst_", StringComparison.Ordinal)
+                    || mollie.MandateId is not { Length: > 4 and <= 100 } || !mollie.MandateId.StartsWith("mdt_", StringComparison.Ordinal)))
+            {
+                return $"account {account.AccountId} has a mollie entry without a customerId (cst_…) and a mandateId (mdt_…)";
             }
         }
 
@@ -184,6 +196,15 @@ public sealed partial class LedgerSeeder(Database database, IOptions<LedgerOptio
                     }
 
                     await tx.ExecuteAsync(InsertAccount, row, token);
+                }
+
+                foreach (var account in seed.Accounts.Where(a => a.Mollie is not null))
+                {
+                    var mollie = new { account.AccountId, account.Mollie!.CustomerId, account.Mollie.MandateId };
+                    if (await tx.ExecuteAsync(UpdateMollie, mollie, token) == 0)
+                    {
+                        await tx.ExecuteAsync(InsertMollie, mollie, token);
+                    }
                 }
 
                 foreach (var account in seed.Accounts)

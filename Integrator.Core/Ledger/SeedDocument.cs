@@ -39,6 +39,16 @@ public sealed class SeedAccount
 
     /// <summary>The customer who holds the account (optional): the redirect page offers it to them.</summary>
     public string? CustomerId { get; init; }
+
+    /// <summary>With <c>Backend:Provider=Mollie</c>: the Mollie customer and mandate the account's payments are made on.</summary>
+    public SeedMollie? Mollie { get; init; }
+}
+
+public sealed class SeedMollie
+{
+    public string? CustomerId { get; init; }
+
+    public string? MandateId { get; init; }
 }
 
 public sealed class SeedPaymentToken

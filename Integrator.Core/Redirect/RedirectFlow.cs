@@ -263,9 +263,13 @@ public sealed partial class RedirectFlow(
             : (SqlLedger.TokenHash(session.RedirectRequestId), "redirectRequestId");
 
         // A token Google already uses for another account is never moved: that would redirect its payments.
-        return await ledger.TryBindPaymentTokenAsync(tx, tokenSha256, account, now, ct)
-            ? chosen with { TokenSha256 = tokenSha256, TokenSource = source }
-            : chosen with { Result = RedirectResults.RiskDeclined };
+        if (!await ledger.TryBindPaymentTokenAsync(tx, tokenSha256, account, now, ct))
+        {
+            return chosen with { Result = RedirectResults.RiskDeclined };
+        }
+
+        await directory.BindAsync(tx, account, customerId!, ct);
+        return chosen with { TokenSha256 = tokenSha256, TokenSource = source };
     }
 
     private RedirectRefusal? Check(RedirectArrival arrival, out GeneratePaymentTokenRedirectRequest? request)

@@ -17,7 +17,12 @@ namespace Integrator.Core.Refunds;
 /// is taken from the capture with the claim and its REFUND command, and given back if the back end does not refund it.
 /// </summary>
 public sealed class RefundHandler(
-    RefundStore refunds, ReservationStore reservations, ILedger ledger, CommandStore commands, IOptions<BackendOptions> backend)
+    RefundStore refunds,
+    ReservationStore reservations,
+    ILedger ledger,
+    CommandStore commands,
+    IBackendConnector connector,
+    IOptions<BackendOptions> backend)
     : IGspMethod<RefundRequest, RefundResponse>, ICommandCompletion
 {
     public CommandKind Kind => CommandKind.Refund;
@@ -41,6 +46,11 @@ public sealed class RefundHandler(
         if (request.RefundAmount > capture.RefundableMicros)
         {
             return ExceedsRemaining();
+        }
+
+        if (backend.Value.IsRemote && connector.AmountProblem(request.RefundAmount, capture.CurrencyCode) is { } problem)
+        {
+            return GspError.InvalidField("refundAmount", problem);
         }
 
         if (!backend.Value.IsRemote)

@@ -12,7 +12,8 @@ namespace Integrator.Core.Reservations;
 /// captured amount debited. Anything else is 400 PRECONDITION_VIOLATION. At a remote back end a CAPTURE command is
 /// opened with the claim, and the reservation waits for it (no release, no second capture) until the back end answers.
 /// </summary>
-public sealed class CaptureFundsHandler(ReservationStore reservations, CommandStore commands, IOptions<BackendOptions> backend)
+public sealed class CaptureFundsHandler(
+    ReservationStore reservations, CommandStore commands, IBackendConnector connector, IOptions<BackendOptions> backend)
     : IGspMethod<CaptureFundsReservationRequest, CaptureFundsReservationResponse>, ICommandCompletion
 {
     public CommandKind Kind => CommandKind.Capture;
@@ -36,6 +37,8 @@ public sealed class CaptureFundsHandler(ReservationStore reservations, CommandSt
                 _ when request.Amount > reservation.AmountMicros =>
                     GspError.PreconditionViolation("The amount exceeds the reserved amount."),
                 _ when reservation.IsCapturing => GspError.CaptureInProgress(),
+                _ when backend.Value.IsRemote && connector.AmountProblem(request.Amount, reservation.CurrencyCode) is { } problem =>
+                    GspError.InvalidField("amount", problem),
                 _ => null,
             };
             if (refusal is not null)

@@ -15,7 +15,12 @@ namespace Integrator.Core.Reservations;
 /// reservation exists once the back end has placed the hold (<see cref="CompleteAsync"/>).
 /// </summary>
 public sealed class ReserveFundsHandler(
-    ILedger ledger, ReservationStore reservations, CommandStore commands, IOptions<ReservationOptions> options, IOptions<BackendOptions> backend)
+    ILedger ledger,
+    ReservationStore reservations,
+    CommandStore commands,
+    IBackendConnector connector,
+    IOptions<ReservationOptions> options,
+    IOptions<BackendOptions> backend)
     : IGspMethod<ReserveFundsRequest, ReserveFundsResponse>, ICommandCompletion
 {
     private readonly TimeSpan _lifetime = options.Value.Lifetime;
@@ -41,6 +46,11 @@ public sealed class ReserveFundsHandler(
         var requestId = request.RequestHeader.RequestId;
         if (backend.Value.IsRemote)
         {
+            if (connector.AmountProblem(request.Amount, request.CurrencyCode) is { } problem)
+            {
+                return GspError.InvalidField("amount", problem);
+            }
+
             // The account's standing, limit and funds are the back end's to judge.
             var key = Keys.Of(new IdempotencyKey(request.PaymentIntegratorAccountId, requestId));
             var command = await commands.OpenAsync(

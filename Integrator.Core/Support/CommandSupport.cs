@@ -30,7 +30,7 @@ public sealed record CommandView(
 }
 
 /// <summary>
-/// Back-end commands for support (product.md §12.1): per reservation with their attempts, the ones unconfirmed for longer
+/// Back-end commands for support (README "Account back ends"): per reservation with their attempts, the ones unconfirmed for longer
 /// than <c>Backend:StuckAfter</c>, and an Operator's "retry now" (audited): an open command is sent (or checked) at once,
 /// a failed release is opened again.
 /// </summary>

@@ -49,7 +49,7 @@ public sealed class BackendCrashLoopTests
             await Task.WhenAll(workers);
         }
 
-        core.Core.ClearFaults();
+        core.Core.Faults.Clear();
         await using (var server = await ServerProcess.StartAsync(environment, port))
         {
             foreach (var call in _calls.Where(c => !c.Definite))
@@ -77,7 +77,7 @@ public sealed class BackendCrashLoopTests
 
         TestContext.Out.WriteLine(
             $"{_calls.Count} calls, {_calls.Sum(c => c.Answers.Count)} answers, {_calls.Count(c => c.LostAnswers > 0)} with an answer lost to a kill, "
-            + $"{core.Core.Effects.Count} effects at the core, {core.Core.FaultsPlayed} faults played by the core");
+            + $"{core.Core.Effects.Count} effects at the core, {core.Core.Faults.Played} faults played by the core");
         AssertExactlyOnceAtTheCore(core.Core);
         AssertEachCancelNotifiedOnce(google, await QueryAsync<string>(folder, "SELECT cancel_request_id FROM outbox"));
         Assert.That(await QueryAsync<string>(folder, "SELECT command_key FROM backend_commands WHERE state NOT IN ('CONFIRMED', 'DECLINED', 'REFUSED')"), Is.Empty, "no command failed");
@@ -127,9 +127,9 @@ public sealed class BackendCrashLoopTests
     /// <summary>A fault for the next stretch of traffic: the core loses answers, answers late, confirms releases later, or is down a moment.</summary>
     private static void ArmRandomFault(StandInCore core, Random random)
     {
-        core.ClearFaults();
+        core.Faults.Clear();
         var operation = StandInFault.Operations[random.Next(1, 5)];
-        core.Arm(random.Next(4) switch
+        core.Faults.Arm(random.Next(4) switch
         {
             0 => new StandInFault { Kind = StandInFault.Lose, Operation = operation, Count = 3 },
             1 => new StandInFault { Kind = StandInFault.Slow, Operation = operation, Count = 2, DelayMs = 1500 },

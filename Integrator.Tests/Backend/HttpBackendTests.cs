@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Integrator.Tests.Backend;
 
 /// <summary>
-/// The Http provider against the bank's core (the reference stand-in over real HTTP on 127.0.0.1, product.md §12.2):
+/// The Http provider against the bank's core (the reference stand-in over real HTTP on 127.0.0.1, docs/backend-http.openapi.yaml):
 /// every money movement has exactly one effect at the core, with its key, amount and account, through replays,
 /// timeouts, lost answers, outages, releases confirmed later (by event or by polling), a hold captured outside, and
 /// garbage answers. Effects are counted where they happen: at the core.
@@ -126,7 +126,7 @@ public sealed class HttpBackendTests(StorageTarget target)
     public async Task ACoreSlowerThanTheTimeoutGets503ThenGooglesRetryFindsOneHold()
     {
         await StartAsync(timeout: TimeSpan.FromSeconds(1));
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Slow, Operation = "hold", DelayMs = 2500 });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Slow, Operation = "hold", DelayMs = 2500 });
         var requestId = GspMessages.NewId("reserve");
 
         var first = await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, Now, Ten));
@@ -151,7 +151,7 @@ public sealed class HttpBackendTests(StorageTarget target)
         await StartAsync();
         var reserveId = operation == "hold" ? null : await _app.ReserveAsync(Ten);
         var captureId = operation == "refund" ? await CaptureAsync(reserveId!) : null;
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Lose, Operation = operation });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Lose, Operation = operation });
 
         var requestId = GspMessages.NewId(operation);
         var result = operation switch
@@ -177,7 +177,7 @@ public sealed class HttpBackendTests(StorageTarget target)
     {
         await StartAsync();
         var reserveId = await _app.ReserveAsync(Ten);
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Unavailable, Operation = "release", Count = 0, Until = DateTimeOffset.UtcNow.AddSeconds(2) });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Unavailable, Operation = "release", Count = 0, Until = DateTimeOffset.UtcNow.AddSeconds(2) });
         var cancelId = GspMessages.NewId("cancel");
 
         var started = DateTimeOffset.UtcNow;
@@ -200,7 +200,7 @@ public sealed class HttpBackendTests(StorageTarget target)
         await StartAsync(extra: new() { ["Backend:FirstRetryDelay"] = "00:01:00", ["Backend:MaxRetryDelay"] = "00:05:00" });
         _core.EventsTo = (() => _app.Client, "/backend/v1/events");
         var reserveId = await _app.ReserveAsync(Ten);
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Pending, Operation = "release", DelayMs = 500 });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Pending, Operation = "release", DelayMs = 500 });
         var cancelId = GspMessages.NewId("cancel");
 
         (await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, Now, reserveId))).AssertStatus(200);
@@ -218,7 +218,7 @@ public sealed class HttpBackendTests(StorageTarget target)
     {
         await StartAsync();
         var reserveId = await _app.ReserveAsync(Ten);
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Pending, Operation = "release", DelayMs = 800 });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Pending, Operation = "release", DelayMs = 800 });
         var cancelId = GspMessages.NewId("cancel");
 
         (await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, Now, reserveId))).AssertStatus(200);
@@ -237,7 +237,7 @@ public sealed class HttpBackendTests(StorageTarget target)
     {
         await StartAsync(extra: new() { ["Backend:FirstRetryDelay"] = "00:01:00", ["Backend:MaxRetryDelay"] = "00:05:00" });
         var reserveId = await _app.ReserveAsync(Ten);
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Pending, Operation = "release", DelayMs = 600_000 });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Pending, Operation = "release", DelayMs = 600_000 });
         var cancelId = GspMessages.NewId("cancel");
         (await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, Now, reserveId))).AssertStatus(200);
         await Eventually.TrueAsync(async () => await CommandStateAsync(cancelId) == "AWAITING", "awaiting the core");
@@ -283,7 +283,7 @@ public sealed class HttpBackendTests(StorageTarget target)
     public async Task GarbageFromTheCoreIsAFailedAttemptNeverAStateChange(string garbage, string error)
     {
         await StartAsync();
-        _core.Core.Arm(new StandInFault { Kind = garbage, Operation = "hold", Count = 0, Until = DateTimeOffset.UtcNow.AddMinutes(5) });
+        _core.Core.Faults.Arm(new StandInFault { Kind = garbage, Operation = "hold", Count = 0, Until = DateTimeOffset.UtcNow.AddMinutes(5) });
         var requestId = GspMessages.NewId("reserve");
 
         var refused = await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, Now, Ten));
@@ -296,7 +296,7 @@ public sealed class HttpBackendTests(StorageTarget target)
             new { Key = Key(requestId) });
         Assert.That(errors, Is.Not.Empty.And.All.Contains(error));
 
-        _core.Core.ClearFaults();
+        _core.Core.Faults.Clear();
         await WhileTimePassesAsync(async () => await CommandStateAsync(requestId) == "CONFIRMED", "resolved once the core answers sense");
         var retry = await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, Now, Ten));
         Assert.That(retry.Field("result"), Is.EqualTo("SUCCESS"), retry.Raw);
@@ -308,7 +308,7 @@ public sealed class HttpBackendTests(StorageTarget target)
     public async Task TheCoreRefusingTheRequestFailsTheCommandWithoutADecline()
     {
         await StartAsync();
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Reject, Operation = "hold" });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Reject, Operation = "hold" });
         var requestId = GspMessages.NewId("reserve");
 
         var refused = await _app.PostAsync("reserveFunds", GspMessages.Reserve(requestId, Now, Ten));
@@ -325,7 +325,7 @@ public sealed class HttpBackendTests(StorageTarget target)
     {
         await StartAsync(extra: new() { ["Backend:StuckAfter"] = "00:00:01", ["Backend:FirstRetryDelay"] = "00:00:30", ["Backend:MaxRetryDelay"] = "00:05:00" });
         var reserveId = await _app.ReserveAsync(Ten);
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Unavailable, Operation = "release", Count = 0, Until = DateTimeOffset.UtcNow.AddMinutes(5) });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Unavailable, Operation = "release", Count = 0, Until = DateTimeOffset.UtcNow.AddMinutes(5) });
         var cancelId = GspMessages.NewId("cancel");
         (await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, Now, reserveId))).AssertStatus(200);
         await Eventually.TrueAsync(() => Task.FromResult(_core.Core.Calls.Any(c => c.Status == 503)), "a first attempt refused");
@@ -335,7 +335,7 @@ public sealed class HttpBackendTests(StorageTarget target)
         var readiness = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
         var stuck = await _app.SupportAsync(HttpMethod.Get, "backend-commands/stuck");
         var commandId = stuck.Json.AsArray().Single()!["commandId"]!.GetValue<string>();
-        _core.Core.ClearFaults();
+        _core.Core.Faults.Clear();
         var noReason = await _app.SupportAsync(HttpMethod.Post, $"backend-commands/{commandId}/retry", new { reason = "" });
         var retry = await _app.SupportAsync(HttpMethod.Post, $"backend-commands/{commandId}/retry", new { reason = "The core is back" });
 
@@ -359,8 +359,8 @@ public sealed class HttpBackendTests(StorageTarget target)
     public async Task NoBackendCredentialReachesTheLog()
     {
         await StartAsync();
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Lose, Operation = "hold" });
-        _core.Core.Arm(new StandInFault { Kind = StandInFault.Reject, Operation = "capture" });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Lose, Operation = "hold" });
+        _core.Core.Faults.Arm(new StandInFault { Kind = StandInFault.Reject, Operation = "capture" });
         var reserveId = await _app.ReserveAsync(Ten);
         await _app.PostAsync("captureFundsReservation", GspMessages.Capture(GspMessages.NewId("capture"), Now, reserveId, Ten));
         var body = Encoding.UTF8.GetBytes($"{{\"holdId\":\"{HoldOf(reserveId)}\"}}");

@@ -6,12 +6,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integrator.Core.Ledger;
+using Integrator.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Backend.Http;
 
 /// <summary>
-/// The integrator's core behind the Http contract (product.md §12.2, docs/backend-http.openapi.yaml). Every POST carries
+/// The integrator's core behind the Http contract (docs/backend-http.openapi.yaml). Every POST carries
 /// the command's key as <c>Idempotency-Key</c>; amounts are micros as decimal strings. Answers are read strictly and
 /// at most 64 KiB: anything the contract does not say — malformed JSON, an unknown status, another hold's id, a huge
 /// body, a 5xx, a timeout — is an attempt without a definite answer (sent again with the same key), never an
@@ -19,9 +20,6 @@ namespace Integrator.Core.Backend.Http;
 /// </summary>
 public sealed class HttpBackend(IHttpClientFactory clients, IOptions<BackendOptions> options) : IBackendConnector
 {
-    public const string HttpClientName = "backend";
-    public const int MaxAnswerBytes = 64 * 1024;
-
     private readonly BackendOptions _options = options.Value;
 
     public async Task<BackendResult> SendAsync(BackendCommand command, CancellationToken ct)
@@ -89,6 +87,12 @@ public sealed class HttpBackend(IHttpClientFactory clients, IOptions<BackendOpti
         var accounts = list.Select(ParseAccount).ToList();
         return accounts.Contains(null) ? throw Unreadable("an account it could not read") : [.. accounts.Where(a => a!.CurrencyCode == currencyCode).Select(a => a!)];
     }
+
+    /// <summary>The core knows its accounts by their ids: nothing more to record.</summary>
+    public Task BindAsync(DbTx tx, LedgerAccount account, string customerId, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The contract's amounts are micros: any amount is one.</summary>
+    public string? AmountProblem(long amountMicros, string currencyCode) => null;
 
     private static Verdict HoldPlaced(Answer answer, string holdId) => answer switch
     {
@@ -168,11 +172,11 @@ public sealed class HttpBackend(IHttpClientFactory clients, IOptions<BackendOpti
                 request.Headers.Add("Idempotency-Key", key);
             }
 
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await clients.CreateClient(BackendOptions.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             status = (int)response.StatusCode;
-            var read = await ReadBoundedAsync(response, ct);
+            var read = await BoundedBody.ReadAsync(response, ct);
             var verdict = read is null
-                ? Verdict.Unknown($"an answer longer than {MaxAnswerBytes / 1024} KiB")
+                ? Verdict.Unknown($"an answer longer than {BoundedBody.MaxBytes / 1024} KiB")
                 : Answer.Parse(status.Value, read) is { } answer ? judge(answer) : Verdict.Unknown($"HTTP {status} with a body that is not the contract's JSON");
             return verdict.Result(status, Elapsed(started));
         }
@@ -190,13 +194,13 @@ public sealed class HttpBackend(IHttpClientFactory clients, IOptions<BackendOpti
         try
         {
             using var request = Request(HttpMethod.Get, path);
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await clients.CreateClient(BackendOptions.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return null;
             }
 
-            var read = await ReadBoundedAsync(response, timeout.Token);
+            var read = await BoundedBody.ReadAsync(response, timeout.Token);
             if (response.StatusCode != HttpStatusCode.OK || read is null)
             {
                 throw Unreadable($"HTTP {(int)response.StatusCode}");
@@ -226,31 +230,6 @@ public sealed class HttpBackend(IHttpClientFactory clients, IOptions<BackendOpti
     {
         var url = (_options.Http.BaseUrl ?? throw new InvalidOperationException("Backend:Http:BaseUrl is not set.")).ToString();
         return new Uri(url.EndsWith('/') ? url : url + "/");
-    }
-
-    /// <returns>The body, or null if it is longer than <see cref="MaxAnswerBytes"/>.</returns>
-    private static async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (response.Content.Headers.ContentLength > MaxAnswerBytes)
-        {
-            return null;
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxAnswerBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static LedgerAccount? ParseAccount(JsonNode? node)

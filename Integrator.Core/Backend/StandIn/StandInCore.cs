@@ -27,7 +27,6 @@ public sealed class StandInCore(TimeProvider time)
     private readonly Dictionary<string, Hold> _holds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RefundRecord> _refunds = new(StringComparer.Ordinal);
     private readonly List<StandInEffect> _effects = [];
-    private readonly List<StandInFault> _faults = [];
     private readonly ConcurrentQueue<StandInCall> _calls = new();
 
     /// <summary>If set, every call must carry <c>Authorization: Bearer {RequiredToken}</c> (else 401).</summary>
@@ -50,19 +49,8 @@ public sealed class StandInCore(TimeProvider time)
         }
     }
 
-    public IReadOnlyList<StandInFault> Faults
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _faults];
-            }
-        }
-    }
-
-    /// <summary>How many calls a fault was played on.</summary>
-    public int FaultsPlayed { get; private set; }
+    /// <summary>The faults it plays on request.</summary>
+    public StandInFaults Faults { get; } = new(time);
 
     /// <summary>The last calls received, newest first.</summary>
     public IReadOnlyList<StandInCall> Calls => [.. _calls.Reverse()];
@@ -96,22 +84,6 @@ public sealed class StandInCore(TimeProvider time)
         lock (_lock)
         {
             _accounts[accountId].Status = status;
-        }
-    }
-
-    public void Arm(StandInFault fault)
-    {
-        lock (_lock)
-        {
-            _faults.Add(fault);
-        }
-    }
-
-    public void ClearFaults()
-    {
-        lock (_lock)
-        {
-            _faults.Clear();
         }
     }
 
@@ -172,14 +144,7 @@ public sealed class StandInCore(TimeProvider time)
                     ["amountMicros"] = Micros(r.AmountMicros),
                     ["status"] = r.Status,
                 })]),
-                ["faults"] = new JsonArray([.. _faults.Select(f => (JsonNode)new JsonObject
-                {
-                    ["kind"] = f.Kind,
-                    ["operation"] = f.Operation,
-                    ["count"] = f.Count,
-                    ["until"] = f.Until?.ToString("O", CultureInfo.InvariantCulture),
-                    ["delayMs"] = f.DelayMs,
-                })]),
+                ["faults"] = FaultsJson(Faults),
                 ["latencyMs"] = (long)Latency.TotalMilliseconds,
                 ["effects"] = _effects.Count,
                 ["received"] = new JsonArray([.. Calls.Take(50).Select(c => (JsonNode)new JsonObject
@@ -203,7 +168,7 @@ public sealed class StandInCore(TimeProvider time)
         }
 
         var operation = OperationOf(request);
-        var fault = Take(operation);
+        var fault = Faults.Take(operation);
         StandInAnswer answer;
         if (RequiredToken is { } token && request.Authorization != $"Bearer {token}")
         {
@@ -542,33 +507,6 @@ public sealed class StandInCore(TimeProvider time)
         return json;
     }
 
-    private StandInFault? Take(string operation)
-    {
-        lock (_lock)
-        {
-            var now = time.GetUtcNow();
-            _faults.RemoveAll(f => f.Until <= now);
-            var index = _faults.FindIndex(f => f.Matches(operation) && (f.Kind != StandInFault.Pending || operation == "release"));
-            if (index < 0)
-            {
-                return null;
-            }
-
-            var fault = _faults[index];
-            FaultsPlayed++;
-            if (fault.Count == 1)
-            {
-                _faults.RemoveAt(index);
-            }
-            else if (fault.Count > 1)
-            {
-                _faults[index] = fault with { Count = fault.Count - 1 };
-            }
-
-            return fault;
-        }
-    }
-
     private static string OperationOf(StandInRequest request) => request.Path.Trim('/').Split('/') switch
     {
         ["holds"] => "hold",
@@ -589,6 +527,17 @@ public sealed class StandInCore(TimeProvider time)
             ? micros
             : throw new FormatException($"{name} must be a positive number of micros as a decimal string");
     }
+
+    /// <summary>The armed faults as the stand-ins' pages show them.</summary>
+    public static JsonArray FaultsJson(StandInFaults faults) =>
+        new([.. faults.Armed.Select(f => (JsonNode)new JsonObject
+        {
+            ["kind"] = f.Kind,
+            ["operation"] = f.Operation,
+            ["count"] = f.Count,
+            ["until"] = f.Until?.ToString("O", CultureInfo.InvariantCulture),
+            ["delayMs"] = f.DelayMs,
+        })]);
 
     private static string Rewrite(string body, Action<JsonObject> change)
     {

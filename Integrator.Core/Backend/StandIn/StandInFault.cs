@@ -19,7 +19,10 @@ public sealed record StandInFault
     /// <summary>The effect is done, then the connection drops: the answer is lost.</summary>
     public const string Lose = "lose";
 
-    /// <summary>A release is accepted with 202 RELEASE_PENDING and confirmed after <see cref="DelayMs"/> (then an event, if the core sends them).</summary>
+    /// <summary>
+    /// A release is accepted (202) and finished after <see cref="DelayMs"/>, then its event or webhook; at Mollie, a
+    /// payment's authorization too stays <c>pending</c> that long.
+    /// </summary>
     public const string Pending = "pending";
 
     /// <summary>The effect is done, then the answer is not JSON.</summary>

@@ -1,0 +1,11 @@
+-- Accounts whose money is at Mollie (README "Mollie"): the Mollie customer and mandate a payment is made on. From the
+-- seed ("mollie": {"customerId", "mandateId"}) or from the redirect page, where the customer chose a valid mandate.
+CREATE TABLE IF NOT EXISTS mollie_accounts (
+    account_id  TEXT NOT NULL PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    mandate_id  TEXT NOT NULL
+);
+
+-- A Mollie webhook names a payment: the commands that made it (reference) or act on it (hold_reference).
+CREATE INDEX IF NOT EXISTS ix_backend_commands_reference ON backend_commands (reference);
+CREATE INDEX IF NOT EXISTS ix_backend_commands_hold_reference ON backend_commands (hold_reference);
