@@ -7,12 +7,12 @@ using Microsoft.Data.Sqlite;
 namespace Integrator.Tests.Backend;
 
 /// <summary>
-/// A real server process with the Http provider is killed with SIGKILL at random moments while Google's traffic (new
-/// and repeated reserves, captures, cancels and refunds) runs against it and the core (the stand-in over real HTTP) plays
-/// random faults: answers lost after the effect, slow answers, releases confirmed later by event, short outages.
-/// After the last restart every call without a definite answer is retried with its requestId, as Google would. Then,
-/// counted at the core: every operation had exactly one effect, and nothing had an effect Google was not told of; and
-/// at Google: every cancel exactly one notification. <c>INTEGRATOR_BACKEND_KILLS</c> sets the number of kills (12 by
+/// A real server process with a remote back end (the Http contract's core, or Mollie: each a stand-in over real HTTP) is
+/// killed with SIGKILL at random moments while Google's traffic (new and repeated reserves, captures, cancels and
+/// refunds) runs against it and the back end plays random faults: answers lost after the effect, slow answers, releases
+/// confirmed later by event or webhook, short outages. After the last restart every call without a definite answer is
+/// retried with its requestId, as Google would. Then, counted at the back end: every operation had exactly one effect,
+/// and nothing had an effect Google was not told of; and at Google: every cancel exactly one notification. <c>INTEGRATOR_BACKEND_KILLS</c> sets the number of kills (12 by
 /// default; e.g. 200 for a long run on demand).
 /// </summary>
 [NonParallelizable]
@@ -22,24 +22,31 @@ public sealed class BackendCrashLoopTests
 
     private readonly List<Call> _calls = [];
 
-    [Test]
-    public async Task EveryMovementHasExactlyOneEffectAtTheCoreThroughSigkills()
+    [TestCase("Http")]
+    [TestCase("Mollie")]
+    public async Task EveryMovementHasExactlyOneEffectAtTheBackEndThroughSigkills(string provider)
     {
+        _calls.Clear(); // one fixture instance runs every case
         var kills = int.TryParse(Environment.GetEnvironmentVariable("INTEGRATOR_BACKEND_KILLS"), out var k) ? k : 12;
         var seed = Environment.TickCount;
-        TestContext.Out.WriteLine($"{kills} kills, random seed {seed}");
+        TestContext.Out.WriteLine($"{provider}: {kills} kills, random seed {seed}");
         var random = new Random(seed);
         var folder = Directory.CreateTempSubdirectory("backend-crash-loop-").FullName;
         await using var google = await FakeGoogle.StartAsync();
         await using var core = await FakeCore.StartAsync();
+        await using var mollie = await FakeMollie.StartAsync();
         var port = FakeGoogle.FreePort();
-        using var events = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        core.EventsTo = (() => events, "/backend/v1/events");
-        var environment = ServerEnvironment(folder, google, core);
+        using var callBack = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        core.EventsTo = (() => callBack, "/backend/v1/events");
+        mollie.WebhooksTo = () => callBack;
+        var backEnd = provider == "Mollie"
+            ? new BackEnd(mollie.Settings(TimeSpan.FromSeconds(1)), mollie.Mollie.Faults, () => mollie.Mollie.Effects, hold => mollie.Mollie.PaymentOf(hold))
+            : new BackEnd(core.Settings(TimeSpan.FromSeconds(1)), core.Core.Faults, () => core.Core.Effects, hold => hold);
+        var environment = ServerEnvironment(folder, google, backEnd.Settings);
 
         for (var kill = 0; kill < kills; kill++)
         {
-            ArmRandomFault(core.Core, random);
+            ArmRandomFault(backEnd.Faults, random);
             await using var server = await ServerProcess.StartAsync(environment, port);
             using var stop = new CancellationTokenSource();
             var workers = Enumerable.Range(0, Workers).Select(w => TrafficAsync(server, new Random(seed + (kill * Workers) + w), stop.Token)).ToList();
@@ -49,14 +56,14 @@ public sealed class BackendCrashLoopTests
             await Task.WhenAll(workers);
         }
 
-        core.Core.Faults.Clear();
-        await using (var server = await ServerProcess.StartAsync(environment, port))
+        backEnd.Faults.Clear();
+        await using (var last = await ServerProcess.StartAsync(environment, port))
         {
             foreach (var call in _calls.Where(c => !c.Definite))
             {
                 for (var attempt = 0; attempt < 40 && !call.Definite; attempt++)
                 {
-                    await SendAsync(server, call);
+                    await SendAsync(last, call);
                     if (!call.Definite)
                     {
                         await Task.Delay(250);
@@ -72,21 +79,21 @@ public sealed class BackendCrashLoopTests
             await Eventually.TrueAsync(
                 async () => await ScalarAsync(folder, "SELECT COUNT(*) FROM outbox WHERE status <> 'DELIVERED'") == 0,
                 "every notification delivered", TimeSpan.FromSeconds(60));
-            Assert.That(server.HasExited, Is.False, server.Output);
+            Assert.That(last.HasExited, Is.False, last.Output);
         }
 
         TestContext.Out.WriteLine(
             $"{_calls.Count} calls, {_calls.Sum(c => c.Answers.Count)} answers, {_calls.Count(c => c.LostAnswers > 0)} with an answer lost to a kill, "
-            + $"{core.Core.Effects.Count} effects at the core, {core.Core.Faults.Played} faults played by the core");
-        AssertExactlyOnceAtTheCore(core.Core);
+            + $"{backEnd.Effects().Count} effects at the back end, {backEnd.Faults.Played} faults played by it");
+        AssertExactlyOnceAtTheBackEnd(backEnd);
         AssertEachCancelNotifiedOnce(google, await QueryAsync<string>(folder, "SELECT cancel_request_id FROM outbox"));
         Assert.That(await QueryAsync<string>(folder, "SELECT command_key FROM backend_commands WHERE state NOT IN ('CONFIRMED', 'DECLINED', 'REFUSED')"), Is.Empty, "no command failed");
         Directory.Delete(folder, recursive: true);
     }
 
-    private void AssertExactlyOnceAtTheCore(StandInCore core)
+    private void AssertExactlyOnceAtTheBackEnd(BackEnd backEnd)
     {
-        var effects = core.Effects;
+        var effects = backEnd.Effects();
         Assert.Multiple(() =>
         {
             foreach (var kind in new[] { "HOLD", "CAPTURE", "REFUND" })
@@ -104,7 +111,7 @@ public sealed class BackendCrashLoopTests
             Assert.That(releases, Is.Unique, "one release per hold");
             Assert.That(
                 releases,
-                Is.EquivalentTo(_calls.Where(c => c.Kind == "cancelFundsReservation" && c.Succeeded).Select(c => Key(c.ReserveId)).Distinct()),
+                Is.EquivalentTo(_calls.Where(c => c.Kind == "cancelFundsReservation" && c.Succeeded).Select(c => backEnd.ReleaseIdOf(Key(c.ReserveId))).Distinct()),
                 "a release for every reservation Google cancelled, and none other");
         });
     }
@@ -124,12 +131,12 @@ public sealed class BackendCrashLoopTests
         });
     }
 
-    /// <summary>A fault for the next stretch of traffic: the core loses answers, answers late, confirms releases later, or is down a moment.</summary>
-    private static void ArmRandomFault(StandInCore core, Random random)
+    /// <summary>A fault for the next stretch of traffic: the back end loses answers, answers late, confirms releases later, or is down a moment.</summary>
+    private static void ArmRandomFault(StandInFaults faults, Random random)
     {
-        core.Faults.Clear();
+        faults.Clear();
         var operation = StandInFault.Operations[random.Next(1, 5)];
-        core.Faults.Arm(random.Next(4) switch
+        faults.Arm(random.Next(4) switch
         {
             0 => new StandInFault { Kind = StandInFault.Lose, Operation = operation, Count = 3 },
             1 => new StandInFault { Kind = StandInFault.Slow, Operation = operation, Count = 2, DelayMs = 1500 },
@@ -206,9 +213,9 @@ public sealed class BackendCrashLoopTests
 
     private static string Key(string requestId) => $"{GspMessages.AccountId}:{requestId}";
 
-    private static Dictionary<string, string?> ServerEnvironment(string folder, FakeGoogle google, FakeCore core)
+    private static Dictionary<string, string?> ServerEnvironment(string folder, FakeGoogle google, Dictionary<string, string?> backEnd)
     {
-        var settings = core.Settings(TimeSpan.FromSeconds(1)).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        var settings = backEnd.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
         settings["Backend__Lease"] = "00:00:02";
         settings["Google__BaseUrl"] = google.BaseUrl.ToString();
         settings["Notifications__PollInterval"] = "00:00:00.100";
@@ -225,6 +232,10 @@ public sealed class BackendCrashLoopTests
     }
 
     private static async Task<long> ScalarAsync(string folder, string sql) => (await QueryAsync<long>(folder, sql))[0];
+
+    /// <summary>The back end under test: its settings, faults, effects, and the id a release effect names (the hold, or Mollie's payment).</summary>
+    private sealed record BackEnd(
+        Dictionary<string, string?> Settings, StandInFaults Faults, Func<IReadOnlyList<StandInEffect>> Effects, Func<string, string?> ReleaseIdOf);
 
     /// <summary>One Google call and every answer it got; a lost answer (the server died) leaves it without one.</summary>
     private sealed class Call(string kind, string requestId, string reserveId, long amount)
