@@ -35,7 +35,7 @@ public sealed class PendingCommands(
             if (!command.State.IsOpen)
             {
                 // Resolved elsewhere: its body is stored (or, for an error, the claim is gone and a retry runs afresh).
-                return await idempotency.FindAsync(key, ct) is { IsPending: false } record
+                return await idempotency.FindDurableAsync(key, ct) is { IsPending: false } record
                     ? new PendingResolution(record.ResponseBody, null)
                     : PendingResolution.Unknown;
             }
@@ -50,7 +50,7 @@ public sealed class PendingCommands(
                 return !run.Resolved ? PendingResolution.Unknown
                     : run.Completion.Error is { } error ? new PendingResolution(null, error)
                     : run.Body is { } body ? new PendingResolution(body, null)
-                    : await idempotency.FindAsync(key, ct) is { IsPending: false } completed ? new PendingResolution(completed.ResponseBody, null)
+                    : await idempotency.FindDurableAsync(key, ct) is { IsPending: false } completed ? new PendingResolution(completed.ResponseBody, null)
                     : PendingResolution.Unknown;
             }
 

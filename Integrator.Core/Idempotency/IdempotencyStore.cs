@@ -44,6 +44,21 @@ public sealed class IdempotencyStore(Database database)
         WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId AND response_body = ''
         """;
 
+    /// <summary>
+    /// The key's record, made sure to be durable before anything is answered from it (<see cref="Database.EnsureDurableAsync"/>):
+    /// a replay never serves a commit that a failover could lose.
+    /// </summary>
+    public async Task<IdempotencyRecord?> FindDurableAsync(IdempotencyKey key, CancellationToken ct)
+    {
+        var record = await FindAsync(key, ct);
+        if (record is not null)
+        {
+            await database.EnsureDurableAsync(ct);
+        }
+
+        return record;
+    }
+
     public Task<IdempotencyRecord?> FindAsync(IdempotencyKey key, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<IdempotencyRecord>(Find, new { key.AccountId, key.RequestId }, ct);
 

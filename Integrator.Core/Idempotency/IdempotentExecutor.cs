@@ -69,7 +69,7 @@ public sealed class IdempotentExecutor(
             return new Execution(ExecutionKind.Refused, null, GspError.StillInFlight());
         }
 
-        if (await store.FindAsync(call.Key, ct) is { } stored)
+        if (await store.FindDurableAsync(call.Key, ct) is { } stored)
         {
             return await AnswerFromStoreAsync(stored, call, ct);
         }
@@ -116,7 +116,7 @@ public sealed class IdempotentExecutor(
         catch (Exception e) when (database.Classify(e) == StorageFault.DuplicateKey)
         {
             // Another instance completed this key between our look-up and our claim.
-            var winner = await store.FindAsync(call.Key, ct);
+            var winner = await store.FindDurableAsync(call.Key, ct);
             if (winner is null)
             {
                 throw;

@@ -110,7 +110,26 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
     public Task<int> ExecuteAsync(string sql, object? param, CancellationToken ct) =>
         WriteAsync(async (tx, token) => Write.Commit(await tx.ExecuteAsync(sql, param, token)), ct);
 
-    public StorageFault Classify(Exception exception) => dialect.Classify(exception);
+    public StorageFault Classify(Exception exception) =>
+        exception is CommitNotDurableException ? StorageFault.Unavailable : dialect.Classify(exception);
+
+    /// <summary>
+    /// Before an answer is served from what the database holds (a replay), makes sure it is durable: on PostgreSQL
+    /// with synchronous replication, a read of the primary may see a commit that was kept only locally (its wait for the
+    /// standby cancelled) and that a failover would lose. A write committed after the read proves everything before it
+    /// replicated (docs/architecture.md, Storage). Elsewhere, nothing to do.
+    /// </summary>
+    public async Task EnsureDurableAsync(CancellationToken ct)
+    {
+        if (dialect.DurabilityBarrierSql is { } barrier)
+        {
+            var onPrimary = await WriteAsync(async (tx, token) => Write.Commit(await tx.ExecuteScalarAsync<bool>(barrier, null, token)), ct);
+            if (!onPrimary)
+            {
+                throw new CommitNotDurableException("The database answered from a standby, which cannot prove what it holds is durable.");
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -161,7 +180,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
         var result = await RunWorkAsync(work, tx, ct);
         if (result.Commit)
         {
-            await tx.CommitAsync(ct);
+            await dialect.CommitAsync(tx);
             tx.Committed();
         }
 

@@ -6,7 +6,7 @@ namespace Integrator.Core.Storage;
 /// <summary>
 /// One open connection with one explicit transaction, as <see cref="Database.WriteAsync{T}"/> hands it to a write's
 /// work (on SQLite, a savepoint of the writer's batch). Features never open one: only Storage does (writes, and
-/// migrations, which run before any write). Disposing without <see cref="CommitAsync"/> rolls back.
+/// migrations, which run before any write). Disposing without <see cref="SqlDialect.CommitAsync"/> rolls back.
 /// </summary>
 public sealed class DbTx : IAsyncDisposable
 {
@@ -35,8 +35,6 @@ public sealed class DbTx : IAsyncDisposable
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param, CancellationToken ct) =>
         (await Connection.QueryAsync<T>(Command(sql, param, ct))).AsList();
-
-    public Task CommitAsync(CancellationToken ct) => Transaction.CommitAsync(ct);
 
     /// <summary>
     /// Runs <paramref name="action"/> once this write's changes are durable (never if they are rolled back): what must

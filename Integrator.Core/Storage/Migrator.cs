@@ -29,7 +29,7 @@ public sealed partial class Migrator(Database database, IOptions<StorageOptions>
             // Under the migration lock: instances that start together must not race to create the journal.
             await dialect.LockForMigrationAsync(tx, ct);
             await tx.ExecuteAsync(dialect.CreateMigrationJournalSql, null, ct);
-            await tx.CommitAsync(ct);
+            await database.Dialect.CommitAsync(tx);
         }
 
         foreach (var script in Scripts(dialect.Provider))
@@ -54,7 +54,7 @@ public sealed partial class Migrator(Database database, IOptions<StorageOptions>
                 RecordApplied,
                 new { script.Version, script.Name, script.Checksum, AppliedAt = time.GetUtcNow().ToUnixTimeMilliseconds() },
                 ct);
-            await tx.CommitAsync(ct);
+            await database.Dialect.CommitAsync(tx);
             LogApplied(logger, script.Name, dialect.Provider);
         }
     }

@@ -7,6 +7,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
 {
     private const long MigrationLockKey = 0x696E7465677261; // "integra"
 
+    private readonly NpgsqlMultiHostDataSource _hosts;
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresDialect(string connectionString, TimeSpan lockTimeout)
@@ -15,27 +16,93 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         // another transaction holds); set once per physical connection rather than per transaction.
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.Options = $"{builder.Options} -c lock_timeout={(int)lockTimeout.TotalMilliseconds}".Trim();
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        // Only a primary is ever used, however it is reached (several hosts, a proxy, a DNS name that moves): every new
+        // connection is checked, a standby's is refused, since what it holds may lag and nothing is decided on it
+        // (README "High availability"). "primary" may be asked for instead of the default "read-write".
+        var target = string.Equals(builder.TargetSessionAttributes, "primary", StringComparison.OrdinalIgnoreCase)
+            ? TargetSessionAttributes.Primary
+            : TargetSessionAttributes.ReadWrite;
+        builder.TargetSessionAttributes = null;
+        _hosts = new NpgsqlDataSourceBuilder(builder.ConnectionString).BuildMultiHost();
+        _dataSource = _hosts.WithTargetSession(target);
     }
 
     public override StorageProvider Provider => StorageProvider.Postgres;
 
     public override DbConnection CreateConnection() => _dataSource.CreateConnection();
 
-    public override StorageFault Classify(Exception exception) => exception switch
+    public override StorageFault Classify(Exception exception)
     {
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => StorageFault.DuplicateKey,
-        PostgresException
+        switch (exception)
         {
-            SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
-        } => StorageFault.Conflict,
-        // Connection exceptions, operator intervention (shutdown, cannot connect now), insufficient resources.
-        PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal)
-            || state.StartsWith("57P", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) => StorageFault.Unavailable,
-        NpgsqlException { IsTransient: true } => StorageFault.Unavailable,
-        NpgsqlException { InnerException: TimeoutException or System.Net.Sockets.SocketException or IOException } => StorageFault.Unavailable,
-        _ => StorageFault.None,
-    };
+            case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:
+                return StorageFault.DuplicateKey;
+            case PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
+                return StorageFault.Conflict;
+            case PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }:
+                // A pooled connection to a node that was demoted by a failover: the pool is emptied, the next open
+                // finds the new primary (Target Session Attributes=read-write).
+                _dataSource.Clear();
+                return StorageFault.Unavailable;
+            case PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal)
+                || state.StartsWith("57P", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal):
+                // Connection exceptions, operator intervention (shutdown, cannot connect now), insufficient resources.
+                return StorageFault.Unavailable;
+            case PostgresException:
+                return StorageFault.None;
+            case NpgsqlException:
+                // Npgsql's own: no host answers, none is the primary ("No suitable host was found."), a broken
+                // connection, a timeout: the database cannot be reached now.
+                return StorageFault.Unavailable;
+            default:
+                return StorageFault.None;
+        }
+    }
+
+    /// <summary>
+    /// Commits, watching for PostgreSQL's warning that the wait for the synchronous standby was cancelled (by a cancel
+    /// request, a statement timeout, or an operator): the commit then exists only on this node, and a failover can
+    /// lose it. That commit is reported as not durable instead of succeeding.
+    /// </summary>
+    public override async Task CommitAsync(DbTx tx)
+    {
+        var connection = (NpgsqlConnection)tx.Connection;
+        string? localOnly = null;
+        NoticeEventHandler onNotice = (_, e) =>
+        {
+            if (e.Notice.MessageText.Contains("synchronous replication", StringComparison.Ordinal)
+                || e.Notice.Detail?.Contains("committed locally", StringComparison.Ordinal) == true)
+            {
+                localOnly = e.Notice.MessageText;
+            }
+        };
+        connection.Notice += onNotice;
+        try
+        {
+            await tx.Transaction.CommitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            connection.Notice -= onNotice;
+        }
+
+        if (localOnly is not null)
+        {
+            throw new CommitNotDurableException($"PostgreSQL kept the commit only locally: {localOnly}");
+        }
+    }
+
+    /// <summary>
+    /// With a synchronous standby, a write to the WAL in a transaction of its own (a transactional logical message, which
+    /// needs no table and no privilege), so that its commit waits for the standby and with it everything committed
+    /// before; a transaction id alone would not (a commit that wrote no WAL does not wait). Without a synchronous standby,
+    /// nothing to wait for. A node in recovery (a standby, or a primary demoted under a pooled connection) proves nothing.
+    /// </summary>
+    public override string DurabilityBarrierSql => """
+        SELECT CASE WHEN pg_is_in_recovery() THEN FALSE
+                    WHEN current_setting('synchronous_standby_names') <> '' THEN pg_logical_emit_message(TRUE, 'integrator', 'durability barrier') IS NOT NULL
+                    ELSE TRUE END
+        """;
 
     public override string CreateMigrationJournalSql => """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -49,5 +116,5 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
     public override Task LockForMigrationAsync(DbTx tx, CancellationToken ct) =>
         tx.ExecuteAsync("SELECT pg_advisory_xact_lock(@Key)", new { Key = MigrationLockKey }, ct);
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose() => _hosts.Dispose();
 }

@@ -46,6 +46,19 @@ public abstract class SqlDialect
 
     public abstract StorageFault Classify(Exception exception);
 
+    /// <summary>
+    /// Commits, never cancelled halfway (a cancelled commit's outcome is unknown). Throws
+    /// <see cref="CommitNotDurableException"/> when the engine kept the commit only locally.
+    /// </summary>
+    public virtual Task CommitAsync(DbTx tx) => tx.Transaction.CommitAsync(CancellationToken.None);
+
+    /// <summary>
+    /// A statement whose write, committed, proves that everything committed before it is durable where the engine makes
+    /// commits durable (PostgreSQL: on the synchronous standby), returning false where it cannot (a standby); null where
+    /// a commit is durable once it returns.
+    /// </summary>
+    public virtual string? DurabilityBarrierSql => null;
+
     /// <summary>Ends an ordered SELECT after the number of rows in <paramref name="parameter"/> (SQL Server has no LIMIT).</summary>
     public virtual string Limit(string parameter) => $"LIMIT {parameter}";
 

@@ -74,7 +74,7 @@ public sealed class RequestSupport(Database database, IdempotencyStore idempoten
         }
 
         var target = $"request {accountId}/{requestId}";
-        var completed = await idempotency.FindAsync(new IdempotencyKey(accountId, requestId), ct);
+        var completed = await idempotency.FindDurableAsync(new IdempotencyKey(accountId, requestId), ct);
         if (completed is null or { IsPending: true })
         {
             await audit.RecordAsync(new SupportAudit.Entry(actor, "replay", target, reason, "refused: not completed"), ct);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Integrator.Core.Security;
 using Integrator.Core.Security.Pgp;
+using Integrator.Tests.Infrastructure;
 
 namespace Integrator.Bench;
 
@@ -39,12 +40,14 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         var history = only.Contains("history") ? await HistoryAsync(string.Empty, SqliteHistoryAsync) : null;
         var postgres = only.Contains("postgres") ? await PostgresAsync() : null;
         var backend = only.Contains("backend") ? await new BackendBench(work, quick, WarmUpAsync).RunAsync() : null;
+        var patroni = only.Contains("patroni") ? await PatroniAsync() : null;
 
         _report.Ceilings(ceilings);
         _report.Scenarios(plaintext, pgp);
         _report.History(history);
         _report.Postgres(postgres);
         _report.Backend(backend);
+        _report.Patroni(patroni);
         _report.WarmUps();
         _report.Targets(plaintext, pgp, history, postgres, backend);
         Console.WriteLine($"\nTotal time: {total.Elapsed.TotalSeconds:N0} s.");
@@ -183,6 +186,33 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         {
             await postgres.DropDatabasesAsync();
         }
+    }
+
+    /// <summary>
+    /// One instance on the single PostgreSQL of <c>INTEGRATOR_BENCH_POSTGRES</c>, then on a Patroni cluster the
+    /// benchmark starts on 127.0.0.1 (three nodes, a synchronous standby, strict), or a note saying how to run it.
+    /// </summary>
+    private async Task<PatroniResults?> PatroniAsync()
+    {
+        if (Environment.GetEnvironmentVariable("INTEGRATOR_BENCH_POSTGRES") is not { Length: > 0 } admin || PatroniCluster.Missing() is { } missing)
+        {
+            Console.WriteLine($"\nPatroni skipped: {PatroniCluster.Missing() ?? "set INTEGRATOR_BENCH_POSTGRES to a connection string whose user may create databases (the single PostgreSQL compared)."}");
+            return null;
+        }
+
+        var single = new PostgresBench(admin, work, quick, WarmUpAsync);
+        ScalingResults singleResults;
+        try
+        {
+            singleResults = await single.OneInstanceAsync();
+        }
+        finally
+        {
+            await single.DropDatabasesAsync();
+        }
+
+        await using var cluster = await PatroniCluster.StartAsync();
+        return new PatroniResults(singleResults, await new PostgresBench(cluster.AdminConnectionString, work, quick, WarmUpAsync).OneInstanceAsync());
     }
 
     private async Task<(Dictionary<string, string> Environment, long Bytes)> SqliteHistoryAsync(int stored)

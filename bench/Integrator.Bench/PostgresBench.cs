@@ -12,6 +12,9 @@ internal sealed record ScalingResults(int Instances, Measured First, Measured Re
 
 internal sealed record PostgresResults(IReadOnlyList<ScalingResults> Scaling, HistoryResults History);
 
+/// <summary>One instance on a single PostgreSQL and on a Patroni cluster with a synchronous standby, each with its ceiling.</summary>
+internal sealed record PatroniResults(ScalingResults Single, ScalingResults Synchronous);
+
 /// <summary>
 /// The production engine: first cancels and replays with 1, 2 and 3 server instances on one PostgreSQL database (the
 /// load spread round-robin over them, as a load balancer would), each round right after a round of its ceiling — bare
@@ -37,6 +40,9 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
 
         return scaling;
     }
+
+    /// <summary>First cancels and replays with one instance.</summary>
+    public Task<ScalingResults> OneInstanceAsync() => ScalingAsync(1);
 
     /// <summary>A migrated database holding <paramref name="stored"/> completed cancels (BenchRun's history), and its size.</summary>
     public async Task<(Dictionary<string, string> Environment, long Bytes)> HistoryDatabaseAsync(int stored)

@@ -1,6 +1,6 @@
 using Integrator.Bench;
 
-// dotnet run -c Release --project bench/Integrator.Bench [-- --quick] [-- --only none,pgp,history,postgres,backend] [-- pgp-cost]
+// dotnet run -c Release --project bench/Integrator.Bench [-- --quick] [-- --only none,pgp,history,postgres,backend,patroni] [-- pgp-cost]
 if (args is ["ceiling-server", ..])
 {
     CeilingServer.Run(args[1..]);
@@ -25,7 +25,7 @@ if (args.Contains("pgp-cost"))
 var work = Directory.CreateTempSubdirectory("integrator-bench-").FullName;
 try
 {
-    var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["none", "pgp", "history", "postgres", "backend"];
+    var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["none", "pgp", "history", "postgres", "backend", "patroni"];
     return await new BenchRun(keys, work, quick: args.Contains("--quick"), only).RunAsync();
 }
 catch (BenchServerException e)

@@ -99,6 +99,27 @@ internal sealed class Report
         HistoryTable("Replay cost against history (plaintext, replays read from the database; rounds of the two alternate)", history);
     }
 
+    public void Patroni(PatroniResults? patroni)
+    {
+        if (patroni is null)
+        {
+            return;
+        }
+
+        Console.WriteLine("\n## PostgreSQL with a synchronous standby (Patroni, 3 nodes on 127.0.0.1) beside a single PostgreSQL (plaintext, one instance; each round right after a ceiling round)\n");
+        Console.WriteLine("| database | scenario | req/s | p50 | p99 | server CPU/req | ceiling (bare transactions, same writes, 32 connections) | ratio to it | ratio to single |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        Row("single PostgreSQL", "(a) first cancel", patroni.Single.First, patroni.Single.First);
+        Row("single PostgreSQL", "(b) replay", patroni.Single.Replay, patroni.Single.Replay);
+        Row("Patroni, synchronous", "(a) first cancel", patroni.Synchronous.First, patroni.Single.First);
+        Row("Patroni, synchronous", "(b) replay", patroni.Synchronous.Replay, patroni.Single.Replay);
+
+        static void Row(string database, string scenario, Measured m, Measured single) =>
+            Console.WriteLine(
+                $"| {database} | {scenario} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.ServerCpuMsPerRequest, 3)} ms " +
+                $"| {N(m.CeilingPerSecond!.Value)} tx/s | {Percent(m.Ratio!.Value)} | {Percent(m.RequestsPerSecond / single.RequestsPerSecond)} |");
+    }
+
     public void Postgres(PostgresResults? postgres)
     {
         if (postgres is null)
