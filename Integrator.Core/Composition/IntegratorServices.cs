@@ -98,7 +98,11 @@ public static class IntegratorServices
                 throw new InvalidOperationException($"Storage:ConnectionString is not a valid {storage.Provider} connection string: {e.Message}", e);
             }
         });
-        services.AddSingleton(sp => new Database(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxQueuedWrites));
+        services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new Database(sp.GetRequiredService<SqlDialect>(), storage.MaxQueuedWrites, storage.MaxBatch);
+        });
         services.AddSingleton<Migrator>();
 
         services.AddSingleton<ILedger, SqlLedger>();

@@ -7,15 +7,17 @@ namespace Integrator.Core.Storage;
 /// The one way to the database. Reads outside a transaction use the query helpers; every write, on every engine, is
 /// <see cref="WriteAsync"/>: one explicit, short, cancellable transaction whose value comes back once its changes are
 /// durable. A change and its audit or journal row are written in the same transaction, so nothing is ordered by hand.
-/// On SQLite, concurrent writes share a commit (<see cref="SqliteWriter"/>); server engines commit each on its own.
+/// On SQLite and PostgreSQL, concurrent writes share a commit (<see cref="GroupCommitWriter"/>); on SQL Server each
+/// commits on its own.
 /// </summary>
-/// <param name="maxQueuedWrites">SQLite: writes that may wait for the writer; one more fails at once (503).</param>
-public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : IAsyncDisposable
+/// <param name="maxQueuedWrites">Group commit: writes that may wait for the writer; one more fails at once (503).</param>
+/// <param name="maxBatch">Group commit: writes sharing one commit at most.</param>
+public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, int maxBatch = 32) : IAsyncDisposable
 {
     /// <summary>Set while a write's work runs (on the writer's flow and every call it makes), to refuse a write inside it.</summary>
     private static readonly AsyncLocal<bool> InsideWrite = new();
 
-    private SqliteWriter? _groupCommit;
+    private GroupCommitWriter? _groupCommit;
 
     static Database()
     {
@@ -80,16 +82,15 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
 
         using var span = Telemetry.Source.StartActivity("db write", System.Diagnostics.ActivityKind.Client);
         span?.SetTag("db.system", dialect.Provider.ToString().ToLowerInvariant());
-        return await (dialect.Provider == StorageProvider.Sqlite ? GroupCommit().WriteAsync(work, ct) : WriteAloneAsync(work, ct));
+        return await (dialect.GroupCommits ? GroupCommit().WriteAsync(work, ct) : WriteAloneAsync(work, ct));
     }
 
-    private SqliteWriter GroupCommit()
+    private GroupCommitWriter GroupCommit()
     {
-
         var writer = Volatile.Read(ref _groupCommit);
         if (writer is null)
         {
-            var created = new SqliteWriter(dialect, maxQueuedWrites);
+            var created = new GroupCommitWriter(dialect, maxQueuedWrites, maxBatch);
             writer = Interlocked.CompareExchange(ref _groupCommit, created, null) ?? created;
         }
 
@@ -111,7 +112,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
         WriteAsync(async (tx, token) => Write.Commit(await tx.ExecuteAsync(sql, param, token)), ct);
 
     public StorageFault Classify(Exception exception) =>
-        exception is CommitNotDurableException ? StorageFault.Unavailable : dialect.Classify(exception);
+        exception is CommitNotDurableException or StorageBusyException ? StorageFault.Unavailable : dialect.Classify(exception);
 
     /// <summary>
     /// Before an answer is served from what the database holds (a replay), makes sure it is durable: on PostgreSQL
@@ -140,7 +141,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096) : I
     }
 
     /// <summary>
-    /// A transaction outside the group commit: migrations, which run before any write, and server engines' writes.
+    /// A transaction outside the group commit: migrations, which run before any write, and SQL Server's writes.
     /// </summary>
     internal async Task<DbTx> BeginAsync(CancellationToken ct)
     {

@@ -44,6 +44,15 @@ public abstract class SqlDialect
     /// <summary>Per-transaction settings (lock timeouts) applied right after BEGIN.</summary>
     public virtual Task OnTransactionStartedAsync(DbTx tx, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Whether concurrent writes share a commit (<see cref="GroupCommitWriter"/>) rather than each commit alone.</summary>
+    public virtual bool GroupCommits => false;
+
+    /// <summary>The group commit writer's long-lived connection, once opened.</summary>
+    internal virtual DbConnection KeepForWriter(DbConnection connection) => connection;
+
+    /// <summary>Runs first in each group commit batch's transaction.</summary>
+    public virtual Task OnBatchStartedAsync(DbTx tx, CancellationToken ct) => Task.CompletedTask;
+
     public abstract StorageFault Classify(Exception exception);
 
     /// <summary>

@@ -76,6 +76,11 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
         }
     }
 
+    /// <summary>One writer per file, an fsync per commit: concurrent writes share one.</summary>
+    public override bool GroupCommits => true;
+
+    internal override DbConnection KeepForWriter(DbConnection connection) => new PreparedStatements((SqliteConnection)connection);
+
     public override Task OnOpenedAsync(DbConnection connection, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(_onOpenSql, cancellationToken: ct));
 
@@ -96,7 +101,6 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
         SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => StorageFault.Unavailable,
         // CANTOPEN, IOERR, FULL, READONLY, CORRUPT: the file cannot be used now.
         SqliteException { SqliteErrorCode: 14 or 10 or 13 or 8 or 11 } => StorageFault.Unavailable,
-        StorageBusyException => StorageFault.Unavailable,
         _ => StorageFault.None,
     };
 
@@ -124,6 +128,3 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
         }
     }
 }
-
-/// <summary>The in-process wait for a storage write slot ran out.</summary>
-public sealed class StorageBusyException(string message) : Exception(message);

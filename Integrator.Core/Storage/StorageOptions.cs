@@ -30,11 +30,18 @@ public sealed class StorageOptions : IValidatableObject
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// SQLite: writes waiting for the single writer at most; one more is answered 503 at once instead of queueing
-    /// without bound under a flood.
+    /// SQLite and PostgreSQL (group commit): writes waiting for the instance's writer at most; one more is answered 503
+    /// at once instead of queueing without bound under a flood.
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxQueuedWrites { get; set; } = 4096;
+
+    /// <summary>
+    /// SQLite and PostgreSQL: writes sharing one commit at most. A lone write never waits for companions; they are the
+    /// writes that queued while the previous commit ran.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxBatch { get; set; } = 32;
 
     /// <summary>Each environment has its own database file, so a Production start never inherits Development's data.</summary>
     public static string DefaultSqlite(string environmentName) => $"Data Source=data/integrator.{environmentName.ToLowerInvariant()}.db";

@@ -30,7 +30,7 @@ public sealed class SqliteWriteQueueTests
             var refused = database.WriteAsync(async (tx, ct) => Write.Commit(await tx.ExecuteScalarAsync<long>("SELECT 3", null, ct)), CancellationToken.None);
 
             var refusal = await Assert.ThrowsAsync<StorageBusyException>(async () => await refused);
-            Assert.That(dialect.Classify(refusal!), Is.EqualTo(StorageFault.Unavailable), "answered 503");
+            Assert.That(database.Classify(refusal!), Is.EqualTo(StorageFault.Unavailable), "answered 503");
             release.SetResult();
             Assert.That(await first + await queued, Is.EqualTo(3));
         }

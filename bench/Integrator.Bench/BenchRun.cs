@@ -49,7 +49,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         _report.Backend(backend);
         _report.Patroni(patroni);
         _report.WarmUps();
-        _report.Targets(plaintext, pgp, history, postgres, backend);
+        _report.Targets(plaintext, pgp, history, postgres, backend, patroni);
         Console.WriteLine($"\nTotal time: {total.Elapsed.TotalSeconds:N0} s.");
         return 0;
     }

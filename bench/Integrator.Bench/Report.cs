@@ -10,6 +10,9 @@ internal sealed class Report
     private const double ReplayTarget = 0.40;
     private const double FirstCancelTarget = 0.50;
     private const double HistoryTarget = 0.90;
+    private const double PostgresFirstCancelTarget = 1.50;
+    private const double PostgresTwoInstancesTarget = 0.90;
+    private const double SynchronousFirstCancelTarget = 1.00;
     private const double P99TargetMs = 25;
     private const long PeakRssTarget = 300L * 1024 * 1024;
     private const double BackendTarget = 0.50;
@@ -193,7 +196,8 @@ internal sealed class Report
         _warmUps.ForEach(Console.WriteLine);
     }
 
-    public void Targets(ModeResults? plaintext, ModeResults? pgp, HistoryResults? history, PostgresResults? postgres, IReadOnlyList<BackendResults>? backend)
+    public void Targets(
+        ModeResults? plaintext, ModeResults? pgp, HistoryResults? history, PostgresResults? postgres, IReadOnlyList<BackendResults>? backend, PatroniResults? patroni)
     {
         Console.WriteLine("\n## Targets\n");
         Console.WriteLine("| target | figure | holds |");
@@ -218,6 +222,17 @@ internal sealed class Report
         {
             var h = postgres.History;
             Target($"PostgreSQL: replay at {N(h.LargeStored)} stored ≥ {Percent(HistoryTarget)} of at {N(h.SmallStored)}", h.Large.Ratio!.Value, HistoryTarget);
+            var one = postgres.Scaling[0].First;
+            Target($"PostgreSQL: first cancel, 1 instance ≥ {Percent(PostgresFirstCancelTarget)} of bare transactions", one.Ratio!.Value, PostgresFirstCancelTarget);
+            Target(
+                $"PostgreSQL: first cancel, 2 instances ≥ {Percent(PostgresTwoInstancesTarget)} of 1 instance's rate",
+                postgres.Scaling[1].First.RequestsPerSecond / one.RequestsPerSecond,
+                PostgresTwoInstancesTarget);
+        }
+
+        if (patroni is not null)
+        {
+            Target($"Patroni (synchronous): first cancel ≥ {Percent(SynchronousFirstCancelTarget)} of its bare transactions", patroni.Synchronous.First.Ratio!.Value, SynchronousFirstCancelTarget);
         }
 
         foreach (var b in backend ?? [])

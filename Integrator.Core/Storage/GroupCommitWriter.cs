@@ -1,28 +1,31 @@
 using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 
 namespace Integrator.Core.Storage;
 
 /// <summary>
-/// Group commit for SQLite, which has one writer per file and pays an fsync per commit. Writes queued while one batch
-/// runs become the next batch: one transaction, each write in a savepoint of its own (an error or a refusal rolls back
-/// only that write), one commit and one fsync for all. A write's caller is answered only after the commit that
-/// made it durable; if that commit fails, every write in it fails and nothing of them remains. The writer keeps one
-/// connection, whose statements stay compiled (<see cref="PreparedStatements"/>).
+/// Group commit, for engines that pay a WAL flush per commit (SQLite's fsync; PostgreSQL's, and with a synchronous
+/// standby its round trip). Writes queued while one batch runs become the next batch: one transaction, each write in a
+/// savepoint of its own (an error or a refusal rolls back only that write), one commit for all. A lone write never
+/// waits for companions: they are whatever queued during the previous commit, at most <c>maxBatch</c>. A write's caller
+/// is answered only after the commit that made it durable; if that commit fails (or is kept only locally), every write
+/// in it fails with an unknown outcome and nothing of them is answered from it. The writer keeps one connection (on
+/// SQLite its statements stay compiled, <see cref="PreparedStatements"/>); each batch starts with
+/// <see cref="SqlDialect.OnBatchStartedAsync"/>, which on PostgreSQL orders the batches of every instance so they never
+/// wait on each other's rows.
 /// </summary>
-internal sealed class SqliteWriter : IAsyncDisposable
+internal sealed class GroupCommitWriter : IAsyncDisposable
 {
-    private const int MaxBatch = 32;
-
     private readonly SqlDialect _dialect;
+    private readonly int _maxBatch;
     private readonly Channel<Item> _queue;
     private readonly Task _loop;
-    private PreparedStatements? _connection;
+    private DbConnection? _connection;
 
-    public SqliteWriter(SqlDialect dialect, int capacity)
+    public GroupCommitWriter(SqlDialect dialect, int capacity, int maxBatch)
     {
         _dialect = dialect;
+        _maxBatch = maxBatch;
         _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
     }
@@ -37,8 +40,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         // Full (a flood: answered 503 at once) or completed (shutting down).
         return Task.FromException<T>(_queue.Reader.Completion.IsCompleted
-            ? new ObjectDisposedException(nameof(SqliteWriter))
-            : new StorageBusyException("The SQLite write queue is full."));
+            ? new ObjectDisposedException(nameof(GroupCommitWriter))
+            : new StorageBusyException("The write queue is full."));
     }
 
     public async ValueTask DisposeAsync()
@@ -53,10 +56,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Item>(MaxBatch);
+        var batch = new List<Item>(_maxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
@@ -75,7 +78,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             gate = await _dialect.EnterWriteAsync(CancellationToken.None);
             _connection ??= await OpenAsync();
             transaction = await _connection.BeginTransactionAsync();
-            await RunItemsAsync(batch, _connection, transaction);
+            await RunItemsAsync(batch, _dialect, new DbTx(_connection, transaction, null));
         }
         catch (Exception e)
         {
@@ -103,14 +106,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    private async Task<PreparedStatements> OpenAsync()
+    private async Task<DbConnection> OpenAsync()
     {
-        var connection = new PreparedStatements((SqliteConnection)_dialect.CreateConnection());
+        var connection = _dialect.CreateConnection();
         try
         {
             await connection.OpenAsync();
-            await _dialect.OnOpenedAsync(connection.Inner, CancellationToken.None);
-            return connection;
+            await _dialect.OnOpenedAsync(connection, CancellationToken.None);
+            return _dialect.KeepForWriter(connection);
         }
         catch
         {
@@ -124,8 +127,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// for the commit: a write that rolled back saw the uncommitted work of the writes before it, so its caller must
     /// not read the database (on another connection) before that work is durable.
     /// </summary>
-    private static async Task RunItemsAsync(List<Item> batch, DbConnection connection, DbTransaction transaction)
+    private static async Task RunItemsAsync(List<Item> batch, SqlDialect dialect, DbTx batchTx)
     {
+        await dialect.OnBatchStartedAsync(batchTx, CancellationToken.None);
         var answers = new List<Action>(batch.Count);
         var kept = new List<DbTx>(batch.Count);
         foreach (var item in batch)
@@ -137,7 +141,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
 
             // A DbTx of its own on the batch's transaction: what it asks to run after the commit is its own.
-            var tx = new DbTx(connection, transaction, null);
+            var tx = new DbTx(batchTx.Connection, batchTx.Transaction, null);
             await ExecuteAsync(tx, "SAVEPOINT write");
             bool commit;
             try
@@ -146,7 +150,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // If the savepoint itself cannot be rolled back, SQLite has dropped the whole transaction: the batch fails.
+                // If the savepoint itself cannot be rolled back, the engine has dropped the whole transaction: the batch fails.
                 await ExecuteAsync(tx, "ROLLBACK TO write; RELEASE write");
                 answers.Add(() => item.Fail(e));
                 continue;
@@ -161,7 +165,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             answers.Add(item.Complete);
         }
 
-        await transaction.CommitAsync();
+        await dialect.CommitAsync(batchTx);
         foreach (var tx in kept)
         {
             tx.Committed();
