@@ -82,8 +82,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // No write slot, no connection, or a failed commit: nothing of this batch is durable, and every write of it
-            // fails (none was answered before the commit); the connection is opened afresh for the next batch.
+            // No write slot, no connection, or a failed commit: every write of the batch fails, none having been answered
+            // before the commit. Its outcome is unknown to the callers (an answer to COMMIT lost with the connection
+            // may hide a commit; a retry finds out). The connection is opened afresh for the next batch.
             foreach (var item in batch)
             {
                 item.Fail(e);

@@ -22,6 +22,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         {
             builder.MaxAutoPrepare = 64;
         }
+
         // Only a primary is ever used, however it is reached (several hosts, a proxy, a DNS name that moves): every new
         // connection is checked, a standby's is refused, since what it holds may lag and nothing is decided on it
         // (README "High availability"). "primary" may be asked for instead of the default "read-write".
