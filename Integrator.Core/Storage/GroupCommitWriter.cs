@@ -76,9 +76,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         try
         {
             gate = await _dialect.EnterWriteAsync(CancellationToken.None);
-            _connection ??= await OpenAsync();
-            transaction = await _connection.BeginTransactionAsync();
-            await RunItemsAsync(batch, _dialect, new DbTx(_connection, transaction, null));
+            DbTx batchTx;
+            (transaction, batchTx) = await BeginAsync();
+            await RunItemsAsync(batch, batchTx);
         }
         catch (Exception e)
         {
@@ -107,6 +107,38 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The batch's transaction, begun with <see cref="SqlDialect.OnBatchStartedAsync"/>. The kept connection may have
+    /// died since the last batch (a database restart, a failover, a cut link): found out here, before any write ran, it
+    /// is replaced once instead of failing the batch.
+    /// </summary>
+    private async Task<(DbTransaction Transaction, DbTx Tx)> BeginAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var reused = _connection is not null;
+            _connection ??= await OpenAsync();
+            DbTransaction? transaction = null;
+            try
+            {
+                transaction = await _connection.BeginTransactionAsync();
+                var tx = new DbTx(_connection, transaction, null);
+                await _dialect.OnBatchStartedAsync(tx, CancellationToken.None);
+                return (transaction, tx);
+            }
+            catch (Exception e) when (reused && attempt == 0 && _dialect.Classify(e) == StorageFault.Unavailable)
+            {
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync();
+                }
+
+                await _connection.DisposeAsync();
+                _connection = null;
+            }
+        }
+    }
+
     private async Task<DbConnection> OpenAsync()
     {
         var connection = _dialect.CreateConnection();
@@ -128,9 +160,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// for the commit: a write that rolled back saw the uncommitted work of the writes before it, so its caller must
     /// not read the database (on another connection) before that work is durable.
     /// </summary>
-    private static async Task RunItemsAsync(List<Item> batch, SqlDialect dialect, DbTx batchTx)
+    private async Task RunItemsAsync(List<Item> batch, DbTx batchTx)
     {
-        await dialect.OnBatchStartedAsync(batchTx, CancellationToken.None);
         var answers = new List<Action>(batch.Count);
         var kept = new List<DbTx>(batch.Count);
         foreach (var item in batch)
@@ -166,7 +197,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             answers.Add(item.Complete);
         }
 
-        await dialect.CommitAsync(batchTx);
+        await _dialect.CommitAsync(batchTx);
         foreach (var tx in kept)
         {
             tx.Committed();

@@ -30,6 +30,15 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
             ? TargetSessionAttributes.Primary
             : TargetSessionAttributes.ReadWrite;
         builder.TargetSessionAttributes = null;
+
+        // Npgsql remembers a host that failed as offline for Host Recheck Seconds (10 by default), refusing connections
+        // meanwhile: unless set, one host is tried again at once after a blip, several within a second of a failover.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Host Recheck Seconds") && !given.ContainsKey("HostRecheckSeconds"))
+        {
+            builder.HostRecheckSeconds = builder.Host?.Contains(',', StringComparison.Ordinal) == true ? 1 : 0;
+        }
+
         _hosts = new NpgsqlDataSourceBuilder(builder.ConnectionString).BuildMultiHost();
         _dataSource = _hosts.WithTargetSession(target);
     }
@@ -58,20 +67,17 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
             case PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
                 return StorageFault.Conflict;
             case PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction }:
-                // A pooled connection to a node that was demoted by a failover: the pool is emptied, the next open
-                // finds the new primary (Target Session Attributes=read-write).
-                _dataSource.Clear();
-                return StorageFault.Unavailable;
             case PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal)
                 || state.StartsWith("57P", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal):
-                // Connection exceptions, operator intervention (shutdown, cannot connect now), insufficient resources.
+            case NpgsqlException and not PostgresException:
+                // A node demoted by a failover (25006), connection exceptions, operator intervention (shutdown, cannot
+                // connect now), insufficient resources, and Npgsql's own (no host answers, none is the primary, a broken
+                // connection, a timeout): the database cannot be used now. The idle connections of the pool are likely
+                // dead or on the old primary too: the pool is emptied, the next open finds the primary afresh.
+                _hosts.Clear();
                 return StorageFault.Unavailable;
             case PostgresException:
                 return StorageFault.None;
-            case NpgsqlException:
-                // Npgsql's own: no host answers, none is the primary ("No suitable host was found."), a broken
-                // connection, a timeout: the database cannot be reached now.
-                return StorageFault.Unavailable;
             default:
                 return StorageFault.None;
         }
