@@ -331,8 +331,19 @@ public sealed class HttpBackendTests(StorageTarget target)
         await Eventually.TrueAsync(() => Task.FromResult(_core.Core.Calls.Any(c => c.Status == 503)), "a first attempt refused");
         _app.Clock.Advance(TimeSpan.FromSeconds(2));
 
-        var ready = await _app.Client.GetAsync("/readyz");
-        var readiness = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+        // Readiness reads the resolver's statistics, refreshed on its own schedule: it says Degraded once they show the
+        // command open past Backend:StuckAfter.
+        HttpResponseMessage ready = null!;
+        JsonNode readiness = null!;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                ready?.Dispose();
+                ready = await _app.Client.GetAsync("/readyz");
+                readiness = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+                return readiness["checks"]?["account-backend"]?.GetValue<string>() == "Degraded" || (int)ready.StatusCode != 200;
+            },
+            "readiness reports the back end degraded");
         var stuck = await _app.SupportAsync(HttpMethod.Get, "backend-commands/stuck");
         var commandId = stuck.Json.AsArray().Single()!["commandId"]!.GetValue<string>();
         _core.Core.Faults.Clear();
