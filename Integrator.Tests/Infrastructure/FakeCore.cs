@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Integrator.Core.Backend.StandIn;
@@ -16,9 +15,7 @@ public sealed class FakeCore : IAsyncDisposable
     public const string Token = "core-token-5d1e8f7a9b3c2e4f";
     public const string EventSecret = "core-event-secret-8c2f4a6e1d9b";
 
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private readonly StandInListener _listener;
 
     private FakeCore(int port)
     {
@@ -29,9 +26,7 @@ public sealed class FakeCore : IAsyncDisposable
             Core.Open(account.AccountId, account.Currency, account.Balance, account.Status, account.Limit, account.Customer);
         }
 
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/core/");
-        _listener.Start();
-        _loop = Task.Run(AcceptAsync);
+        _listener = new StandInListener(port, "/core", "application/json", Core.HandleAsync);
     }
 
     /// <summary>The core's accounts: the same ids and standing as <see cref="TestLedger"/>'s seed, held here, not in Integrator.</summary>
@@ -94,62 +89,5 @@ public sealed class FakeCore : IAsyncDisposable
     /// <summary>The effects of one kind (HOLD, RELEASE, CAPTURE, REFUND) on one id (a hold's or a refund's).</summary>
     public IReadOnlyList<StandInEffect> EffectsOn(string kind, string id) => [.. Core.Effects.Where(e => e.Kind == kind && e.Id == id)];
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        _listener.Close();
-        await _loop;
-        _stopping.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        try
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(buffer);
-            var url = context.Request.Url!;
-            var answer = await Core.HandleAsync(
-                new StandInRequest(
-                    context.Request.HttpMethod,
-                    url.AbsolutePath["/core".Length..],
-                    url.Query,
-                    context.Request.Headers["Authorization"],
-                    context.Request.Headers["Idempotency-Key"],
-                    buffer.ToArray()),
-                _stopping.Token);
-            if (answer.Lost)
-            {
-                context.Response.Abort();
-                return;
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(answer.Body);
-            context.Response.StatusCode = answer.Status;
-            context.Response.ContentType = "application/json";
-            context.Response.Close(bytes, willBlock: false);
-        }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
-            // The caller gave up (a timeout), or the fixture is stopping.
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }

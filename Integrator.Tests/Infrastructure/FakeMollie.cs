@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using Integrator.Core.Backend.StandIn;
 
 namespace Integrator.Tests.Infrastructure;
@@ -13,9 +11,7 @@ public sealed class FakeMollie : IAsyncDisposable
 {
     public const string ApiKey = "test_fakeMollieKey0123456789abcdef";
 
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private readonly StandInListener _listener;
 
     private FakeMollie(int port)
     {
@@ -29,9 +25,7 @@ public sealed class FakeMollie : IAsyncDisposable
         Mollie.AddMandate("cst_ada", "mdt_jpy");
         Mollie.AddMandate("cst_bob", "mdt_onhold", failureReason: "possible_fraud");
         Mollie.AddMandate("cst_bob", "mdt_closed", failureReason: "card_expired");
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/v2/");
-        _listener.Start();
-        _loop = Task.Run(AcceptAsync);
+        _listener = new StandInListener(port, "/v2", "application/hal+json", Mollie.HandleAsync);
     }
 
     public int Port { get; }
@@ -73,66 +67,5 @@ public sealed class FakeMollie : IAsyncDisposable
 
     public static Task<FakeMollie> StartAsync(int? port = null) => Task.FromResult(new FakeMollie(port ?? FakeGoogle.FreePort()));
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        _listener.Close();
-        await _loop;
-        _stopping.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        try
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(buffer);
-            var url = context.Request.Url!;
-            var answer = await Mollie.HandleAsync(
-                new StandInRequest(
-                    context.Request.HttpMethod,
-                    url.AbsolutePath["/v2".Length..],
-                    url.Query,
-                    context.Request.Headers["Authorization"],
-                    context.Request.Headers["Idempotency-Key"],
-                    buffer.ToArray()),
-                _stopping.Token);
-            if (answer.Lost)
-            {
-                context.Response.Abort();
-                return;
-            }
-
-            if (answer.Replayed)
-            {
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-            }
-
-            context.Response.StatusCode = answer.Status;
-            context.Response.ContentType = "application/hal+json";
-            context.Response.Close(Encoding.UTF8.GetBytes(answer.Body), willBlock: false);
-        }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
-            // The caller gave up, or the fixture is stopping.
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }
