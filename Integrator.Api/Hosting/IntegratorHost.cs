@@ -1,5 +1,6 @@
 using Integrator.Api.Gsp;
 using Integrator.Api.Support;
+using Integrator.Api.SupportConsole;
 using Integrator.Core.Composition;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
@@ -94,7 +95,9 @@ public static class IntegratorHost
     /// </summary>
     private static void Validate(WebApplication app)
     {
-        var sections = IntegratorServices.Sections.Concat([(SupportOptions.Section, typeof(SupportOptions)), (ProxyOptions.Section, typeof(ProxyOptions))]).ToList();
+        var sections = IntegratorServices.Sections
+            .Concat([(SupportOptions.Section, typeof(SupportOptions)), (ConsoleOptions.Section, typeof(ConsoleOptions)), (ProxyOptions.Section, typeof(ProxyOptions))])
+            .ToList();
         var problems = IntegratorSettings.Problems(app.Configuration, sections, out var unconvertible)
             .Select(Exception (problem) => new InvalidOperationException(problem))
             .ToList();

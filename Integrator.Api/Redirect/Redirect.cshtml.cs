@@ -26,6 +26,11 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
 
     public string? Error { get; private set; }
 
+    /// <summary>Set on the page that ends the identity provider's round trip: where the browser goes on (<see cref="RedirectOidc.ContinuePath"/>).</summary>
+    public string? ContinueUrl { get; private set; }
+
+    public CustomerOidcOptions? Provider => options.Value.Oidc.IsConfigured ? options.Value.Oidc : null;
+
     [BindProperty]
     public string? CustomerId { get; set; }
 
@@ -44,6 +49,36 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
         return await AnswerAsync(await flow.ArriveAsync(arrival, ct), browser);
     }
 
+    /// <summary>The end of the identity provider's round trip: a page that moves on to <see cref="OnGetResumeAsync"/>.</summary>
+    public IActionResult OnGetContinue(string? failed)
+    {
+        ContinueUrl = $"{options.Value.Path}?handler=resume{(failed is null ? string.Empty : "&failed=provider")}";
+        RedirectHeaders.Apply(Response, null, null);
+        return Page();
+    }
+
+    /// <summary>The page as this browser's cookie has it: after the identity provider signed the customer in, or failed to.</summary>
+    public async Task<IActionResult> OnGetResumeAsync(string? failed, CancellationToken ct)
+    {
+        var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
+        return await AnswerAsync(await flow.ShowAsync(redirectRequestId, customer, failed is null ? null : RedirectRefusal.ProviderSignInFailed(), ct), browser);
+    }
+
+    /// <summary>Sign-in through the bank's identity provider (<c>Redirect:Oidc</c>), for the redirect this browser is in.</summary>
+    public async Task<IActionResult> OnPostProviderAsync(CancellationToken ct)
+    {
+        if (Provider is null)
+        {
+            return NotFound();
+        }
+
+        var (redirectRequestId, customer, browser) = await RedirectBrowser.ReadAsync(HttpContext);
+        var step = await flow.ShowAsync(redirectRequestId, customer, null, ct);
+        return step.Value is { Session.IsFinished: false } shown
+            ? RedirectOidc.Challenge(shown.Session.RedirectRequestId, browser, options.Value.Path)
+            : await AnswerAsync(step, browser);
+    }
+
     public async Task<IActionResult> OnPostSignInAsync(CancellationToken ct)
     {
         var (redirectRequestId, _, browser) = await RedirectBrowser.ReadAsync(HttpContext);
@@ -58,7 +93,7 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
 
         var customerId = CustomerId?.Trim() ?? string.Empty;
         var step = customerId.Length is > 0 and <= MaxCustomerIdLength && Passcode is { Length: > 0 and <= MaxPasscodeLength }
-            ? await flow.SignInAsync(redirectRequestId, customerId, Passcode, ct)
+            ? await flow.SignInAsync(redirectRequestId, new PasscodeCredential(customerId, Passcode), ct)
             : await flow.ShowAsync(redirectRequestId, null, RedirectRefusal.SignInFailed(new SignInRefused(null)), ct);
         if (step.Value is { Customer: not null } or { Problem.Code: "SIGN_IN_BUSY" })
         {
@@ -90,7 +125,7 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
         {
             Refusal = refusal;
             Response.StatusCode = refusal.HttpStatus;
-            RedirectHeaders.Apply(Response, null);
+            RedirectHeaders.Apply(Response, null, null);
             return Page();
         }
 
@@ -106,7 +141,7 @@ public sealed class RedirectModel(RedirectFlow flow, SignInThrottle throttle, IO
         await RedirectBrowser.EnterAsync(HttpContext, session.RedirectRequestId, customer, browser);
         (Session, Customer, Accounts, Error) = (session, customer, accounts, problem?.Message);
         Response.StatusCode = problem?.HttpStatus ?? StatusCodes.Status200OK;
-        RedirectHeaders.Apply(Response, session.CallbackUrl);
+        RedirectHeaders.Apply(Response, session.CallbackUrl, Provider?.AuthorityOrigin);
         return Page();
     }
 }

@@ -36,7 +36,11 @@ public static class RedirectBrowser
     }
 
     /// <summary>The browser's place: this redirect, the signed-in customer (if any), and the browser's own random name.</summary>
-    public static Task EnterAsync(HttpContext context, string redirectRequestId, Customer? customer, string browser)
+    public static Task EnterAsync(HttpContext context, string redirectRequestId, Customer? customer, string browser) =>
+        context.SignInAsync(Scheme, Principal(redirectRequestId, customer, browser));
+
+    /// <summary>What the cookie holds (also what the identity provider's round trip signs in, <see cref="RedirectOidc"/>).</summary>
+    public static ClaimsPrincipal Principal(string redirectRequestId, Customer? customer, string browser)
     {
         var claims = new List<Claim> { new(RedirectRequestId, redirectRequestId), new(BrowserClaim, browser) };
         if (customer is not null)
@@ -45,7 +49,7 @@ public static class RedirectBrowser
             claims.Add(new Claim(CustomerName, customer.Name));
         }
 
-        return context.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
     }
 
     public static Task LeaveAsync(HttpContext context) => context.SignOutAsync(Scheme);

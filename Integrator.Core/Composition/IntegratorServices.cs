@@ -115,7 +115,11 @@ public static class IntegratorServices
         services.AddSingleton<RemittanceMetrics>();
         services.AddSingleton<RedirectSessionStore>();
         services.AddSingleton<RedirectFlow>();
-        services.TryAddSingleton<ICustomerSignIn, SeedCustomerSignIn>();
+        services.AddSingleton<SeedCustomerSignIn>();
+        services.AddSingleton<ProviderCustomerSignIn>();
+        services.TryAddSingleton<ICustomerSignIn>(sp => sp.GetRequiredService<IOptions<RedirectOptions>>().Value.Oidc.IsConfigured
+            ? sp.GetRequiredService<ProviderCustomerSignIn>()
+            : sp.GetRequiredService<SeedCustomerSignIn>());
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<GoogleClient>();

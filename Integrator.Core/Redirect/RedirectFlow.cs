@@ -85,7 +85,7 @@ public sealed partial class RedirectFlow(
         await FindAsync(redirectRequestId, ct) is { } session ? await StepAsync(session, customer, problem, ct) : RedirectRefusal.UnknownSession();
 
     /// <summary>The customer signs in (<see cref="ICustomerSignIn"/>); a finished session goes back to Google instead.</summary>
-    public async Task<Result<RedirectStep, RedirectRefusal>> SignInAsync(string? redirectRequestId, string customerId, string passcode, CancellationToken ct)
+    public async Task<Result<RedirectStep, RedirectRefusal>> SignInAsync(string? redirectRequestId, CustomerCredential credential, CancellationToken ct)
     {
         if (await FindAsync(redirectRequestId, ct) is not { } session)
         {
@@ -97,7 +97,7 @@ public sealed partial class RedirectFlow(
             return new RedirectStep(session, null, []);
         }
 
-        var signedIn = await signIn.SignInAsync(customerId, passcode, ct);
+        var signedIn = await signIn.SignInAsync(credential, ct);
         return await StepAsync(session, signedIn.Value, signedIn.Error is { } refused ? RedirectRefusal.SignInFailed(refused) : null, ct);
     }
 

@@ -56,6 +56,9 @@ public sealed class RedirectOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan BrowserSessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>With its Authority set, customers sign in through the bank's OpenID Connect provider instead of the seed's passcodes.</summary>
+    public CustomerOidcOptions Oidc { get; set; } = new();
+
     /// <summary>Google Pay's host, where Google's redirect flows return the customer; confirm it with Google at onboarding.</summary>
     public const string DefaultCallbackHost = "pay.google.com";
 
@@ -66,6 +69,11 @@ public sealed class RedirectOptions : IValidatableObject
         if (!Path.StartsWith('/') || Path.Contains('?', StringComparison.Ordinal) || Path.Contains('#', StringComparison.Ordinal))
         {
             yield return new ValidationResult("Redirect:Path must be a path that starts with '/'.", [nameof(Path)]);
+        }
+
+        foreach (var problem in Oidc.Problems($"{Section}:{nameof(Oidc)}"))
+        {
+            yield return problem;
         }
 
         foreach (var host in AllowedCallbackHosts)

@@ -35,6 +35,10 @@ public sealed record RedirectRefusal(int HttpStatus, string Code, string Message
         _ => new(401, "SIGN_IN_FAILED", "The customer ID or passcode is not right. Check them and try again."),
     };
 
+    /// <summary>The round trip to the bank's identity provider did not sign anybody in (cancelled there, or its answer refused here).</summary>
+    public static RedirectRefusal ProviderSignInFailed() =>
+        new(401, "SIGN_IN_FAILED", "Signing in with your bank did not complete, so nobody is signed in. Try again.");
+
     public static RedirectRefusal Throttled(TimeSpan wait) =>
         new(429, "THROTTLED", $"Too many failed sign-ins. Try again in {Math.Ceiling(wait.TotalSeconds)} seconds.");
 

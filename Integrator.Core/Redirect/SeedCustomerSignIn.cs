@@ -39,8 +39,13 @@ public sealed class SeedCustomerSignIn(Database database, IOptions<RedirectOptio
     private readonly SemaphoreSlim _hashing = new(options.Value.MaxConcurrentSignIns, options.Value.MaxConcurrentSignIns);
     private readonly Lazy<string> _decoy = new(() => PasscodeHash.Create(Guid.NewGuid().ToString(), ledger.Value.PasscodeHashIterations));
 
-    public async Task<Result<Customer, SignInRefused>> SignInAsync(string customerId, string passcode, CancellationToken ct)
+    public async Task<Result<Customer, SignInRefused>> SignInAsync(CustomerCredential credential, CancellationToken ct)
     {
+        if (credential is not PasscodeCredential (var customerId, var passcode))
+        {
+            return new SignInRefused(null); // only passcodes are checked here
+        }
+
         if (!await _hashing.WaitAsync(HashingWait, ct))
         {
             return new SignInRefused(null, Busy: true);

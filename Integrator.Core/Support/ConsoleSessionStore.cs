@@ -15,12 +15,12 @@ public sealed class ConsoleSessionStore(Database database, TimeProvider time)
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     private const string Insert = """
-        INSERT INTO console_sessions (session_sha256, holder, name, created_at, last_seen_at)
-        VALUES (@SessionSha256, @Holder, @Name, @Now, @Now)
+        INSERT INTO console_sessions (session_sha256, holder, name, role, created_at, last_seen_at)
+        VALUES (@SessionSha256, @Holder, @Name, @Role, @Now, @Now)
         """;
 
     private const string FindActive = """
-        SELECT holder, name, created_at, last_seen_at FROM console_sessions
+        SELECT holder, name, role, created_at, last_seen_at FROM console_sessions
         WHERE session_sha256 = @SessionSha256 AND ended_at IS NULL
         """;
 
@@ -32,11 +32,12 @@ public sealed class ConsoleSessionStore(Database database, TimeProvider time)
         UPDATE console_sessions SET ended_at = @Now, end_reason = @Reason WHERE session_sha256 = @SessionSha256 AND ended_at IS NULL
         """;
 
+    /// <param name="role">The role fixed for the session's life (a provider's claims at sign-in); null when it is looked up afresh.</param>
     /// <returns>The new session's id, for the cookie.</returns>
-    public async Task<string> StartAsync(string holder, string name, CancellationToken ct)
+    public async Task<string> StartAsync(string holder, string name, string? role, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        await database.ExecuteAsync(Insert, new { SessionSha256 = Hash(id), Holder = holder, Name = name, Now = time.GetUtcNow() }, ct);
+        await database.ExecuteAsync(Insert, new { SessionSha256 = Hash(id), Holder = holder, Name = name, Role = role, Now = time.GetUtcNow() }, ct);
         return id;
     }
 

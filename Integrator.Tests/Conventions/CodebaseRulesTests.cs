@@ -153,6 +153,7 @@ public sealed class CodebaseRulesTests
             ["Integrator.Api.Support"] = (1000, 1099),
             ["Integrator.Core.Backend"] = (1100, 1199),
             ["Integrator.Api.SupportConsole"] = (1200, 1299),
+            ["Integrator.Api.Redirect"] = (1300, 1399),
         };
         var events = new[] { typeof(GspGateway).Assembly, typeof(Program).Assembly }
             .SelectMany(a => a.GetTypes())

@@ -95,7 +95,7 @@ public sealed partial class SupportEndpointTests
             var before = await GetAsync(http, "/console", copy);
             using (var signOut = await PostFormAsync(http, "/console/sign-out", "/console", signedOut, []))
             {
-                Assert.That(signOut.StatusCode, Is.EqualTo(HttpStatusCode.OK), "signed out");
+                Assert.That((signOut.StatusCode, signOut.Headers.Location?.OriginalString), Is.EqualTo((HttpStatusCode.Redirect, "/console/signed-out")), "signed out");
             }
 
             Assert.Multiple(async () =>
