@@ -36,7 +36,7 @@ public sealed class RedirectServer : IAsyncDisposable
 
     public string BaseUrl => $"http://127.0.0.1:{Server.Port}";
 
-    public static async Task<RedirectServer> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    public static async Task<RedirectServer> StartAsync(IReadOnlyDictionary<string, string?> settings, int? port = null)
     {
         var folder = Directory.CreateTempSubdirectory("redirect-").FullName;
         var gpg = new Gpg(TestKeys.Secret("google-1"), TestKeys.Secret("stranger"), TestKeys.Public("integrator-1"));
@@ -52,7 +52,7 @@ public sealed class RedirectServer : IAsyncDisposable
             environment[key] = value;
         }
 
-        var server = await ServerProcess.StartAsync(ServerProcess.Environment(folder, environment));
+        var server = await ServerProcess.StartAsync(ServerProcess.Environment(folder, environment), port);
         return new RedirectServer(folder, server, google, gpg, googleSide);
     }
 
