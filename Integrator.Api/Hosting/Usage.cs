@@ -22,6 +22,8 @@ internal static class Usage
           Google:BaseUrl                             https://vgw.googleapis.com/gsp (or the sandbox)
           Storage:Provider, Storage:ConnectionString Sqlite (default: data/integrator.{environment}.db), Postgres, SqlServer
           Support:ApiKeys:0:Name, Support:ApiKeys:0:Key   who may use /support/v1
+        Console sign-in through the organisation's OpenID Connect provider: Console:Oidc:Authority, ClientId,
+        ClientSecret, RoleClaim, OperatorValues, ViewerValues (README "Sign-in with your identity provider").
         README.md "Configuration" lists every setting; an unknown key under an Integrator section is an error.
         """;
 }

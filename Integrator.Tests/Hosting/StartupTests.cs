@@ -43,6 +43,18 @@ public sealed class StartupTests
         Assert.That(stderr, Does.Contain(named));
     }
 
+    /// <summary>Sign-in settings that would leave nobody able to sign in, or trust a provider over plain HTTP, stop the start.</summary>
+    [TestCase("Console__KeySignIn", "false", "Console:KeySignIn is false but Console:Oidc:Authority is not set")]
+    [TestCase("Console__Oidc__Authority", "http://login.bank.example", "Console:Oidc:Authority must be the provider's issuer URL, HTTPS")]
+    [TestCase("Console__Oidc__Authority", "https://login.bank.example", "Console:Oidc:OperatorValues or Console:Oidc:ViewerValues must name at least one value")]
+    [TestCase("Redirect__Oidc__Authority", "https://login.bank.example", "Redirect:Oidc:ClientId and Redirect:Oidc:ClientSecret must be set")]
+    [TestCase("Console__Oidc__RoleClam", "groups", "Console:Oidc:RoleClam is not a setting of Integrator (did you mean Console:Oidc:RoleClaim?)")]
+    public async Task ASignInSettingThatCannotWorkIsNamed(string key, string value, string named)
+    {
+        var stderr = await RefusedAsync(ServerRun.Dll(Production(new() { [key] = value })));
+        Assert.That(stderr, Does.Contain(named));
+    }
+
     [Test]
     public async Task AMisspeltKeyIsAnErrorWithTheNearestSetting()
     {

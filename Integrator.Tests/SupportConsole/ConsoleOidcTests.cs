@@ -238,13 +238,13 @@ public sealed class ConsoleOidcTests
         var page = await NewPageAsync();
         await page.GotoAsync($"{BaseUrl}/console/sign-in");
         await ScanAsync(page, "sign-in", violations);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "console-sign-in-provider.png"), FullPage = true });
         await page.GotoAsync($"{BaseUrl}/console/sign-in?failed=provider");
         await ScanAsync(page, "sign-in failed", violations);
         await page.GotoAsync($"{BaseUrl}/console/no-role");
         await ScanAsync(page, "no role", violations);
         await page.GotoAsync($"{BaseUrl}/console/signed-out");
         await ScanAsync(page, "signed out", violations);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "console-sign-in-provider.png"), FullPage = true });
         Assert.That(violations, Is.Empty);
     }
 
