@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using Integrator.Core.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -47,5 +50,38 @@ public static class OpenIdConnectSetup
             cookie.SameSite = SameSiteMode.Lax;
             cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         }
+
+        if (settings.TokenEndpointAuthMethod == OpenIdConnectClientOptions.ClientSecretBasic)
+        {
+            oidc.Events.OnAuthorizationCodeReceived = RedeemWithBasicAuthenticationAsync;
+        }
+    }
+
+    /// <summary>
+    /// The handler sends the client secret in the token request's body (client_secret_post); a client registered with
+    /// OpenID Connect's default, client_secret_basic, sends it in an Authorization header instead (RFC 6749 §2.3.1:
+    /// id and secret form-encoded, then base64). The handler still checks the ID token that comes back.
+    /// </summary>
+    private static async Task RedeemWithBasicAuthenticationAsync(AuthorizationCodeReceivedContext context)
+    {
+        var request = context.TokenEndpointRequest!;
+        var credentials = $"{WebUtility.UrlEncode(request.ClientId)}:{WebUtility.UrlEncode(request.ClientSecret)}";
+        request.ClientSecret = null;
+        var endpoint = request.TokenEndpoint
+            ?? (await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted)).TokenEndpoint;
+        using var message = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new FormUrlEncodedContent(request.Parameters),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        using var response = await context.Backchannel.SendAsync(message, context.HttpContext.RequestAborted);
+        var answer = new OpenIdConnectMessage(await response.Content.ReadAsStringAsync(context.HttpContext.RequestAborted));
+        if (!response.IsSuccessStatusCode || answer.Error is not null)
+        {
+            context.Fail($"Message contains error: '{answer.Error ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}', error_description: '{answer.ErrorDescription}'.");
+            return;
+        }
+
+        context.HandleCodeRedemption(answer);
     }
 }

@@ -16,6 +16,14 @@ public class OpenIdConnectClientOptions
 
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// How the client secret reaches the token endpoint, as the client is registered at the provider:
+    /// <c>client_secret_basic</c> (an Authorization header; OpenID Connect's default) or <c>client_secret_post</c>.
+    /// </summary>
+    public string TokenEndpointAuthMethod { get; set; } = ClientSecretBasic;
+
+    public const string ClientSecretBasic = "client_secret_basic";
+
     /// <summary>Where the provider sends the browser back with the code: register it with the provider.</summary>
     public string CallbackPath { get; set; } = "/signin-oidc";
 
@@ -49,6 +57,11 @@ public class OpenIdConnectClientOptions
         if (string.IsNullOrEmpty(ClientId) || string.IsNullOrEmpty(ClientSecret))
         {
             yield return new ValidationResult($"{path}:ClientId and {path}:ClientSecret must be set: the client registered with the provider.", [nameof(ClientId)]);
+        }
+
+        if (TokenEndpointAuthMethod is not (ClientSecretBasic or "client_secret_post"))
+        {
+            yield return new ValidationResult($"{path}:TokenEndpointAuthMethod must be client_secret_basic or client_secret_post.", [nameof(TokenEndpointAuthMethod)]);
         }
 
         if (!CallbackPath.StartsWith('/') || CallbackPath.Contains('?', StringComparison.Ordinal) || CallbackPath.Contains('#', StringComparison.Ordinal))

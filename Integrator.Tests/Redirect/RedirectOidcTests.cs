@@ -29,6 +29,7 @@ public sealed class RedirectOidcTests
                 ["Redirect__Oidc__ClientId"] = DevIdentityProvider.CustomersClientId,
                 ["Redirect__Oidc__ClientSecret"] = DevIdentityProvider.CustomersClientSecret,
                 ["Redirect__Oidc__DisplayName"] = "Test Bank",
+                ["Redirect__Oidc__TokenEndpointAuthMethod"] = "client_secret_post", // as the provider registered it (the console's client: basic)
                 ["Logging__LogLevel__Default"] = "Warning",
             },
             port);

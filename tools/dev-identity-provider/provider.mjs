@@ -41,7 +41,7 @@ const provider = new Provider(issuer, {
       client_secret: 'dev-console-secret-not-for-production',
       redirect_uris: [`${integrator}/console/signin-oidc`],
       post_logout_redirect_uris: [`${integrator}/console/signout-callback-oidc`],
-      token_endpoint_auth_method: 'client_secret_post',
+      // token_endpoint_auth_method: OpenID Connect's default, client_secret_basic
       response_types: ['code'],
       grant_types: ['authorization_code'],
     },
@@ -49,7 +49,7 @@ const provider = new Provider(issuer, {
       client_id: 'integrator-customers',
       client_secret: 'dev-customers-secret-not-for-production',
       redirect_uris: [`${integrator}/redirect-payment-token-v1/signin-oidc`],
-      token_endpoint_auth_method: 'client_secret_post',
+      token_endpoint_auth_method: 'client_secret_post', // Redirect:Oidc:TokenEndpointAuthMethod=client_secret_post
       response_types: ['code'],
       grant_types: ['authorization_code'],
     },
