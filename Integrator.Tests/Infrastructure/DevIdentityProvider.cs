@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 
 namespace Integrator.Tests.Infrastructure;
 
@@ -98,6 +100,36 @@ public sealed class DevIdentityProvider : IAsyncDisposable
         using var response = await http.PostAsync($"{Issuer}/test/next-id-token-audience?aud=another-client", null);
         response.EnsureSuccessStatusCode();
     }
+
+    /// <summary>
+    /// Stands in the middle of <paramref name="page"/>'s round trips, as an attacker would: the provider's redirects are
+    /// followed here (a browser's route does not see the requests a redirect makes) and its last one, back to a relying
+    /// party's callback, goes to <paramref name="change"/>, which returns where the browser goes instead, or null to hold
+    /// the browser on a page of its own.
+    /// </summary>
+    public Task InterceptCallbacksAsync(IPage page, Func<string, string?> change) =>
+        page.RouteAsync(new Regex($"^{Regex.Escape(Issuer)}/"), async route =>
+        {
+            var response = await route.FetchAsync(new() { MaxRedirects = 0 });
+            for (var hop = 0; hop < 5 && response.Headers.TryGetValue("location", out var next) && next.StartsWith(Issuer, StringComparison.Ordinal); hop++)
+            {
+                response = await page.Context.APIRequest.GetAsync(next, new() { MaxRedirects = 0 });
+            }
+
+            var headers = response.Headers.ToDictionary(h => h.Key, h => h.Value);
+            if (headers.TryGetValue("location", out var callback) && callback.Contains("/signin-oidc?", StringComparison.Ordinal))
+            {
+                if (change(callback) is not { } instead)
+                {
+                    await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<!DOCTYPE html><title>held</title><p>held in the middle</p>" });
+                    return;
+                }
+
+                headers["location"] = instead;
+            }
+
+            await route.FulfillAsync(new() { Response = response, Headers = headers });
+        });
 
     public ValueTask DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -90,22 +89,10 @@ public sealed class RedirectOidcTests
         var bob = await NewPageAsync();
         await bob.GotoAsync(_redirect.Link(GspMessages.Redirect(GspMessages.NewId("rr"), Now(), amountMicros: 5_000_000)));
         var planted = new TaskCompletionSource<string>();
-        await bob.RouteAsync(new Regex($"^{Regex.Escape(_provider.Issuer)}/"), async route =>
+        await _provider.InterceptCallbacksAsync(bob, callback =>
         {
-            var response = await route.FetchAsync(new() { MaxRedirects = 0 });
-            for (var hop = 0; hop < 5 && response.Headers.TryGetValue("location", out var next) && next.StartsWith(_provider.Issuer, StringComparison.Ordinal); hop++)
-            {
-                response = await bob.Context.APIRequest.GetAsync(next, new() { MaxRedirects = 0 });
-            }
-
-            if (response.Headers.TryGetValue("location", out var callback) && callback.Contains("/signin-oidc?", StringComparison.Ordinal))
-            {
-                planted.TrySetResult(callback);
-                await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<!DOCTYPE html><title>held</title><p>held by the attacker</p>" });
-                return;
-            }
-
-            await route.FulfillAsync(new() { Response = response });
+            planted.TrySetResult(callback);
+            return null;
         });
         await bob.GetByRole(AriaRole.Button, new() { Name = "Sign in with Test Bank" }).ClickAsync();
         await bob.Locator("input[name=login]").FillAsync(TestLedger.OtherCustomer);
