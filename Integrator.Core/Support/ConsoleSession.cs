@@ -7,7 +7,7 @@ public sealed record ConsoleSession
 
     public required string Name { get; init; }
 
-    /// <summary>The role fixed at sign-in (db/*/0016_console_roles.sql), or null when the holder's key says it.</summary>
+    /// <summary>The role fixed at sign-in (console_session_roles, db/*/0016_console_roles.sql), or null when the holder's key says it.</summary>
     public string? Role { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }

@@ -15,13 +15,16 @@ public sealed class ConsoleSessionStore(Database database, TimeProvider time)
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     private const string Insert = """
-        INSERT INTO console_sessions (session_sha256, holder, name, role, created_at, last_seen_at)
-        VALUES (@SessionSha256, @Holder, @Name, @Role, @Now, @Now)
+        INSERT INTO console_sessions (session_sha256, holder, name, created_at, last_seen_at)
+        VALUES (@SessionSha256, @Holder, @Name, @Now, @Now)
         """;
 
+    private const string InsertRole = "INSERT INTO console_session_roles (session_sha256, role) VALUES (@SessionSha256, @Role)";
+
     private const string FindActive = """
-        SELECT holder, name, role, created_at, last_seen_at FROM console_sessions
-        WHERE session_sha256 = @SessionSha256 AND ended_at IS NULL
+        SELECT s.holder, s.name, r.role, s.created_at, s.last_seen_at
+        FROM console_sessions s LEFT JOIN console_session_roles r ON r.session_sha256 = s.session_sha256
+        WHERE s.session_sha256 = @SessionSha256 AND s.ended_at IS NULL
         """;
 
     private const string Touch = """
@@ -37,7 +40,17 @@ public sealed class ConsoleSessionStore(Database database, TimeProvider time)
     public async Task<string> StartAsync(string holder, string name, string? role, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        await database.ExecuteAsync(Insert, new { SessionSha256 = Hash(id), Holder = holder, Name = name, Role = role, Now = time.GetUtcNow() }, ct);
+        var session = new { SessionSha256 = Hash(id), Holder = holder, Name = name, Role = role, Now = time.GetUtcNow() };
+        await database.WriteAsync(
+            async (tx, token) =>
+            {
+                await tx.ExecuteAsync(Insert, session, token);
+                if (role is not null)
+                {
+                    await tx.ExecuteAsync(InsertRole, session, token);
+                }
+            },
+            ct);
         return id;
     }
 
