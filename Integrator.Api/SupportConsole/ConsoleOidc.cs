@@ -44,6 +44,7 @@ public static partial class ConsoleOidc
             oidc.SaveTokens = true;
             oidc.Events.OnTicketReceived = TicketReceivedAsync;
             oidc.Events.OnRemoteFailure = RemoteFailureAsync;
+            oidc.Events.OnRedirectToIdentityProvider = AskForTheRoleScopeAsync;
             oidc.Events.OnRedirectToIdentityProviderForSignOut = context =>
             {
                 context.ProtocolMessage.ClientId = context.Options.ClientId;
@@ -68,6 +69,21 @@ public static partial class ConsoleOidc
         return settings.OperatorValues.Any(held.Contains) ? SupportRole.Operator
             : settings.ViewerValues.Any(held.Contains) ? SupportRole.Viewer
             : null;
+    }
+
+    /// <summary>
+    /// Providers often release a role claim only for a scope of its name (<c>groups</c>, <c>roles</c>): when the
+    /// discovery document offers one named like <c>RoleClaim</c>, it is asked for too, without configuring it.
+    /// </summary>
+    private static async Task AskForTheRoleScopeAsync(RedirectContext context)
+    {
+        var roleClaim = context.HttpContext.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.Oidc.RoleClaim;
+        var discovery = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        var scopes = context.ProtocolMessage.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (discovery.ScopesSupported.Contains(roleClaim) && !scopes.Contains(roleClaim))
+        {
+            context.ProtocolMessage.Scope = string.Join(' ', [.. scopes, roleClaim]);
+        }
     }
 
     private static async Task TicketReceivedAsync(TicketReceivedContext context)

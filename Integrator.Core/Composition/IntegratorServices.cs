@@ -172,6 +172,8 @@ public static class IntegratorServices
         services.AddSingleton<StatementSupport>();
         services.AddSingleton<RedirectSupport>();
         services.AddSingleton<SearchSupport>();
+        services.AddSingleton<ReservationListSupport>();
+        services.AddSingleton<AccountSupport>();
         services.AddSingleton<OverviewSupport>();
         services.AddSingleton<CommandSupport>();
         services.AddSingleton<RequestChecks>();

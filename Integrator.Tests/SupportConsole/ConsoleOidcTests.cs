@@ -38,7 +38,7 @@ public sealed class ConsoleOidcTests
                 ["Console__Oidc__Authority"] = _provider.Issuer,
                 ["Console__Oidc__ClientId"] = DevIdentityProvider.ConsoleClientId,
                 ["Console__Oidc__ClientSecret"] = DevIdentityProvider.ConsoleClientSecret,
-                ["Console__Oidc__Scopes__0"] = "groups",
+                // No Scopes: the provider offers a "groups" scope in its discovery document, which is asked for by itself.
                 ["Console__Oidc__RoleClaim"] = "groups",
                 ["Console__Oidc__OperatorValues__0"] = "integrator-operators",
                 ["Console__Oidc__ViewerValues__0"] = "integrator-viewers",

@@ -226,7 +226,7 @@ public sealed partial class ConsoleTests
         await http.PostAsync("/dev/google/outage", JsonContent.Create(new { seconds = 0 }));
 
         var page = await SignedInPageAsync(OperatorKey);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Notifications", Exact = true }).ClickAsync();
         await page.GetByLabel("From (UTC").FillAsync(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"));
         await page.GetByLabel("Until (UTC)").FillAsync(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"));
         await page.GetByLabel("Why").FillAsync("Google endpoint outage");

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Integrator.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Integrator.Tests.SupportConsole;
+
+/// <summary>
+/// The console as a bank's support desk uses it, starting from the customer (README "Support console"): find a hold
+/// from the customer's name, their account or a date range; follow the links between pages; export a filtered list.
+/// Real browser, real server.
+/// </summary>
+[NonParallelizable]
+public sealed partial class ConsoleCustomerDeskTests
+{
+    private const string OperatorKey = "dev-support-key-not-for-production";
+
+    private string _folder = null!;
+    private ServerProcess _server = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    private string BaseUrl => $"http://127.0.0.1:{_server.Port}";
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _folder = Directory.CreateTempSubdirectory("console-desk-").FullName;
+        _server = await ServerProcess.StartAsync(ServerProcess.Environment(_folder, new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" }));
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await _server.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Test]
+    public async Task AHoldIsFoundFromTheCustomersNameAloneThenFromTheAccountAndADateRange()
+    {
+        var reservation = await ReserveAsync("tok-rich", 25_000_000);
+        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+
+        // "Mrs Lovelace says a Google purchase is still holding 25 USD."
+        await page.GetByRole(AriaRole.Link, new() { Name = "Search" }).ClickAsync();
+        await page.GetByLabel("Any id").FillAsync("lovelace");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ada Lovelace" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/console/reservations\\?customer=cust-ada$"));
+        var row = page.Locator("tbody tr").Filter(new() { HasText = reservation });
+        await Assertions.Expect(row).ToContainTextAsync("25.00 USD");
+        await Assertions.Expect(row).ToContainTextAsync("RESERVED");
+
+        // Her account's page: the hold among the open ones, and the way to every reservation on it.
+        await row.GetByRole(AriaRole.Link, new() { Name = "acct-rich" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Account acct-rich" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".facts")).ToContainTextAsync("Ada Lovelace (cust-ada)");
+        await Assertions.Expect(page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Open holds" }) })).ToContainTextAsync(reservation);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Every reservation on this account" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync(reservation);
+
+        // A date range: today finds it, tomorrow does not.
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await page.GetByLabel("Made on or after").FillAsync(today);
+        await page.GetByLabel("Made on or before").FillAsync(today);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync(reservation);
+        await page.GetByLabel("Made on or after").FillAsync(tomorrow);
+        await page.GetByLabel("Made on or before").FillAsync(tomorrow);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("No reservation matches.");
+
+        // The reservation's own page links back to the account and to each of Google's requests.
+        await page.GotoAsync($"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{reservation}");
+        await page.GetByRole(AriaRole.Link, new() { Name = reservation, Exact = true }).First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/console/requests/InvisiCashUSA_USD/{Regex.Escape(reservation)}$"));
+    }
+
+    [Test]
+    public async Task AFilteredListIsExportedAsCsvAndReadsBack()
+    {
+        var small = await ReserveAsync("tok-rich", 1_500_000);
+        var large = await ReserveAsync("tok-rich", 40_000_000);
+        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        await page.GotoAsync($"{BaseUrl}/console/reservations?account=acct-rich&minAmount=1&maxAmount=2");
+        await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync(small);
+        await Assertions.Expect(page.Locator("tbody")).Not.ToContainTextAsync(large);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Export these as CSV" }).ClickAsync());
+        var path = await download.PathAsync();
+        var lines = await File.ReadAllLinesAsync(path!);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0], Does.StartWith("reserveFundsRequestId,paymentIntegratorTransactionId,paymentIntegratorAccountId,accountId,customerId,customerName,amount,currency,state"));
+            var row = lines.Single(l => l.StartsWith(small + ",", StringComparison.Ordinal)).Split(',');
+            Assert.That(row[3..9], Is.EqualTo(new[] { "acct-rich", "cust-ada", "Ada Lovelace", "1.50", "USD", "RESERVED" }));
+            Assert.That(lines.Any(l => l.StartsWith(large, StringComparison.Ordinal)), Is.False, "only what the filters let through");
+            Assert.That(lines.Skip(1).All(l => l.Contains(",acct-rich,", StringComparison.Ordinal)), "every row is the account's");
+        });
+        var audit = await _server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/support/v1/audit?limit=50") { Headers = { { "X-API-Key", OperatorKey } } });
+        Assert.That(await audit.Content.ReadAsStringAsync(), Does.Contain("export reservations"), "an export of customer data is audited");
+    }
+
+    [Test]
+    public async Task ABadFilterIsExplainedAndAnOverviewTileLeadsToItsList()
+    {
+        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var bad = await page.GotoAsync($"{BaseUrl}/console/reservations?minAmount=5&maxAmount=1");
+        Assert.That(bad!.Status, Is.EqualTo((int)HttpStatusCode.BadRequest));
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("smallest first");
+        var junk = await page.GotoAsync($"{BaseUrl}/console/reservations?from=yesterday");
+        Assert.That(junk!.Status, Is.EqualTo((int)HttpStatusCode.BadRequest));
+
+        await page.GotoAsync($"{BaseUrl}/console");
+        await page.GetByRole(AriaRole.Link, new() { Name = "notifications DEAD" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/console/notifications\\?status=DEAD$"));
+        await Assertions.Expect(page.GetByLabel("Status")).ToHaveValueAsync("DEAD");
+    }
+
+    [Test]
+    public async Task TheNewPagesHaveNoSeriousOrCriticalAccessibilityViolation()
+    {
+        await ReserveAsync("tok-rich", 2_000_000);
+        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var violations = new List<string>();
+        foreach (var path in new[] { "/console/reservations", "/console/reservations?customer=cust-ada&state=RESERVED", "/console/accounts/acct-rich" })
+        {
+            await page.GotoAsync(BaseUrl + path);
+            var result = await page.RunAxe();
+            Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {path}");
+            violations.AddRange(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{path}: {v.Id} ({v.Impact}) {v.Help}"));
+        }
+
+        await page.GotoAsync($"{BaseUrl}/console/accounts/acct-rich");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "console-account.png"), FullPage = true });
+        Assert.That(violations, Is.Empty);
+    }
+
+    private async Task<string> ReserveAsync(string token, long amountMicros)
+    {
+        var requestId = GspMessages.NewId("reserve");
+        (await _server.PostAsync("reserveFunds", GspMessages.Reserve(requestId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), amountMicros, token))).AssertStatus(200);
+        return requestId;
+    }
+}
