@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Integrator.Core.Support;
 
 namespace Integrator.Api.SupportConsole;
 
@@ -11,6 +12,9 @@ public sealed class ConsoleOptions : IValidatableObject
     public bool KeySignIn { get; set; } = true;
 
     public ConsoleOidcOptions Oidc { get; set; } = new();
+
+    /// <summary>Which money decisions need a second person (maker-checker); off by default.</summary>
+    public FourEyesOptions FourEyes { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -28,6 +32,11 @@ public sealed class ConsoleOptions : IValidatableObject
         if (Oidc.IsConfigured && !(Oidc.CallbackPath.StartsWith("/console/", StringComparison.Ordinal) && Oidc.SignedOutCallbackPath.StartsWith("/console/", StringComparison.Ordinal)))
         {
             yield return new ValidationResult($"{path}:CallbackPath and {path}:SignedOutCallbackPath must lie under /console/ (the console's cookie and addresses).", [nameof(Oidc)]);
+        }
+
+        if (FourEyes.ReleaseAbove < 0)
+        {
+            yield return new ValidationResult($"{Section}:FourEyes:ReleaseAbove must not be negative.", [nameof(FourEyes)]);
         }
 
         if (!KeySignIn && !Oidc.IsConfigured)

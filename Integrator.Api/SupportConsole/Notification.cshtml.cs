@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
-/// <summary>One notification with every attempt, and Resend.</summary>
+/// <summary>One notification with every attempt, and Resend (a forced one proposed instead where four eyes guard it).</summary>
 [OperatorPosts]
-public sealed class NotificationModel(NotificationSupport notifications) : PageModel
+public sealed class NotificationModel(NotificationSupport notifications, ProposalSupport proposals) : PageModel
 {
     public string NotificationId { get; private set; } = string.Empty;
 
@@ -20,6 +20,20 @@ public sealed class NotificationModel(NotificationSupport notifications) : PageM
 
     public async Task<IActionResult> OnPostAsync(string notificationId, bool force, string? reason, CancellationToken ct)
     {
+        if (force && proposals.Rules.ForcedResend)
+        {
+            var proposed = await proposals.ProposeAsync(ProposalActions.ForcedResend, null, notificationId, ConsoleAuth.Actor(User), reason, ct);
+            if (proposed.Value is { } proposal)
+            {
+                return Redirect($"/console/proposals/{proposal.ProposalId}");
+            }
+
+            Errors = [proposed.Error!.Detail];
+            Response.StatusCode = proposed.Error.Kind == SupportErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            await LoadAsync(notificationId, ct);
+            return Page();
+        }
+
         var resent = await notifications.ResendAsync(notificationId, force, ConsoleAuth.Actor(User), reason, ct);
         if (resent.Error is { } error)
         {

@@ -7,7 +7,7 @@ namespace Integrator.Api.SupportConsole;
 
 /// <summary>The confirmation page of a release: it states the consequence and asks for a reason.</summary>
 [Authorize(Policy = ConsoleAuth.OperatorPolicy)]
-public sealed class ReleaseModel(ReservationSupport reservations) : PageModel
+public sealed class ReleaseModel(ReservationSupport reservations, ProposalSupport proposals) : PageModel
 {
     public string Piaid { get; private set; } = string.Empty;
 
@@ -18,6 +18,9 @@ public sealed class ReleaseModel(ReservationSupport reservations) : PageModel
     public ReservationView? Reservation { get; private set; }
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    /// <summary>Whether releasing this hold needs a second person (<c>Console:FourEyes:ReleaseAbove</c>).</summary>
+    public bool Proposes => Reservation is { } r && long.TryParse(r.Amount.Micros, out var micros) && proposals.Rules.ReleaseNeedsSecondPerson(micros);
 
     public async Task<IActionResult> OnGetAsync(string piaid, string reserveFundsRequestId, CancellationToken ct)
     {
@@ -35,6 +38,20 @@ public sealed class ReleaseModel(ReservationSupport reservations) : PageModel
     public async Task<IActionResult> OnPostAsync(string piaid, string reserveFundsRequestId, string? reason, CancellationToken ct)
     {
         (Piaid, ReserveFundsRequestId, Reason) = (piaid, reserveFundsRequestId, reason);
+        Reservation = (await reservations.FindAsync(piaid, reserveFundsRequestId, ct)).Value;
+        if (Proposes)
+        {
+            var proposed = await proposals.ProposeAsync(ProposalActions.Release, piaid, reserveFundsRequestId, ConsoleAuth.Actor(User), reason, ct);
+            if (proposed.Value is { } proposal)
+            {
+                return Redirect($"/console/proposals/{proposal.ProposalId}");
+            }
+
+            Errors = [proposed.Error!.Detail];
+            Response.StatusCode = proposed.Error.Kind == SupportErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
         var released = await reservations.ReleaseAsync(piaid, reserveFundsRequestId, ConsoleAuth.Actor(User), reason, ct);
         if (released.Error is { } error)
         {

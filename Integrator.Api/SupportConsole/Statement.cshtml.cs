@@ -1,11 +1,9 @@
 using Integrator.Core.Support;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Integrator.Api.SupportConsole;
 
-/// <summary>One statement with its differences, calls and events, and Accept (with a reason).</summary>
-[OperatorPosts]
+/// <summary>One statement with its differences, calls and events; Accept leads to its confirmation page.</summary>
 public sealed class StatementModel(StatementSupport statements) : PageModel
 {
     public string StatementId { get; private set; } = string.Empty;
@@ -16,19 +14,6 @@ public sealed class StatementModel(StatementSupport statements) : PageModel
 
     public async Task OnGetAsync(string piaid, string statementId, CancellationToken ct, int eventOffset = 0) =>
         Show(statementId, await statements.GetAsync(piaid, statementId, eventOffset, ct), StatusCodes.Status404NotFound);
-
-    public async Task<IActionResult> OnPostAsync(string piaid, string statementId, string? reason, CancellationToken ct)
-    {
-        var accepted = await statements.AcceptAsync(piaid, statementId, ConsoleAuth.Actor(User), reason, ct);
-        if (accepted.Error is not null)
-        {
-            Show(statementId, accepted, StatusCodes.Status409Conflict);
-            View = (await statements.GetAsync(piaid, statementId, 0, ct)).Value;
-            return Page();
-        }
-
-        return Redirect($"/console/statements/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(statementId)}");
-    }
 
     private void Show(string statementId, Integrator.Core.Result<StatementView, SupportError> result, int statusOnError)
     {

@@ -1,4 +1,6 @@
 using Integrator.Api.Support;
+using Integrator.Core.Support;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Api.SupportConsole;
 
@@ -11,6 +13,8 @@ public static class SupportConsole
     public static IServiceCollection AddSupportConsole(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Four eyes hold on every channel: Core's support services read them too.
+        services.AddSingleton<IOptions<FourEyesOptions>>(sp => Options.Create(sp.GetRequiredService<IOptions<ConsoleOptions>>().Value.FourEyes));
         services.AddAuthentication().AddConsoleCookie().AddConsoleOidc(configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(ConsoleAuth.Policy, policy => policy.AddAuthenticationSchemes(ConsoleAuth.Scheme).RequireAuthenticatedUser())

@@ -174,6 +174,7 @@ public static class IntegratorServices
         services.AddSingleton<SearchSupport>();
         services.AddSingleton<ReservationListSupport>();
         services.AddSingleton<AccountSupport>();
+        services.AddSingleton<ProposalSupport>();
         services.AddSingleton<OverviewSupport>();
         services.AddSingleton<CommandSupport>();
         services.AddSingleton<RequestChecks>();

@@ -154,7 +154,16 @@ public sealed class GoogleStandIn(IMessageCodec codec, Database database, TimePr
 
     private sealed record Period(long BillingStart, long BillingEnd);
 
-    private sealed record Event(string EventRequestId, string PaymentIntegratorEventId, long EventCharge);
+    // Properties, not a constructor: SQLite types an expression column of an empty result as text, and Dapper matches
+    // a constructor by those types (a period without refunds would fail).
+    private sealed record Event
+    {
+        public required string EventRequestId { get; init; }
+
+        public required string PaymentIntegratorEventId { get; init; }
+
+        public long EventCharge { get; init; }
+    }
 
     /// <summary>One call the stand-in received (the decrypted body), and what it answered.</summary>
     public sealed record ReceivedCall(DateTimeOffset ReceivedAt, string Path, string Body, int Status);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Integrator.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Support;
 
@@ -70,7 +71,7 @@ public sealed record RecoverReport(int Rearmed, DateTimeOffset Since, DateTimeOf
 /// holds it, not once delivered unless forced with a reason) or every DEAD one in a window. A re-armed row is due at
 /// once and keeps its GSP requestId; past its horizon it gets that one attempt before it is DEAD again.
 /// </summary>
-public sealed class NotificationSupport(Database database, SupportAudit audit, TimeProvider time)
+public sealed class NotificationSupport(Database database, SupportAudit audit, IOptions<FourEyesOptions> fourEyes, TimeProvider time)
 {
     public const int MaxPageSize = 500;
 
@@ -166,12 +167,24 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, T
         return row with { Attempts = await database.QueryAsync<AttemptView>(Attempts, new { NotificationId = notificationId }, ct) };
     }
 
-    public async Task<Result<ResendReport, SupportError>> ResendAsync(
-        string notificationId, bool force, SupportActor actor, string? reason, CancellationToken ct)
+    public Task<Result<ResendReport, SupportError>> ResendAsync(
+        string notificationId, bool force, SupportActor actor, string? reason, CancellationToken ct) =>
+        ResendAsync(notificationId, force, actor, reason, approved: false, ct);
+
+    /// <param name="approved">A second person approved it (<see cref="ProposalSupport"/>): four eyes are satisfied.</param>
+    internal async Task<Result<ResendReport, SupportError>> ResendAsync(
+        string notificationId, bool force, SupportActor actor, string? reason, bool approved, CancellationToken ct)
     {
         if (Reasons.Check(reason, required: force) is { } invalid)
         {
             return invalid;
+        }
+
+        if (force && !approved && fourEyes.Value.ForcedResend)
+        {
+            await audit.RecordAsync(new SupportAudit.Entry(actor, "resend (forced)", $"notification {notificationId}", reason, "refused: needs a second person"), ct);
+            return SupportError.Conflict(
+                "Sending a delivered notification again needs a second person here (Console:FourEyes:ForcedResend): propose it, and another Operator approves.");
         }
 
         var target = $"notification {notificationId}";

@@ -2,6 +2,7 @@ using Integrator.Core.Journal;
 using Integrator.Core.Refunds;
 using Integrator.Core.Reservations;
 using Integrator.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Support;
 
@@ -110,7 +111,13 @@ public sealed record ReleaseReport(ReservationView Reservation, ReleaseImpact Im
 
 /// <summary>Reservation lookup and manual release for support (README "Support API").</summary>
 public sealed class ReservationSupport(
-    Database database, ReservationStore reservations, RefundStore refunds, CommandSupport commands, SupportAudit audit, TimeProvider time)
+    Database database,
+    ReservationStore reservations,
+    RefundStore refunds,
+    CommandSupport commands,
+    SupportAudit audit,
+    IOptions<FourEyesOptions> fourEyes,
+    TimeProvider time)
 {
     private const string History = """
         SELECT occurred_at AS at, from_state AS "from", to_state AS "to", cause, request_id, actor, reason FROM reservation_events
@@ -149,8 +156,19 @@ public sealed class ReservationSupport(
     /// notification is sent: there is no Google cancel request to report; Google's own later cancel answers SUCCESS
     /// and gets its notification then.
     /// </summary>
-    public async Task<Result<ReleaseReport, SupportError>> ReleaseAsync(
-        string accountId, string reserveRequestId, SupportActor actor, string? reason, CancellationToken ct)
+    public Task<Result<ReleaseReport, SupportError>> ReleaseAsync(
+        string accountId, string reserveRequestId, SupportActor actor, string? reason, CancellationToken ct) =>
+        ReleaseAsync(accountId, reserveRequestId, actor, reason, approved: false, ct);
+
+    /// <summary>A reservation as <see cref="GetAsync"/> shows it, without recording a read (a proposal's summary).</summary>
+    public async Task<Result<ReservationView, SupportError>> FindAsync(string accountId, string reserveRequestId, CancellationToken ct) =>
+        await reservations.FindAsync(accountId, reserveRequestId, ct) is { } reservation
+            ? await ViewAsync(reservation, ct)
+            : NotFound(accountId, reserveRequestId);
+
+    /// <param name="approved">A second person approved it (<see cref="ProposalSupport"/>): four eyes are satisfied.</param>
+    internal async Task<Result<ReleaseReport, SupportError>> ReleaseAsync(
+        string accountId, string reserveRequestId, SupportActor actor, string? reason, bool approved, CancellationToken ct)
     {
         if (Reasons.Check(reason, required: true) is { } invalid)
         {
@@ -182,6 +200,13 @@ public sealed class ReservationSupport(
                         await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, "refused: capture in progress"), token);
                         return Write.Commit<Result<ReleaseImpact, SupportError>>(
                             SupportError.Conflict("A capture of this reservation is on its way to the back end: release it only once the capture has an answer."));
+                    }
+
+                    if (!approved && reservation.State == ReservationState.Reserved && fourEyes.Value.ReleaseNeedsSecondPerson(reservation.AmountMicros))
+                    {
+                        await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "release", target, reason, "refused: needs a second person"), token);
+                        return Write.Commit<Result<ReleaseImpact, SupportError>>(SupportError.Conflict(
+                            $"Releasing a hold above {fourEyes.Value.ReleaseAbove} needs a second person here (Console:FourEyes:ReleaseAbove): propose it, and another Operator approves."));
                     }
 
                     var released = false;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Integrator.Core.Remittance;
 using Integrator.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Integrator.Core.Support;
 
@@ -60,8 +61,14 @@ public sealed record StatementView(
     IReadOnlyList<StatementDifferenceView> Differences,
     IReadOnlyList<StatementCallView> Calls);
 
+/// <summary>
+/// What accepting a statement means in money: Google's total due, ours (our captures less our refunds under its
+/// PIAID, in its currency and billing period), and the difference (Google's less ours).
+/// </summary>
+public sealed record StatementTotals(string Status, bool AcceptanceRequested, MoneyView Google, MoneyView Ours, MoneyView Difference);
+
 /// <summary>Remittance statements for support (README "Remittance"): list, inspect, and accept a discrepancy by hand.</summary>
-public sealed class StatementSupport(Database database, SupportAudit audit, TimeProvider time)
+public sealed class StatementSupport(Database database, SupportAudit audit, IOptions<FourEyesOptions> fourEyes, TimeProvider time)
 {
     public const int MaxPageSize = 500;
 
@@ -98,6 +105,13 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
     private const string Calls = """
         SELECT attempted_at, method, request_id, dispatcher, http_status, latency_ms, outcome, error FROM remittance_calls
         WHERE statement_row_id = @StatementRowId ORDER BY attempted_at DESC, call_id DESC
+        """;
+
+    private const string OurTotal = """
+        SELECT (SELECT COALESCE(SUM(amount_micros), 0) FROM captures
+                WHERE payment_integrator_account_id = @AccountId AND currency_code = @CurrencyCode AND captured_at >= @Start AND captured_at <= @End)
+             - (SELECT COALESCE(SUM(f.amount_micros), 0) FROM refunds f JOIN captures c ON c.capture_id = f.capture_id
+                WHERE f.payment_integrator_account_id = @AccountId AND c.currency_code = @CurrencyCode AND f.created_at >= @Start AND f.created_at <= @End)
         """;
 
     // The guard is the WHERE clause: acceptance is asked for once, of a reconciled statement not yet accepted.
@@ -160,8 +174,32 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
     /// Support accepts a reconciled statement by hand (a DISCREPANCY, or a MATCHED one when AutoAccept is off): the job
     /// then calls acceptRemittanceStatement. Audited with the reason, which is required.
     /// </summary>
-    public async Task<Result<StatementView, SupportError>> AcceptAsync(
-        string accountId, string statementId, SupportActor actor, string? reason, CancellationToken ct)
+    public Task<Result<StatementView, SupportError>> AcceptAsync(
+        string accountId, string statementId, SupportActor actor, string? reason, CancellationToken ct) =>
+        AcceptAsync(accountId, statementId, actor, reason, approved: false, ct);
+
+    /// <summary>The amounts a person agrees to by accepting the statement (the confirmation page, a proposal's summary).</summary>
+    public async Task<Result<StatementTotals, SupportError>> TotalsAsync(string accountId, string statementId, CancellationToken ct)
+    {
+        var row = await database.QuerySingleOrDefaultAsync<Row>(One, new { AccountId = accountId, StatementId = statementId }, ct);
+        if (row is null)
+        {
+            return NotFound(accountId, statementId);
+        }
+
+        var ours = await database.QuerySingleOrDefaultAsync<long>(
+            OurTotal, new { AccountId = accountId, row.CurrencyCode, Start = row.BillingStart, End = row.BillingEnd }, ct);
+        return new StatementTotals(
+            row.Status.Wire,
+            row.AcceptRequestId is not null,
+            MoneyView.Of(row.TotalDueMicros, row.CurrencyCode),
+            MoneyView.Of(ours, row.CurrencyCode),
+            MoneyView.Of(row.TotalDueMicros - ours, row.CurrencyCode));
+    }
+
+    /// <param name="approved">A second person approved it (<see cref="ProposalSupport"/>): four eyes are satisfied.</param>
+    internal async Task<Result<StatementView, SupportError>> AcceptAsync(
+        string accountId, string statementId, SupportActor actor, string? reason, bool approved, CancellationToken ct)
     {
         if (Reasons.Check(reason, required: true) is { } invalid)
         {
@@ -176,6 +214,13 @@ public sealed class StatementSupport(Database database, SupportAudit audit, Time
                 if (row is null)
                 {
                     return Write.RollBack<SupportError?>(NotFound(accountId, statementId));
+                }
+
+                if (!approved && fourEyes.Value.AcceptDiscrepancy && row.Status == StatementStatus.Discrepancy)
+                {
+                    await audit.RecordAsync(tx, new SupportAudit.Entry(actor, "accept statement", target, reason, "refused: needs a second person"), token);
+                    return Write.Commit<SupportError?>(SupportError.Conflict(
+                        "Accepting a discrepancy needs a second person here (Console:FourEyes:AcceptDiscrepancy): propose it, and another Operator approves."));
                 }
 
                 var now = time.GetUtcNow();

@@ -1,5 +1,5 @@
 // The console works without this script; with it, UTC times also show the reader's local time, and the error summary
-// takes the focus so that a screen reader announces it.
+// (or else an action's outcome banner) takes the focus so that a screen reader announces it.
 document.addEventListener("DOMContentLoaded", () => {
   for (const time of document.querySelectorAll("time[datetime]")) {
     const at = new Date(time.getAttribute("datetime"));
@@ -11,5 +11,5 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 
-  document.getElementById("error-summary")?.focus();
+  (document.getElementById("error-summary") ?? document.getElementById("outcome"))?.focus();
 });
