@@ -60,7 +60,7 @@ public sealed class SearchSupport(Database database)
         SELECT 'account', account_id, NULL, NULL, NULL, NULL FROM accounts WHERE account_id = @Id
         UNION ALL
         SELECT 'customer', customer_id, NULL, NULL, NULL, name FROM customers
-        WHERE customer_id = @Id OR LOWER(name) LIKE @NamePattern ESCAPE '!'
+        WHERE customer_id = @Id OR (@NamePattern IS NOT NULL AND LOWER(name) LIKE @NamePattern ESCAPE '!')
         """;
 
     public async Task<Result<IReadOnlyList<SearchHit>, SupportError>> FindAsync(string? id, CancellationToken ct)
@@ -72,8 +72,7 @@ public sealed class SearchSupport(Database database)
         }
 
         // A name matches from two characters on, anywhere in it, whatever the case; % and _ are themselves.
-        var pattern = id.Length < 2 ? "\u0000" : "%" + id.ToLowerInvariant().Replace("!", "!!", StringComparison.Ordinal)
-            .Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal) + "%";
+        var pattern = id.Length < 2 ? null : LikePattern.Contains(id);
         var hits = await database.QueryAsync<SearchHit>(Search, new { Id = id, NamePattern = pattern }, ct);
         return hits.Take(MaxHits).ToList();
     }

@@ -25,6 +25,10 @@ public sealed class SupportAudit(Database database, TimeProvider time)
         SELECT a.audit_id, a.occurred_at, a.actor, COALESCE(c.channel, 'api') AS channel, a.action, a.target, a.reason, a.outcome, a.details
         FROM support_audit a LEFT JOIN support_audit_channels c ON c.audit_id = a.audit_id
         WHERE a.occurred_at >= @Since AND a.occurred_at < @Until AND (@Actor IS NULL OR a.actor = @Actor)
+          AND (@Action IS NULL OR a.action = @Action)
+          AND (@Channel IS NULL OR COALESCE(c.channel, 'api') = @Channel)
+          AND (@TargetPattern IS NULL OR LOWER(a.target) LIKE @TargetPattern ESCAPE '!')
+          AND (@Reads = 1 OR a.action NOT LIKE 'read %')
         ORDER BY a.occurred_at DESC, a.audit_id DESC
         """;
 
@@ -44,11 +48,27 @@ public sealed class SupportAudit(Database database, TimeProvider time)
 
     public Task RecordAsync(Entry entry, CancellationToken ct) => database.WriteAsync((tx, token) => RecordAsync(tx, entry, token), ct);
 
-    public async Task<IReadOnlyList<AuditEntry>> ListAsync(DateTimeOffset since, DateTimeOffset until, string? actor, int limit, CancellationToken ct) =>
+    public Task<IReadOnlyList<AuditEntry>> ListAsync(DateTimeOffset since, DateTimeOffset until, string? actor, int limit, CancellationToken ct) =>
+        ListAsync(new AuditFilter { Since = since, Until = until, Actor = actor, IncludeReads = true }, limit, ct);
+
+    /// <summary>The newest entries that pass <paramref name="filter"/> (the object matched anywhere in the target, any case).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(AuditFilter filter, int limit, CancellationToken ct) =>
         Entries(await database.QueryAsync<Row>(
             $"{Select} {database.Dialect.Limit("@Limit")}",
-            new { Since = since, Until = until, Actor = actor, Limit = limit },
+            new
+            {
+                filter.Since,
+                filter.Until,
+                Actor = Blank(filter.Actor),
+                Action = Blank(filter.Action),
+                Channel = Blank(filter.Channel),
+                TargetPattern = Blank(filter.Target) is { } target ? LikePattern.Contains(target) : null,
+                Reads = filter.IncludeReads ? 1 : 0,
+                Limit = limit,
+            },
             ct));
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>The newest entries about one target (a reservation's page shows its own).</summary>
     public async Task<IReadOnlyList<AuditEntry>> ListForAsync(string target, int limit, CancellationToken ct) =>
@@ -71,6 +91,26 @@ public sealed class SupportAudit(Database database, TimeProvider time)
         entry.Outcome,
         Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details, entry.Details.GetType(), SupportJson.Options),
     };
+
+    /// <summary>What the audit page narrows to: who, which action, which channel (api, console), which object, when; reads or not.</summary>
+    public sealed record AuditFilter
+    {
+        public required DateTimeOffset Since { get; init; }
+
+        public required DateTimeOffset Until { get; init; }
+
+        public string? Actor { get; init; }
+
+        public string? Action { get; init; }
+
+        public string? Channel { get; init; }
+
+        /// <summary>Any part of the target: an id, "reservation", "statement InvisiCashUSA_USD/…".</summary>
+        public string? Target { get; init; }
+
+        /// <summary>Whether pages support read ("read reservation" …) are listed beside the actions.</summary>
+        public bool IncludeReads { get; init; }
+    }
 
     /// <summary>One action to record; <see cref="Details"/> is any object, stored as JSON.</summary>
     public sealed record Entry(SupportActor Actor, string Action, string Target, string? Reason, string Outcome, object? Details = null);

@@ -129,6 +129,51 @@ public sealed partial class ConsoleCustomerDeskTests
     }
 
     [Test]
+    public async Task TheAuditIsFilteredByPersonActionChannelObjectAndDayAndReadsStayApartUntilAskedFor()
+    {
+        var reservation = await ReserveAsync("tok-rich", 1_000_000);
+        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        await page.GotoAsync($"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{reservation}/release");
+        await page.GetByLabel("Why").FillAsync("Audit filter check");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Release hold" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".state")).ToHaveTextAsync("CANCELLED"); // the page read is audited too
+
+        await page.GotoAsync($"{BaseUrl}/console/audit?target={reservation}");
+        var rows = page.Locator("tbody tr");
+        await Assertions.Expect(rows.Filter(new() { HasText = "Audit filter check" })).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.Filter(new() { HasText = "read reservation" })).ToHaveCountAsync(0);
+        await page.GetByLabel("Include page reads").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Assertions.Expect(rows.Filter(new() { HasText = "read reservation" }).First).ToBeVisibleAsync();
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (query, found) in new[]
+        {
+            ($"target={reservation}&person=dev-support&action=release&channel=console&from={today}&until={today}", true),
+            ($"target={reservation}&person=someone-else", false),
+            ($"target={reservation}&channel=api", false),
+            ($"target={reservation}&action=release&from={tomorrow}&until={tomorrow}", false),
+        })
+        {
+            await page.GotoAsync($"{BaseUrl}/console/audit?{query}");
+            if (found)
+            {
+                await Assertions.Expect(rows.Filter(new() { HasText = "Audit filter check" })).ToHaveCountAsync(1);
+            }
+            else
+            {
+                await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("No entry matches.");
+            }
+        }
+
+        var violations = new List<string>();
+        var result = await page.RunAxe();
+        violations.AddRange(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"audit: {v.Id} {v.Help}"));
+        Assert.That(violations, Is.Empty);
+    }
+
+    [Test]
     public async Task TheNewPagesHaveNoSeriousOrCriticalAccessibilityViolation()
     {
         await ReserveAsync("tok-rich", 2_000_000);
