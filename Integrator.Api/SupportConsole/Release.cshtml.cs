@@ -66,6 +66,6 @@ public sealed class ReleaseModel(ReservationSupport reservations, ProposalSuppor
             return Page();
         }
 
-        return Redirect($"/console/reservations/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(reserveFundsRequestId)}");
+        return Redirect($"/console/reservations/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(reserveFundsRequestId)}?done=released");
     }
 }

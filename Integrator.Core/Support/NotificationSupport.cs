@@ -35,6 +35,9 @@ public sealed record NotificationView
 
     public string? ReservationId { get; init; }
 
+    /// <summary>Google's id of the reservation a cancel result is about (the console links to it).</summary>
+    public string? ReserveFundsRequestId { get; init; }
+
     public string? RedirectRequestId { get; init; }
 
     public required string Result { get; init; }
@@ -76,18 +79,20 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, I
     public const int MaxPageSize = 500;
 
     private const string Columns = """
-        notification_id, kind, payment_integrator_account_id, cancel_request_id, reservation_id, redirect_request_id, result, status, created_at,
-        next_attempt_at, attempt_count, lease_owner, lease_expires_at, delivered_at, last_error
+        o.notification_id, o.kind, o.payment_integrator_account_id, o.cancel_request_id, o.reservation_id, o.redirect_request_id, o.result,
+        o.status, o.created_at, o.next_attempt_at, o.attempt_count, o.lease_owner, o.lease_expires_at, o.delivered_at, o.last_error,
+        r.reserve_request_id AS reserve_funds_request_id
+        FROM outbox o LEFT JOIN reservations r ON r.reservation_id = o.reservation_id
         """;
 
     private const string List = $"""
-        SELECT {Columns} FROM outbox
-        WHERE (@Status IS NULL OR status = @Status) AND created_at >= @Since AND created_at < @Until
-          AND (created_at > @AfterCreatedAt OR (created_at = @AfterCreatedAt AND notification_id > @AfterId))
-        ORDER BY created_at, notification_id
+        SELECT {Columns}
+        WHERE (@Status IS NULL OR o.status = @Status) AND o.created_at >= @Since AND o.created_at < @Until
+          AND (o.created_at > @AfterCreatedAt OR (o.created_at = @AfterCreatedAt AND o.notification_id > @AfterId))
+        ORDER BY o.created_at, o.notification_id
         """;
 
-    private const string One = $"SELECT {Columns} FROM outbox WHERE notification_id = @NotificationId";
+    private const string One = $"SELECT {Columns} WHERE o.notification_id = @NotificationId";
 
     private const string Attempts = """
         SELECT attempted_at, dispatcher, http_status, latency_ms, outcome, error FROM outbox_attempts

@@ -174,6 +174,29 @@ public sealed partial class ConsoleCustomerDeskTests
     }
 
     [Test]
+    public async Task ANotificationLeadsToItsReservationAndARequestsReplayAnswersAtTheTop()
+    {
+        var reservation = await ReserveAsync("tok-rich", 4_000_000);
+        var cancelId = GspMessages.NewId("cancel");
+        (await _server.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), reservation))).AssertStatus(200);
+        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+
+        await page.GotoAsync($"{BaseUrl}/console/notifications");
+        await page.Locator("tbody tr").Filter(new() { HasText = cancelId }).GetByRole(AriaRole.Link, new() { Name = reservation }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Reservation {reservation}" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = cancelId }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        var answer = page.Locator("#outcome");
+        await Assertions.Expect(answer).ToContainTextAsync("What Google would get: HTTP 200");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await page.EvaluateAsync<bool>("document.activeElement?.id === 'outcome'"), "the focus is on the answer");
+            Assert.That(await answer.EvaluateAsync<double>("e => e.getBoundingClientRect().top"), Is.LessThan(400), "at the top, not below the journal");
+        });
+    }
+
+    [Test]
     public async Task TheNewPagesHaveNoSeriousOrCriticalAccessibilityViolation()
     {
         await ReserveAsync("tok-rich", 2_000_000);
