@@ -227,8 +227,8 @@ public sealed partial class ConsoleTests
 
         var page = await SignedInPageAsync(OperatorKey);
         await page.GetByRole(AriaRole.Link, new() { Name = "Notifications", Exact = true }).ClickAsync();
-        await page.GetByLabel("From (UTC").FillAsync(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O"));
-        await page.GetByLabel("Until (UTC)").FillAsync(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"));
+        await page.GetByLabel("From (UTC").FillAsync(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Until (UTC)").FillAsync(DateTimeOffset.UtcNow.AddMinutes(1).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByLabel("Why").FillAsync("Google endpoint outage");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("would be sent again");
