@@ -14,4 +14,20 @@ public static class ConsoleBrowser
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What needs attention" })).ToBeVisibleAsync();
         return page;
     }
+
+    /// <summary>The session's antiforgery token, from any form on the page (the header's sign-out has one).</summary>
+    public static async Task<string> AntiforgeryTokenAsync(IPage page) =>
+        (await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value"))!;
+
+    /// <summary>A form body for a POST made beside the page (a forged one, or one the page would not offer).</summary>
+    public static IFormData Form(IAPIRequestContext request, params (string Name, string Value)[] fields)
+    {
+        var form = request.CreateFormData();
+        foreach (var (name, value) in fields)
+        {
+            form.Set(name, value);
+        }
+
+        return form;
+    }
 }

@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -53,11 +52,11 @@ public sealed class RedirectBrowserTests
         await Assertions.Expect(page.Locator(".amount")).ToHaveTextAsync("25.00 USD");
         await Assertions.Expect(page.Locator(".description")).ToHaveTextAsync("Google Store purchase");
         var violations = new List<string>();
-        await ScanAsync(page, "sign-in", violations);
+        await Accessibility.ScanAsync(page, "sign-in", violations);
         await SignInAsync(page, TestLedger.Customer, TestLedger.Passcode);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Signed in as Ada Lovelace: choose the account" })).ToBeVisibleAsync();
         Assert.That(await page.GetByRole(AriaRole.Radio).CountAsync(), Is.EqualTo(3), "Ada's three USD accounts, not her INR one");
-        await ScanAsync(page, "account choice", violations);
+        await Accessibility.ScanAsync(page, "account choice", violations);
         await page.GetByLabel("acct-rich").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
 
@@ -226,15 +225,6 @@ public sealed class RedirectBrowserTests
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Back at Google" })).ToBeVisibleAsync();
         return _redirect.Open(new Uri(page.Url));
-    }
-
-    private static async Task ScanAsync(IPage page, string what, List<string> violations)
-    {
-        var result = await page.RunAxe();
-        Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {what}");
-        violations.AddRange(result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help}"));
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

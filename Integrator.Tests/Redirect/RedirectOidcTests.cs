@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -56,12 +55,12 @@ public sealed class RedirectOidcTests
         await page.GotoAsync(_redirect.Link(GspMessages.Redirect(redirectRequestId, Now(), amountMicros: 25_000_000)));
         await Assertions.Expect(page.GetByLabel("Passcode")).ToHaveCountAsync(0);
         var violations = new List<string>();
-        await ScanAsync(page, "sign-in with the bank", violations);
+        await Accessibility.ScanAsync(page, "sign-in with the bank", violations);
 
         await SignInAtProviderAsync(page, TestLedger.Customer);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Signed in as Ada Lovelace: choose the account" })).ToBeVisibleAsync();
         Assert.That(await page.GetByRole(AriaRole.Radio).CountAsync(), Is.EqualTo(3), "Ada's three USD accounts");
-        await ScanAsync(page, "account choice", violations);
+        await Accessibility.ScanAsync(page, "account choice", violations);
         await page.GetByLabel("acct-rich").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
 
@@ -144,15 +143,6 @@ public sealed class RedirectOidcTests
         await page.Locator("input[name=login]").FillAsync(customerId);
         await page.Locator("input[name=password]").FillAsync("any password");
         await page.Locator("button[type=submit]").ClickAsync();
-    }
-
-    private static async Task ScanAsync(IPage page, string what, List<string> violations)
-    {
-        var result = await page.RunAxe();
-        Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {what}");
-        violations.AddRange(result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help}"));
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

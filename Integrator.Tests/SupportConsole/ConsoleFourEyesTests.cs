@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Deque.AxeCore.Playwright;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -71,18 +70,19 @@ public sealed class ConsoleFourEyesTests
         await Assertions.Expect(totals).ToContainTextAsync("Google's total due by us 2.00 USD");
         await Assertions.Expect(totals).ToContainTextAsync("Ours (captures less refunds in the period) 0.00 USD");
         await Assertions.Expect(totals).ToContainTextAsync("Difference (Google's less ours) 2.00 USD");
-        var violations = await ScanAsync(ada, "accept confirmation");
+        var violations = new List<string>();
+        await Accessibility.ScanAsync(ada, "accept confirmation", violations);
 
         // Ada proposes; nothing is accepted yet, and she cannot approve her own proposal.
         await ada.GetByLabel("Why (kept in the audit trail)").FillAsync("Google's account manager confirmed the fee");
         await ada.GetByRole(AriaRole.Button, new() { Name = "Propose acceptance" }).ClickAsync();
         await Assertions.Expect(ada.GetByRole(AriaRole.Status)).ToContainTextAsync("Waiting for a second Operator");
         await Assertions.Expect(ada.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
-        violations.AddRange(await ScanAsync(ada, "proposal"));
+        await Accessibility.ScanAsync(ada, "proposal", violations);
         var proposalUrl = ada.Url;
         var own = await ada.Context.APIRequest.PostAsync($"{proposalUrl}?handler=Approve", new()
         {
-            Form = Form(ada.Context.APIRequest, ("__RequestVerificationToken", await TokenAsync(ada))),
+            Form = ConsoleBrowser.Form(ada.Context.APIRequest, ("__RequestVerificationToken", await ConsoleBrowser.AntiforgeryTokenAsync(ada))),
             MaxRedirects = 0,
         });
         Assert.That(own.Status, Is.EqualTo(409), "a proposer never approves their own");
@@ -96,14 +96,14 @@ public sealed class ConsoleFourEyesTests
         await Assertions.Expect(vera.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
         var forged = await vera.Context.APIRequest.PostAsync($"{proposalUrl}?handler=Approve", new()
         {
-            Form = Form(vera.Context.APIRequest, ("__RequestVerificationToken", await TokenAsync(vera))),
+            Form = ConsoleBrowser.Form(vera.Context.APIRequest, ("__RequestVerificationToken", await ConsoleBrowser.AntiforgeryTokenAsync(vera))),
             MaxRedirects = 0,
         });
         Assert.That(forged.Headers["location"], Does.Contain("/console/denied"));
 
         // Grace finds it on the overview and approves: now it is accepted, in her name, with Ada's reason.
         var grace = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, GraceKey);
-        violations.AddRange(await ScanAsync(grace, "overview with a proposal"));
+        await Accessibility.ScanAsync(grace, "overview with a proposal", violations);
         await grace.Locator("section", new() { Has = grace.GetByRole(AriaRole.Heading, new() { Name = "Waiting for a second person" }) })
             .GetByRole(AriaRole.Link, new() { Name = $"Accept statement {statementId}" }).ClickAsync();
         await grace.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
@@ -189,26 +189,5 @@ public sealed class ConsoleFourEyesTests
         return JsonNode.Parse(await (await _server.Client.SendAsync(request)).Content.ReadAsStringAsync())!.AsArray()
             .Select(a => (a!["actor"]!.GetValue<string>(), a["action"]!.GetValue<string>(), a["outcome"]!.GetValue<string>()))
             .ToList();
-    }
-
-    private static async Task<string> TokenAsync(IPage page) =>
-        (await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value"))!;
-
-    private static IFormData Form(IAPIRequestContext request, params (string Name, string Value)[] fields)
-    {
-        var form = request.CreateFormData();
-        foreach (var (name, value) in fields)
-        {
-            form.Set(name, value);
-        }
-
-        return form;
-    }
-
-    private static async Task<List<string>> ScanAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe();
-        Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {what}");
-        return result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help}").ToList();
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -96,14 +95,14 @@ public sealed class ConsoleOidcTests
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Release hold…" })).ToHaveCountAsync(0);
 
         // The POST a Viewer's browser could forge: with the session's own antiforgery token, and without one.
-        var token = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
+        var token = await ConsoleBrowser.AntiforgeryTokenAsync(page);
         var release = $"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{reservation}/release";
         var withToken = await page.Context.APIRequest.PostAsync(release, new()
         {
-            Form = FormOf(page.Context.APIRequest, ("reason", "forged"), ("__RequestVerificationToken", token!)),
+            Form = ConsoleBrowser.Form(page.Context.APIRequest, ("reason", "forged"), ("__RequestVerificationToken", token)),
             MaxRedirects = 0,
         });
-        var withoutToken = await page.Context.APIRequest.PostAsync(release, new() { Form = FormOf(page.Context.APIRequest, ("reason", "forged")), MaxRedirects = 0 });
+        var withoutToken = await page.Context.APIRequest.PostAsync(release, new() { Form = ConsoleBrowser.Form(page.Context.APIRequest, ("reason", "forged")), MaxRedirects = 0 });
         Assert.Multiple(async () =>
         {
             Assert.That(withToken.Status, Is.EqualTo(302));
@@ -237,24 +236,15 @@ public sealed class ConsoleOidcTests
         var violations = new List<string>();
         var page = await NewPageAsync();
         await page.GotoAsync($"{BaseUrl}/console/sign-in");
-        await ScanAsync(page, "sign-in", violations);
+        await Accessibility.ScanAsync(page, "sign-in", violations);
         await page.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "console-sign-in-provider.png"), FullPage = true });
         await page.GotoAsync($"{BaseUrl}/console/sign-in?failed=provider");
-        await ScanAsync(page, "sign-in failed", violations);
+        await Accessibility.ScanAsync(page, "sign-in failed", violations);
         await page.GotoAsync($"{BaseUrl}/console/no-role");
-        await ScanAsync(page, "no role", violations);
+        await Accessibility.ScanAsync(page, "no role", violations);
         await page.GotoAsync($"{BaseUrl}/console/signed-out");
-        await ScanAsync(page, "signed out", violations);
+        await Accessibility.ScanAsync(page, "signed out", violations);
         Assert.That(violations, Is.Empty);
-    }
-
-    private static async Task ScanAsync(IPage page, string what, List<string> violations)
-    {
-        var result = await page.RunAxe();
-        Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {what}");
-        violations.AddRange(result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help}"));
     }
 
     private async Task<IPage> NewPageAsync() => await (await _browser.NewContextAsync()).NewPageAsync();
@@ -300,17 +290,6 @@ public sealed class ConsoleOidcTests
     {
         await page.GotoAsync($"{BaseUrl}/console");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"^{Regex.Escape(BaseUrl)}/console/sign-in"));
-    }
-
-    private static IFormData FormOf(IAPIRequestContext request, params (string Name, string Value)[] fields)
-    {
-        var form = request.CreateFormData();
-        foreach (var (name, value) in fields)
-        {
-            form.Set(name, value);
-        }
-
-        return form;
     }
 
     private async Task<string> ReserveAsync()

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Deque.AxeCore.Playwright;
 using System.Text.RegularExpressions;
 using Integrator.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -257,7 +256,7 @@ public sealed partial class ConsoleTests
         var anonymous = await (await _browser.NewContextAsync()).NewPageAsync();
         await anonymous.GotoAsync($"{BaseUrl}/console/sign-in");
         var violations = new List<string>();
-        await ScanAsync(anonymous, "sign-in", violations);
+        await Accessibility.ScanAsync(anonymous, "sign-in", violations);
 
         var page = await SignedInPageAsync(OperatorKey);
         foreach (var path in new[]
@@ -268,12 +267,12 @@ public sealed partial class ConsoleTests
         })
         {
             await page.GotoAsync(BaseUrl + path);
-            await ScanAsync(page, path, violations);
+            await Accessibility.ScanAsync(page, path, violations);
         }
 
         var releasable = await ReserveAsync();
         await page.GotoAsync($"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{releasable}/release");
-        await ScanAsync(page, "release", violations);
+        await Accessibility.ScanAsync(page, "release", violations);
         Assert.That(violations, Is.Empty);
     }
 
@@ -327,15 +326,6 @@ public sealed partial class ConsoleTests
             Assert.That(response.Headers.GetValues("X-Frame-Options").Single(), Is.EqualTo("DENY"));
             Assert.That(response.Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
         });
-    }
-
-    private static async Task ScanAsync(IPage page, string what, List<string> violations)
-    {
-        var result = await page.RunAxe();
-        Assert.That(result.Passes, Is.Not.Empty, $"axe ran on {what}");
-        violations.AddRange(result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{what}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}"));
     }
 
     private async Task<System.Text.Json.Nodes.JsonArray> AuditAsync()
