@@ -9,6 +9,12 @@ namespace Integrator.Core.Gsp;
 /// </summary>
 public sealed record GspError(int HttpStatus, ErrorResponseCode Code, string Description)
 {
+    /// <summary>
+    /// The reservation a refused request is about when the request does not name it (a refund names its capture): the
+    /// journal files the refusal under it, so that support sees it on the reservation's page.
+    /// </summary>
+    public string? ReserveFundsRequestId { get; init; }
+
     public static GspError InvalidPayloadEncryption(string description = "The payload could not be decrypted.") =>
         new(400, ErrorResponseCode.InvalidPayloadEncryption, description);
 

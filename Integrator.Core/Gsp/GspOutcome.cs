@@ -7,6 +7,9 @@ namespace Integrator.Core.Gsp;
 public readonly record struct GspOutcome<TResponse>(TResponse? Response, GspError? Error, string? PendingCommandId)
     where TResponse : class
 {
+    /// <summary>The reservation the call is about when the request does not name it (see <see cref="GspError.ReserveFundsRequestId"/>).</summary>
+    public string? ReserveFundsRequestId { get; init; }
+
     public static implicit operator GspOutcome<TResponse>(TResponse response) => new(response, null, null);
 
     public static implicit operator GspOutcome<TResponse>(GspError error) => new(null, error, null);

@@ -97,7 +97,10 @@ public sealed class IdempotentExecutor(
                     outcome.Response!.ResponseHeader = ResponseHeader.At(now);
                     var body = GspJson.Format(outcome.Response);
                     await store.CompleteAsync(tx, call.Key, body, token);
-                    await journal.RecordExecutedAsync(tx, call.Journal with { HttpStatus = 200, ResponseBody = body }, token);
+                    await journal.RecordExecutedAsync(
+                        tx,
+                        call.Journal with { HttpStatus = 200, ResponseBody = body, ReserveFundsRequestId = outcome.ReserveFundsRequestId ?? call.Journal.ReserveFundsRequestId },
+                        token);
                     return Write.Commit(new Execution(ExecutionKind.FirstExecution, body, null));
                 },
                 ct);

@@ -184,7 +184,8 @@ public sealed partial class GspGateway(
         }
 
         var json = GspJson.Format(error.ToResponse(call.CallId, time.GetUtcNow()));
-        journal.RecordRejected(JournalEntry.Of(call.CallId, call.ReceivedAt, call.Method, opened.Request, error.HttpStatus, json, error.CodeName));
+        var entry = JournalEntry.Of(call.CallId, call.ReceivedAt, call.Method, opened.Request, error.HttpStatus, json, error.CodeName);
+        journal.RecordRejected(error.ReserveFundsRequestId is { } about ? entry with { ReserveFundsRequestId = about } : entry);
         try
         {
             return new GspReply(error.HttpStatus, codec.ContentType, codec.Seal(Encoding.UTF8.GetBytes(json)));

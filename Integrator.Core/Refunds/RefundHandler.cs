@@ -29,14 +29,28 @@ public sealed class RefundHandler(
 
     public string Method => GspMethods.Refund;
 
+    /// <summary>
+    /// Every answer to a refund of a known capture is filed in the journal under the capture's reservation (a refund
+    /// names only its capture), so that support sees refused and declined refunds on the reservation's page too.
+    /// </summary>
     public async Task<GspOutcome<RefundResponse>> ExecuteAsync(RefundRequest request, DbTx tx, DateTimeOffset now, CancellationToken ct)
     {
-        var accountId = request.PaymentIntegratorAccountId;
-        var capture = await refunds.FindCaptureAsync(tx, accountId, request.CaptureRequestId, ct);
+        var capture = await refunds.FindCaptureAsync(tx, request.PaymentIntegratorAccountId, request.CaptureRequestId, ct);
         if (capture is null)
         {
             return GspError.UnknownIdentifier("captureRequestId");
         }
+
+        var outcome = await RefundAsync(request, capture, tx, now, ct);
+        var reservation = (await reservations.FindAsync(tx, capture.ReservationId, ct))?.ReserveRequestId;
+        return outcome.Error is { } error
+            ? error with { ReserveFundsRequestId = reservation }
+            : outcome with { ReserveFundsRequestId = reservation };
+    }
+
+    private async Task<GspOutcome<RefundResponse>> RefundAsync(RefundRequest request, Capture capture, DbTx tx, DateTimeOffset now, CancellationToken ct)
+    {
+        var accountId = request.PaymentIntegratorAccountId;
 
         if (!string.Equals(capture.CurrencyCode, request.CurrencyCode, StringComparison.Ordinal))
         {

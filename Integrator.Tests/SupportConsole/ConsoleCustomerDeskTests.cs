@@ -195,6 +195,31 @@ public sealed partial class ConsoleCustomerDeskTests
     }
 
     [Test]
+    public async Task ARefusedRefundShowsOnItsReservationsPage()
+    {
+        var reservation = await ReserveAsync("tok-rich", 3_000_000);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var captureId = GspMessages.NewId("capture");
+        (await _server.PostAsync("captureFundsReservation", GspMessages.Capture(captureId, now, reservation, 3_000_000))).AssertStatus(200);
+        var tooMuch = GspMessages.NewId("refund");
+        (await _server.PostAsync("refund", GspMessages.Refund(tooMuch, now, captureId, 5_000_000))).AssertStatus(400);
+        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+
+        // Refusals reach the journal in the background (within a second or so).
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await page.GotoAsync($"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{reservation}");
+                return await page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Google's requests" }) })
+                    .Locator("tr", new() { HasText = tooMuch }).CountAsync() == 1;
+            },
+            "the refused refund listed with the reservation's requests");
+        var row = page.Locator("tr", new() { HasText = tooMuch });
+        await Assertions.Expect(row).ToContainTextAsync("refund");
+        await Assertions.Expect(row).ToContainTextAsync("PRECONDITION_VIOLATION");
+    }
+
+    [Test]
     public async Task TheNewPagesHaveNoSeriousOrCriticalAccessibilityViolation()
     {
         await ReserveAsync("tok-rich", 2_000_000);
