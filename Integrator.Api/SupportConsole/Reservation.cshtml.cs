@@ -37,6 +37,6 @@ public sealed class ReservationModel(ReservationSupport reservations, CommandSup
             return Page();
         }
 
-        return Redirect($"/console/reservations/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(reserveFundsRequestId)}");
+        return Redirect($"/console/reservations/{Uri.EscapeDataString(piaid)}/{Uri.EscapeDataString(reserveFundsRequestId)}?done=retried");
     }
 }

@@ -158,9 +158,10 @@ public sealed partial class RedirectHttpTests
         await Eventually.TrueAsync(
             async () =>
             {
+                // The status first: a call is recorded before it is answered, so once DELIVERED is seen every call is.
+                var notification = (await SupportAsync(HttpMethod.Post, "redirects/find", new { redirectRequestId })).Json["notifications"]![0];
                 calls = [.. _redirect.Google.CallsTo("generatePaymentTokenRedirectCompleteNotification")
                     .Where(c => c.Json?.Contains(redirectRequestId, StringComparison.Ordinal) == true)];
-                var notification = (await SupportAsync(HttpMethod.Post, "redirects/find", new { redirectRequestId })).Json["notifications"]![0];
                 return notification?["status"]?.GetValue<string>() == "DELIVERED";
             },
             "the notification delivered");
