@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Integrator.Api.SupportConsole;
 
 /// <summary>
-/// The console (<c>/console</c>): its sign-in (cookie scheme, identity provider) and policies, its pages (all but sign-in need a session), their
-/// layout in SupportConsole/Shared, the keys of its cookies, and its response headers.
+/// The console (<c>/console</c>): its sign-in (cookie scheme, identity provider) and policies, its pages (all but
+/// sign-in need a session), their layout in SupportConsole/Shared, the keys of its cookies, and its response headers.
 /// </summary>
 public static class SupportConsole
 {
