@@ -1,4 +1,3 @@
-using System.Globalization;
 using Integrator.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -139,7 +138,8 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, I
             return SupportError.Invalid($"limit must be between 1 and {MaxPageSize}.");
         }
 
-        if (!TryParseCursor(after, out var afterCreatedAt, out var afterId))
+        var (afterCreatedAt, afterId) = (DateTimeOffset.MinValue, string.Empty);
+        if (after is not null && !ListCursor.TryParse(after, out afterCreatedAt, out afterId))
         {
             return SupportError.Invalid("after is not a cursor this API returned.");
         }
@@ -157,7 +157,7 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, I
             },
             ct);
         var page = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? Cursor(rows[limit - 1]) : null;
+        var next = rows.Count > limit ? ListCursor.Of(rows[limit - 1].CreatedAt, rows[limit - 1].NotificationId) : null;
         return new NotificationPage(page, next);
     }
 
@@ -249,28 +249,4 @@ public sealed class NotificationSupport(Database database, SupportAudit audit, I
     }
 
     private static SupportError NotFound(string notificationId) => SupportError.NotFound($"No notification '{notificationId}'.");
-
-    /// <summary>Where a page ended: the last row's creation (in ticks) and id; opaque to clients.</summary>
-    private static string Cursor(NotificationView row) => $"{row.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{row.NotificationId}";
-
-    private static bool TryParseCursor(string? cursor, out DateTimeOffset createdAt, out string id)
-    {
-        createdAt = DateTimeOffset.MinValue;
-        id = string.Empty;
-        if (cursor is null)
-        {
-            return true;
-        }
-
-        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !long.TryParse(cursor.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            return false;
-        }
-
-        createdAt = new DateTimeOffset(ticks, TimeSpan.Zero);
-        id = cursor[(dot + 1)..];
-        return true;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Integrator.Core.Reservations;
 using Integrator.Core.Storage;
 
@@ -106,7 +105,9 @@ public sealed class ReservationListSupport(Database database)
             return SupportError.Invalid("The start date must come before the end date.");
         }
 
-        if (!TryParseCursor(after, out var beforeCreatedAt, out var beforeId))
+        // No cursor: from the newest. A cursor: strictly older than the row it names.
+        var (beforeCreatedAt, beforeId) = (DateTimeOffset.MaxValue, string.Empty);
+        if (!string.IsNullOrEmpty(after) && !(ListCursor.TryParse(after, out beforeCreatedAt, out beforeId) && beforeId.Length is > 0 and <= 100))
         {
             return SupportError.Invalid("after is not a cursor this list returned.");
         }
@@ -129,31 +130,8 @@ public sealed class ReservationListSupport(Database database)
             },
             ct);
         var page = rows.Take(limit).ToList();
-        return new ReservationListPage(page, rows.Count > limit ? Cursor(page[^1]) : null);
+        return new ReservationListPage(page, rows.Count > limit ? ListCursor.Of(page[^1].CreatedAt, page[^1].ReservationId) : null);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static string Cursor(ReservationListItem last) =>
-        $"{last.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{last.ReservationId}";
-
-    /// <summary>No cursor: from the newest. A cursor: strictly older than the row it names.</summary>
-    private static bool TryParseCursor(string? cursor, out DateTimeOffset createdAt, out string id)
-    {
-        (createdAt, id) = (DateTimeOffset.MaxValue, string.Empty);
-        if (string.IsNullOrEmpty(cursor))
-        {
-            return true;
-        }
-
-        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
-        if (dot < 1 || !long.TryParse(cursor.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            return false;
-        }
-
-        (createdAt, id) = (new DateTimeOffset(ticks, TimeSpan.Zero), cursor[(dot + 1)..]);
-        return id.Length is > 0 and <= 100;
-    }
 }
