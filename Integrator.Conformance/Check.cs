@@ -18,8 +18,21 @@ public abstract class Check
     protected static string Rule => TestContext.CurrentContext.Test.Properties.Get("Description") as string ?? TestContext.CurrentContext.Test.Name;
 
     [TearDown]
-    public void RecordResult() =>
-        Conformance.Record(Rule, TestContext.CurrentContext.Result.Outcome, TestContext.CurrentContext.Result.Message);
+    public void RecordResult()
+    {
+        var check = TestContext.CurrentContext.Test.MethodName is { } name ? GetType().GetMethod(name) : null;
+        var methods = check?.GetCustomAttributes(typeof(MethodAttribute), false).Cast<MethodAttribute>().Select(m => m.Name).ToList() ?? [];
+        Conformance.Record(Rule, methods, TestContext.CurrentContext.Result.Outcome, TestContext.CurrentContext.Result.Message);
+    }
+
+    /// <summary>Adds what the target sent the kit's Google endpoint to the running check's exchanges.</summary>
+    protected static void Show(IEnumerable<ReceivedNotification> received)
+    {
+        foreach (var notification in received)
+        {
+            Conformance.Log(notification.AsExchange(Target.Pgp is not null));
+        }
+    }
 
     /// <summary>Fails the check, citing its rule and what the target did instead.</summary>
     protected static void Expect(bool holds, string whatHappened)

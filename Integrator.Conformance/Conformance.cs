@@ -1,21 +1,24 @@
 using System.Collections.Concurrent;
-using System.Text;
-using System.Xml.Linq;
 using NUnit.Framework.Interfaces;
 
 namespace Integrator.Conformance;
 
 /// <summary>
-/// The run: one client and one Google endpoint for every check, and at the end the report — a table of rules with
-/// pass/fail and a one-line reason, printed and written as <c>conformance.txt</c> and JUnit XML
-/// (<c>conformance.junit.xml</c>) in <c>CONFORMANCE_REPORT_DIR</c> (TRX: <c>dotnet test --logger trx</c>).
+/// The run: one client and one Google endpoint for every check, what each check sent and received, and at the end the
+/// report (<see cref="Report"/>) — printed, and written to <c>CONFORMANCE_REPORT_DIR</c> as <c>conformance.txt</c>,
+/// <c>conformance.junit.xml</c> and <c>conformance.html</c>.
 /// </summary>
 [SetUpFixture]
 public sealed class Conformance
 {
-    private static readonly ConcurrentQueue<(string Rule, string Outcome, string Reason)> Results = new();
+    /// <summary>Exchanges kept per check: enough to reproduce any rule; the concurrency check sends 50.</summary>
+    public const int ExchangesKept = 12;
+
+    private static readonly ConcurrentQueue<RuleResult> Results = new();
+    private static readonly ConcurrentDictionary<string, ExchangeLog> Logs = new(StringComparer.Ordinal);
     private static GspClient? _client;
     private static GoogleEndpoint? _google;
+    private static DateTimeOffset _started;
 
     public static GspClient Client => _client ?? throw new IgnoreException($"No target: set {Target.Prefix}BASE_URL.");
 
@@ -26,6 +29,7 @@ public sealed class Conformance
     [OneTimeSetUp]
     public void Start()
     {
+        _started = DateTimeOffset.UtcNow;
         try
         {
             var target = Target.Current;
@@ -39,53 +43,69 @@ public sealed class Conformance
     }
 
     [OneTimeTearDown]
-    public void Report()
+    public void Finish()
     {
         _client?.Dispose();
         _google?.Dispose();
-        var results = Results.OrderBy(r => r.Rule, StringComparer.Ordinal).ToList();
-        var width = Math.Min(100, results.Select(r => r.Rule.Length).DefaultIfEmpty(4).Max());
-        var table = new StringBuilder().AppendLine($"{"Rule".PadRight(width)}  {"Result",-6}  Reason");
-        foreach (var (rule, outcome, reason) in results)
-        {
-            table.AppendLine($"{rule.PadRight(width)}  {outcome,-6}  {reason}");
-        }
-
-        table.AppendLine($"{results.Count(r => r.Outcome == "pass")} passed, {results.Count(r => r.Outcome == "FAIL")} failed, {results.Count(r => r.Outcome == "skip")} skipped");
+        var report = new Report([.. Results.OrderBy(r => r.Rule, StringComparer.Ordinal)], Target.Describe(), _started);
+        var text = report.Text();
         Directory.CreateDirectory(Target.ReportFolder);
-        File.WriteAllText(Path.Combine(Target.ReportFolder, "conformance.txt"), table.ToString());
-        TestContext.Progress.WriteLine(table.ToString());
-        new XDocument(new XElement(
-                "testsuites",
-                new XElement(
-                    "testsuite",
-                    new XAttribute("name", "GSP redirect-payment-token-v1 conformance"),
-                    new XAttribute("tests", results.Count),
-                    new XAttribute("failures", results.Count(r => r.Outcome == "FAIL")),
-                    new XAttribute("skipped", results.Count(r => r.Outcome == "skip")),
-                    results.Select(r => new XElement(
-                        "testcase",
-                        new XAttribute("classname", "conformance"),
-                        new XAttribute("name", r.Rule),
-                        r.Outcome switch
-                        {
-                            "FAIL" => new XElement("failure", new XAttribute("message", r.Reason)),
-                            "skip" => new XElement("skipped", new XAttribute("message", r.Reason)),
-                            _ => null,
-                        })))))
-            .Save(Path.Combine(Target.ReportFolder, "conformance.junit.xml"));
+        File.WriteAllText(Path.Combine(Target.ReportFolder, "conformance.txt"), text);
+        report.JUnit().Save(Path.Combine(Target.ReportFolder, "conformance.junit.xml"));
+        File.WriteAllText(Path.Combine(Target.ReportFolder, "conformance.html"), report.Html());
+        TestContext.Progress.WriteLine(text);
     }
 
-    /// <summary>Called after each check with its rule and NUnit's verdict.</summary>
-    public static void Record(string rule, ResultState state, string? message)
+    /// <summary>Keeps one exchange of the running check for its report row.</summary>
+    public static void Log(Exchange exchange) =>
+        Logs.GetOrAdd(TestContext.CurrentContext.Test.ID, _ => new ExchangeLog()).Add(exchange);
+
+    /// <summary>Called after each check with its rule, the methods it exercised and NUnit's verdict.</summary>
+    public static void Record(string rule, IReadOnlyList<string> methods, ResultState state, string? message)
     {
         var outcome = state.Status switch
         {
-            TestStatus.Passed => "pass",
-            TestStatus.Failed => "FAIL",
-            _ => "skip",
+            TestStatus.Passed => RuleOutcome.Pass,
+            TestStatus.Failed => RuleOutcome.Fail,
+            _ => RuleOutcome.Skip,
         };
-        var reason = (message ?? string.Empty).ReplaceLineEndings(" ").Trim();
-        Results.Enqueue((rule, outcome, reason.Length > 200 ? reason[..200] + "…" : reason));
+        var mask = Target.Masking;
+        var reason = mask((message ?? string.Empty).ReplaceLineEndings(" ").Trim());
+        Logs.TryRemove(TestContext.CurrentContext.Test.ID, out var log);
+        var exchanges = log?.Exchanges.Select(e => e with { Request = mask(e.Request), Answer = mask(e.Answer) }).ToList() ?? [];
+        Results.Enqueue(new RuleResult(rule, methods, outcome, reason.Length > 300 ? reason[..300] + "…" : reason, exchanges, log?.Omitted ?? 0));
+    }
+
+    private sealed class ExchangeLog
+    {
+        private readonly List<Exchange> _exchanges = [];
+
+        public int Omitted { get; private set; }
+
+        public IReadOnlyList<Exchange> Exchanges
+        {
+            get
+            {
+                lock (_exchanges)
+                {
+                    return [.. _exchanges.OrderBy(e => e.SentAt)];
+                }
+            }
+        }
+
+        public void Add(Exchange exchange)
+        {
+            lock (_exchanges)
+            {
+                if (_exchanges.Count < ExchangesKept)
+                {
+                    _exchanges.Add(exchange);
+                }
+                else
+                {
+                    Omitted++;
+                }
+            }
+        }
     }
 }

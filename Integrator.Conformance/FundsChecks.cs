@@ -3,23 +3,29 @@ namespace Integrator.Conformance;
 /// <summary>reserveFunds declines, captureFundsReservation and cancelFundsReservation rules.</summary>
 public sealed class FundsChecks : Check
 {
+    [Method("reserveFunds")]
     [Test(Description = "reserveFunds on an account without the funds declines with INSUFFICIENT_FUNDS (HTTP 200)")]
     public async Task InsufficientFundsIsADecline() =>
         ExpectResult(await ReserveWithAsync(Accounts.InsufficientFunds, "insufficientFunds"), "INSUFFICIENT_FUNDS");
 
+    [Method("reserveFunds")]
     [Test(Description = "reserveFunds on a closed account declines with ACCOUNT_CLOSED (HTTP 200)")]
     public async Task AClosedAccountIsADecline() => ExpectResult(await ReserveWithAsync(Accounts.Closed, "closed"), "ACCOUNT_CLOSED");
 
+    [Method("reserveFunds")]
     [Test(Description = "reserveFunds on an account on hold declines with ACCOUNT_ON_HOLD (HTTP 200)")]
     public async Task AnAccountOnHoldIsADecline() => ExpectResult(await ReserveWithAsync(Accounts.OnHold, "onHold"), "ACCOUNT_ON_HOLD");
 
+    [Method("reserveFunds")]
     [Test(Description = "reserveFunds over the account's transaction limit declines with CHARGE_EXCEEDS_TRANSACTION_LIMIT (HTTP 200)")]
     public async Task OverTheLimitIsADecline() => ExpectResult(await ReserveWithAsync(Accounts.OverLimit, "overLimit"), "CHARGE_EXCEEDS_TRANSACTION_LIMIT");
 
+    [Method("reserveFunds")]
     [Test(Description = "reserveFunds with an unknown googlePaymentToken is refused with 404 INVALID_IDENTIFIER")]
     public async Task AnUnknownTokenIs404() =>
         ExpectStatus(await ReserveWith(Accounts.Funded with { GooglePaymentToken = Messages.NewId("no-such-token") }), 404, "INVALID_IDENTIFIER");
 
+    [Method("captureFundsReservation")]
     [Test(Description = "A capture above the reserved amount is refused with 400 PRECONDITION_VIOLATION")]
     public async Task ACaptureAboveTheReservationIsRefused()
     {
@@ -27,6 +33,7 @@ public sealed class FundsChecks : Check
         ExpectStatus(await Capture(reserve, Accounts.Funded.AmountMicros + 1), 400, "PRECONDITION_VIOLATION");
     }
 
+    [Method("captureFundsReservation")]
     [Test(Description = "A second capture of one reservation is refused with 400 PRECONDITION_VIOLATION")]
     public async Task ASecondCaptureIsRefused()
     {
@@ -35,6 +42,7 @@ public sealed class FundsChecks : Check
         ExpectStatus(await Capture(reserve, Accounts.Funded.AmountMicros), 400, "PRECONDITION_VIOLATION");
     }
 
+    [Method("captureFundsReservation")]
     [Test(Description = "A capture of a cancelled reservation is refused with 400 PRECONDITION_VIOLATION")]
     public async Task ACaptureOfACancelledReservationIsRefused()
     {
@@ -43,9 +51,11 @@ public sealed class FundsChecks : Check
         ExpectStatus(await Capture(reserve, Accounts.Funded.AmountMicros), 400, "PRECONDITION_VIOLATION");
     }
 
+    [Method("cancelFundsReservation")]
     [Test(Description = "Cancelling a live reservation succeeds")]
     public async Task CancellingALiveReservationSucceeds() => ExpectResult(await Cancel(await ReserveAsync()), "SUCCESS");
 
+    [Method("cancelFundsReservation")]
     [Test(Description = "Cancelling an already cancelled reservation, with a new requestId, succeeds")]
     public async Task CancellingACancelledReservationSucceeds()
     {
@@ -54,6 +64,7 @@ public sealed class FundsChecks : Check
         ExpectResult(await Cancel(reserve), "SUCCESS");
     }
 
+    [Method("cancelFundsReservation")]
     [Test(Description = "Cancelling a captured reservation is refused with 400 PRECONDITION_VIOLATION")]
     public async Task CancellingACapturedReservationIsRefused()
     {
@@ -62,10 +73,12 @@ public sealed class FundsChecks : Check
         ExpectStatus(await Cancel(reserve), 400, "PRECONDITION_VIOLATION");
     }
 
+    [Method("cancelFundsReservation")]
     [Test(Description = "Cancelling an unknown reservation is refused with 404 INVALID_IDENTIFIER")]
     public async Task CancellingAnUnknownReservationIs404() =>
         ExpectStatus(await Cancel(Messages.NewId("no-such-reservation")), 404, "INVALID_IDENTIFIER");
 
+    [Method("cancelFundsReservation")]
     [Test(Description = "Cancelling an expired reservation succeeds (it is already released)")]
     public async Task CancellingAnExpiredReservationSucceeds()
     {
@@ -77,6 +90,7 @@ public sealed class FundsChecks : Check
         ExpectResult(await Cancel(reserve), "SUCCESS");
     }
 
+    [Method("refund")]
     [Test(Description = "A partial refund succeeds, and refunds together never exceed the capture (400 PRECONDITION_VIOLATION)")]
     public async Task RefundsNeverExceedTheCapture()
     {
@@ -86,6 +100,7 @@ public sealed class FundsChecks : Check
         ExpectResult(await Refund(capture, 1_000_000), "SUCCESS");
     }
 
+    [Method("refund")]
     [Test(Description = "A refund of an unknown captureRequestId is refused with 404 INVALID_IDENTIFIER")]
     public async Task ARefundOfAnUnknownCaptureIs404() =>
         ExpectStatus(await Refund(Messages.NewId("no-such-capture"), 1_000_000), 404, "INVALID_IDENTIFIER");

@@ -56,23 +56,39 @@ public sealed class GoogleEndpoint : IDisposable
         using var buffer = new MemoryStream();
         await context.Request.InputStream.CopyToAsync(buffer);
         var json = _target.Pgp is { } pgp ? pgp.Open(buffer.ToArray()) : buffer.ToArray();
-        var body = json is null ? null : JsonNode.Parse(json);
+        var text = json is null ? "<not authentic>" : Encoding.UTF8.GetString(json);
+        var body = ParseOrNull(text);
         var cancelRequestId = body?["cancelFundsReservationRequestId"]?.GetValue<string>();
         var status = body is null ? 400 : cancelRequestId is not null && TakeFailure(cancelRequestId) ? 503 : 200;
-        _received.Enqueue(new ReceivedNotification(DateTimeOffset.UtcNow, context.Request.Url!.AbsolutePath, body, status));
-        context.Response.StatusCode = status;
-        if (status == 200)
-        {
-            var answer = Encoding.UTF8.GetBytes(new JsonObject
+        var answer = status == 200
+            ? new JsonObject
             {
                 ["responseHeader"] = new JsonObject { ["responseTimestamp"] = Messages.Now.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                 ["result"] = "SUCCESS",
-            }.ToJsonString());
+            }.ToJsonString()
+            : string.Empty;
+        _received.Enqueue(new ReceivedNotification(DateTimeOffset.UtcNow, context.Request.Url!, text, body, status, answer));
+        context.Response.StatusCode = status;
+        if (status == 200)
+        {
+            var bytes = Encoding.UTF8.GetBytes(answer);
             context.Response.ContentType = _target.Pgp is null ? "application/json; charset=utf-8" : "application/octet-stream; charset=utf-8";
-            await context.Response.OutputStream.WriteAsync(_target.Pgp is { } seal ? seal.Seal(answer) : answer);
+            await context.Response.OutputStream.WriteAsync(_target.Pgp is { } seal ? seal.Seal(bytes) : bytes);
         }
 
         context.Response.Close();
+    }
+
+    private static JsonNode? ParseOrNull(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private bool TakeFailure(string cancelRequestId)

@@ -4,7 +4,10 @@ using System.Text.Json.Nodes;
 
 namespace Integrator.Conformance;
 
-/// <summary>Google's side of the calls: requests sealed as Google seals them, answers opened and authenticated.</summary>
+/// <summary>
+/// Google's side of the calls: requests sealed as Google seals them, answers opened and authenticated, and every
+/// exchange kept for the running check's report row.
+/// </summary>
 public sealed class GspClient : IDisposable
 {
     private readonly HttpClient _http;
@@ -18,17 +21,42 @@ public sealed class GspClient : IDisposable
 
     public Task<GspAnswer> PostAsync(string method, JsonNode request, Sealing? sealing = null)
     {
-        var json = Encoding.UTF8.GetBytes(request.ToJsonString());
+        var json = request.ToJsonString();
+        var bytes = Encoding.UTF8.GetBytes(json);
         return _target.Pgp is { } pgp
-            ? PostRawAsync(method, pgp.Seal(json, sealing?.Signers, sealing?.Recipient), "application/octet-stream; charset=utf-8")
-            : PostRawAsync(method, json, "application/json");
+            ? SendAsync(method, pgp.Seal(bytes, sealing?.Signers, sealing?.Recipient), "application/octet-stream; charset=utf-8", json)
+            : SendAsync(method, bytes, "application/json", json);
     }
 
-    public async Task<GspAnswer> PostRawAsync(string method, byte[] body, string contentType)
+    /// <summary>A body as is (a probe that is not a message at all).</summary>
+    public Task<GspAnswer> PostRawAsync(string method, byte[] body, string contentType) =>
+        SendAsync(method, body, contentType, $"({body.Length} bytes of {contentType}: {Encoding.ASCII.GetString(body[..Math.Min(body.Length, 64)])})");
+
+    private async Task<GspAnswer> SendAsync(string method, byte[] body, string contentType, string shown)
     {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        using var response = await _http.PostAsync($"{_target.BasePath}/redirect-payment-token-v1/{method}", content);
+        var url = new Uri(_target.BaseUrl, $"{_target.BasePath}/redirect-payment-token-v1/{method}");
+        var sentAt = DateTimeOffset.UtcNow;
+        var isSealed = contentType != "application/json";
+        GspAnswer answer;
+        try
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            using var response = await _http.PostAsync(url, content);
+            answer = await OpenAsync(response);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Conformance.Log(new Exchange(method, url, shown, sentAt, 0, $"(no answer: {e.Message})", isSealed));
+            throw;
+        }
+
+        Conformance.Log(new Exchange(method, url, shown, sentAt, answer.Status, answer.Body, isSealed));
+        return answer;
+    }
+
+    private async Task<GspAnswer> OpenAsync(HttpResponseMessage response)
+    {
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (mediaType == "application/octet-stream" && _target.Pgp is { } pgp)

@@ -3,6 +3,7 @@ namespace Integrator.Conformance;
 /// <summary>Idempotency (every method): replays, reused keys, errors never remembered, concurrent duplicates, scope.</summary>
 public sealed class IdempotencyChecks : Check
 {
+    [Method("reserveFunds")]
     [Test(Description = "A retry of a successful reserveFunds gets the same body except responseTimestamp")]
     public async Task ARetryOfASuccessfulReserveGetsTheSameBody()
     {
@@ -13,6 +14,7 @@ public sealed class IdempotencyChecks : Check
         ExpectSameBody(first, await PostAsync("reserveFunds", request));
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "A retry of a declined reserveFunds gets the same decline")]
     public async Task ARetryOfADeclinedReserveGetsTheSameDecline()
     {
@@ -22,6 +24,7 @@ public sealed class IdempotencyChecks : Check
         ExpectSameBody(first, await PostAsync("reserveFunds", Messages.Reserve(requestId, Accounts.InsufficientFunds, Accounts.CurrencyCode)));
     }
 
+    [Method("captureFundsReservation")]
     [Test(Description = "A retry of a successful captureFundsReservation gets the same body except responseTimestamp")]
     public async Task ARetryOfACaptureGetsTheSameBody()
     {
@@ -32,6 +35,7 @@ public sealed class IdempotencyChecks : Check
         ExpectSameBody(first, await PostAsync("captureFundsReservation", request));
     }
 
+    [Method("cancelFundsReservation")]
     [Test(Description = "A retry of a successful cancel gets the same body except responseTimestamp")]
     public async Task ARetryOfACancelGetsTheSameBody()
     {
@@ -41,6 +45,7 @@ public sealed class IdempotencyChecks : Check
         ExpectSameBody(first, await PostAsync("cancelFundsReservation", request));
     }
 
+    [Method("refund")]
     [Test(Description = "A retry of a successful refund gets the same body except responseTimestamp")]
     public async Task ARetryOfARefundGetsTheSameBody()
     {
@@ -51,6 +56,7 @@ public sealed class IdempotencyChecks : Check
         ExpectSameBody(first, await PostAsync("refund", request));
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "A different request under a used requestId is refused with 412 IDEMPOTENCY_VIOLATION")]
     public async Task ADifferentRequestUnderAUsedKeyIs412()
     {
@@ -60,6 +66,8 @@ public sealed class IdempotencyChecks : Check
         ExpectStatus(await PostAsync("reserveFunds", other), 412, "IDEMPOTENCY_VIOLATION");
     }
 
+    [Method("reserveFunds")]
+    [Method("cancelFundsReservation")]
     [Test(Description = "A used requestId sent to another method is refused with 412 IDEMPOTENCY_VIOLATION")]
     public async Task AUsedKeyOnAnotherMethodIs412()
     {
@@ -68,6 +76,7 @@ public sealed class IdempotencyChecks : Check
         ExpectStatus(await PostAsync("cancelFundsReservation", Messages.Cancel(requestId, requestId)), 412, "IDEMPOTENCY_VIOLATION");
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "An error is never replayed: the same requestId, corrected, is processed afresh")]
     public async Task AnErrorIsNeverReplayed()
     {
@@ -77,6 +86,7 @@ public sealed class IdempotencyChecks : Check
         ExpectResult(await PostAsync("reserveFunds", Messages.Reserve(requestId, Accounts.Funded, Accounts.CurrencyCode)), "SUCCESS");
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "50 concurrent copies of one reserveFunds reserve once, and every answer is that one")]
     public async Task FiftyConcurrentDuplicatesHaveOneEffect()
     {
@@ -89,6 +99,7 @@ public sealed class IdempotencyChecks : Check
         Expect(succeeded.Count > 0 && transactions.Count == 1, $"{succeeded.Count} answers of 50 succeeded, naming {transactions.Count} different reservations.");
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "The idempotency key is scoped by paymentIntegratorAccountId: one requestId under two PIAIDs is two requests")]
     public async Task TheKeyIsScopedByPaymentIntegratorAccountId()
     {

@@ -52,4 +52,41 @@ public static class Messages
         ["currencyCode"] = currency,
         ["refundAmount"] = amountMicros.ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>A remittanceStatementNotification for yesterday's billing day; its requestId is the statementId.</summary>
+    public static JsonObject Statement(string statementId, long totalDueMicros, string currency)
+    {
+        var now = Now;
+        var day = 86_400_000L;
+        var periodEnd = now - (now % day);
+        return new JsonObject
+        {
+            ["requestHeader"] = Header(statementId, now),
+            ["paymentIntegratorAccountId"] = Target.Current.AccountId,
+            ["remittanceStatementSummary"] = new JsonObject
+            {
+                ["statementDate"] = now.ToString(CultureInfo.InvariantCulture),
+                ["billingPeriod"] = new JsonObject
+                {
+                    ["startDate"] = (periodEnd - day).ToString(CultureInfo.InvariantCulture),
+                    ["endDate"] = (periodEnd - 1).ToString(CultureInfo.InvariantCulture),
+                },
+                ["dateDue"] = (now + (7 * day)).ToString(CultureInfo.InvariantCulture),
+                ["currencyCode"] = currency,
+                ["totalDueByIntegrator"] = totalDueMicros.ToString(CultureInfo.InvariantCulture),
+                ["totalPresentmentAmounts"] = new JsonArray(new JsonObject
+                {
+                    ["amountMicros"] = totalDueMicros.ToString(CultureInfo.InvariantCulture),
+                    ["currencyCode"] = currency,
+                }),
+                ["remittanceInstructions"] = new JsonObject { ["memoLineId"] = "memo-" + statementId },
+            },
+        };
+    }
+
+    public static JsonObject RedirectStatus(string requestId, string redirectRequestId) => new()
+    {
+        ["requestHeader"] = Header(requestId),
+        ["redirectRequestId"] = redirectRequestId,
+    };
 }

@@ -3,6 +3,7 @@ namespace Integrator.Conformance;
 /// <summary>cancelFundsReservationResultNotification, received on the kit's Google endpoint.</summary>
 public sealed class NotificationChecks : Check
 {
+    [Method("cancelFundsReservationResultNotification")]
     [Test(Description = "A successful cancel is notified with the same requestId on every attempt until Google accepts it, and a replay is not notified again")]
     public async Task ACancelIsNotifiedOnceWithOneRequestId()
     {
@@ -19,6 +20,7 @@ public sealed class NotificationChecks : Check
         }
 
         var attempts = google.For(cancelRequestId);
+        Show(attempts);
         Expect(attempts.Any(n => n.AnsweredStatus == 200), $"No notification accepted within {Target.NotificationWait} ({attempts.Count} attempts).");
         Expect(attempts.Count >= 2 && attempts[0].AnsweredStatus == 503, $"The notification was not retried after a 503 ({attempts.Count} attempts).");
         Expect(attempts.Select(n => n.RequestId).Distinct().Count() == 1, $"Attempts carried requestIds {string.Join(", ", attempts.Select(n => n.RequestId))}.");

@@ -6,6 +6,7 @@ namespace Integrator.Conformance;
 /// <summary>The request checks every method runs, in order (version, fields, values, timestamp, PIAID), and the routes.</summary>
 public sealed class RequestChecks : Check
 {
+    [Method("reserveFunds")]
     [TestCase(-5, Description = "A requestTimestamp 5 minutes in the past is refused with 400 REQUEST_TIMESTAMP_OUT_OF_RANGE")]
     [TestCase(5, Description = "A requestTimestamp 5 minutes in the future is refused with 400 REQUEST_TIMESTAMP_OUT_OF_RANGE")]
     public async Task ATimestampFarFromNowIsRefused(int minutes)
@@ -15,6 +16,7 @@ public sealed class RequestChecks : Check
         ExpectStatus(await PostAsync("reserveFunds", request), 400, "REQUEST_TIMESTAMP_OUT_OF_RANGE");
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "Protocol major version 2 is refused with 400 INVALID_API_VERSION")]
     public async Task AnotherMajorVersionIsRefused()
     {
@@ -23,6 +25,7 @@ public sealed class RequestChecks : Check
         ExpectStatus(await PostAsync("reserveFunds", request), 400, "INVALID_API_VERSION");
     }
 
+    [Method("reserveFunds")]
     [TestCase("amount", Description = "A reserveFunds without amount is refused with 400 MISSING_REQUIRED_FIELD")]
     [TestCase("googlePaymentToken", Description = "A reserveFunds without googlePaymentToken is refused with 400 MISSING_REQUIRED_FIELD")]
     [TestCase("requestHeader.requestId", Description = "A request without requestHeader.requestId is refused with 400 MISSING_REQUIRED_FIELD")]
@@ -34,6 +37,7 @@ public sealed class RequestChecks : Check
         ExpectStatus(await PostAsync("reserveFunds", request), 400, "MISSING_REQUIRED_FIELD");
     }
 
+    [Method("reserveFunds")]
     [TestCase("currencyCode", "XX1", Description = "A currency that is not ISO 4217 is refused with 400 INVALID_FIELD_VALUE")]
     [TestCase("amount", "-1000000", Description = "A negative amount is refused with 400 INVALID_FIELD_VALUE")]
     [TestCase("requestId", "has spaces!", Description = "A requestId outside [A-Za-z0-9:_-] is refused with 400 INVALID_FIELD_VALUE")]
@@ -44,6 +48,7 @@ public sealed class RequestChecks : Check
         ExpectStatus(await PostAsync("reserveFunds", request), 400, "INVALID_FIELD_VALUE");
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "Unknown fields are ignored: a request with a field from a later minor version succeeds")]
     public async Task UnknownFieldsAreIgnored()
     {
@@ -52,6 +57,7 @@ public sealed class RequestChecks : Check
         ExpectResult(await PostAsync("reserveFunds", request), "SUCCESS");
     }
 
+    [Method("reserveFunds")]
     [Test(Description = "A paymentIntegratorAccountId the target does not serve is refused with 404 INVALID_IDENTIFIER")]
     public async Task AnUnknownPaymentIntegratorAccountIdIsRefused()
     {
@@ -60,6 +66,7 @@ public sealed class RequestChecks : Check
         ExpectStatus(await PostAsync("reserveFunds", request), 404, "INVALID_IDENTIFIER");
     }
 
+    [Method("(unknown method)")]
     [Test(Description = "An unknown method path is a plain 404")]
     public async Task AnUnknownMethodIs404()
     {
@@ -67,6 +74,7 @@ public sealed class RequestChecks : Check
         Expect(answer.Status == 404, $"Expected HTTP 404, got {answer}.");
     }
 
+    [Method("echo")]
     [Test(Description = "echo answers the clientMessage it was sent")]
     public async Task EchoAnswersTheClientMessage()
     {

@@ -3,6 +3,7 @@ namespace Integrator.Conformance;
 /// <summary>Message security probes like Google's launch tests (PGP targets only).</summary>
 public sealed class SecurityChecks : Check
 {
+    [Method("echo")]
     [Test(Description = "A request also signed by an unknown key is accepted when Google's signature is good")]
     public async Task AnExtraUnknownSignatureIsTolerated()
     {
@@ -11,6 +12,7 @@ public sealed class SecurityChecks : Check
         Expect(answer.Status == 200 && answer.Authentic, $"Expected an authentic 200, got {answer}.");
     }
 
+    [Method("echo")]
     [Test(Description = "A request signed only by a stranger is refused with 401 INVALID_PAYLOAD_SIGNATURE")]
     public async Task AStrangersSignatureIsRefused()
     {
@@ -20,6 +22,7 @@ public sealed class SecurityChecks : Check
         ExpectSaysNothing(answer, pgp);
     }
 
+    [Method("echo")]
     [Test(Description = "An unsigned request is refused with 401 INVALID_PAYLOAD_SIGNATURE")]
     public async Task AnUnsignedRequestIsRefused()
     {
@@ -27,6 +30,7 @@ public sealed class SecurityChecks : Check
         ExpectStatus(await PostAsync("echo", Messages.Echo(Messages.NewId("echo")), new Sealing([])), 401, "INVALID_PAYLOAD_SIGNATURE");
     }
 
+    [Method("echo")]
     [Test(Description = "A request encrypted to another key is refused with 400 INVALID_PAYLOAD_ENCRYPTION")]
     public async Task AWrongRecipientIsRefused()
     {
@@ -36,6 +40,7 @@ public sealed class SecurityChecks : Check
         ExpectSaysNothing(answer, pgp);
     }
 
+    [Method("echo")]
     [Test(Description = "A body that is not a PGP message is refused with 400 INVALID_PAYLOAD_ENCRYPTION")]
     public async Task GarbageIsRefused()
     {

@@ -45,10 +45,28 @@ public sealed class Target
 
     /// <summary>The configured target; a check without one is skipped, naming the variable to set.</summary>
     public static Target Current => Configured.Value
-        ?? throw new IgnoreException($"No target: set {Prefix}BASE_URL (README \"Conformance kit\").");
+        ?? throw new IgnoreException($"No target: give --base-url or set {Prefix}BASE_URL (README \"Conformance kit\").");
+
+    /// <summary>What the report's header says of the target: where, how secured, which PIAIDs.</summary>
+    public static string Describe() => Configured.Value is { } target
+        ? $"{target.BaseUrl.GetLeftPart(UriPartial.Authority)}{target.BasePath} · {(target.Pgp is null ? "plaintext" : "PGP")} · {string.Join(", ", target.AccountIds)}"
+        : $"no target ({Prefix}BASE_URL is not set)";
+
+    /// <summary>Replaces every secret of the accounts file in a report's text by the shell variable that stands for it.</summary>
+    public static Func<string, string> Masking => Configured.Value is { } target ? target.Mask : text => text;
 
     public static string ReportFolder =>
         Environment.GetEnvironmentVariable(Prefix + "REPORT_DIR") is { Length: > 0 } folder ? folder : TestContext.CurrentContext.WorkDirectory;
+
+    private string Mask(string text)
+    {
+        foreach (var (value, variable) in Accounts.Secrets)
+        {
+            text = text.Replace(value, "${" + variable + "}", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
 
     private static Target? Load()
     {
@@ -57,28 +75,45 @@ public sealed class Target
             return null;
         }
 
-        var accountIds = (Variable("PIAIDS") ?? throw Missing("PIAIDS")).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException($"--base-url ({Prefix}BASE_URL) is '{baseUrl}': an absolute http or https URL.");
+        }
+
+        var accountIds = (Variable("PIAIDS") ?? throw Missing("PIAIDS", "--piaid")).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var accountsFile = Variable("ACCOUNTS") ?? Path.Combine(AppContext.BaseDirectory, "accounts.example.json");
         var security = Variable("SECURITY") ?? "pgp";
-        return new Target(new Uri(baseUrl), (Variable("BASE_PATH") ?? string.Empty).TrimEnd('/'), accountIds, Accounts.Load(accountsFile))
+        return new Target(url, (Variable("BASE_PATH") ?? string.Empty).TrimEnd('/'), accountIds, Accounts.Load(accountsFile))
         {
             Pgp = security switch
             {
                 "plaintext" => null,
                 "pgp" => PgpSecurity.Load(
-                    Variable("TARGET_PUBLIC_KEY") ?? throw Missing("TARGET_PUBLIC_KEY"),
-                    Variable("GOOGLE_SECRET_KEY") ?? throw Missing("GOOGLE_SECRET_KEY"),
+                    Variable("TARGET_PUBLIC_KEY") ?? throw Missing("TARGET_PUBLIC_KEY", "--target-public-key"),
+                    Variable("GOOGLE_SECRET_KEY") ?? throw Missing("GOOGLE_SECRET_KEY", "--google-secret-key"),
                     Variable("GOOGLE_PASSPHRASE") ?? string.Empty),
-                _ => throw new InvalidOperationException($"{Prefix}SECURITY is '{security}': pgp or plaintext."),
+                _ => throw new InvalidOperationException($"--security ({Prefix}SECURITY) is '{security}': pgp or plaintext."),
             },
-            NotificationPort = Variable("NOTIFICATION_PORT") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : null,
-            ReservationLifetime = Variable("RESERVATION_LIFETIME") is { } lifetime ? TimeSpan.Parse(lifetime, CultureInfo.InvariantCulture) : null,
-            NotificationWait = Variable("NOTIFICATION_WAIT") is { } wait ? TimeSpan.Parse(wait, CultureInfo.InvariantCulture) : TimeSpan.FromSeconds(30),
+            NotificationPort = Variable("NOTIFICATION_PORT") is { } port ? Parse(port, "NOTIFICATION_PORT", "--notification-port", p => int.Parse(p, CultureInfo.InvariantCulture) is var n and > 0 and < 65536 ? n : throw new FormatException()) : null,
+            ReservationLifetime = Variable("RESERVATION_LIFETIME") is { } lifetime ? Parse(lifetime, "RESERVATION_LIFETIME", "--reservation-lifetime", l => TimeSpan.Parse(l, CultureInfo.InvariantCulture)) : null,
+            NotificationWait = Variable("NOTIFICATION_WAIT") is { } wait ? Parse(wait, "NOTIFICATION_WAIT", "--notification-wait", w => TimeSpan.Parse(w, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(30),
         };
+    }
+
+    private static T Parse<T>(string value, string name, string option, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(value);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new InvalidOperationException($"{option} ({Prefix}{name}) is '{value}', which is not a {(typeof(T) == typeof(int) ? "port" : "time span such as 00:00:03")}.", e);
+        }
     }
 
     private static string? Variable(string name) => Environment.GetEnvironmentVariable(Prefix + name) is { Length: > 0 } value ? value : null;
 
-    private static InvalidOperationException Missing(string name) => new($"{Prefix}{name} is required.");
+    private static InvalidOperationException Missing(string name, string option) => new($"{option} ({Prefix}{name}) is required.");
 }
 
