@@ -11,7 +11,22 @@ namespace Integrator.Conformance;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args) => Command().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        var parse = Command().Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            return parse.Invoke();
+        }
+
+        foreach (var error in parse.Errors)
+        {
+            Console.Error.WriteLine($"gsp-conformance: {error.Message}");
+        }
+
+        Console.Error.WriteLine("Run gsp-conformance --help for the options.");
+        return 2;
+    }
 
     public static RootCommand Command()
     {

@@ -19,6 +19,15 @@ public enum Breakage
 
     /// <summary>Stamps every request with the current time before the server sees it.</summary>
     IgnoresTimestamps,
+
+    /// <summary>Answers the status of a redirect it does not know as pending instead of 404.</summary>
+    AnswersUnknownRedirects,
+
+    /// <summary>Acknowledges a different statement under a used statementId with the first one's receipt.</summary>
+    AcceptsAnyStatement,
+
+    /// <summary>Answers a refund beyond what is left of the capture with SUCCESS.</summary>
+    RefundsAboveTheCapture,
 }
 
 /// <summary>
@@ -32,6 +41,7 @@ public sealed class BrokenTarget : IAsyncDisposable
     private readonly Breakage _breakage;
     private readonly ConcurrentDictionary<string, (int Status, string Body)> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _answered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _receipts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _inFlight = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private int _copies;
@@ -98,6 +108,15 @@ public sealed class BrokenTarget : IAsyncDisposable
             _errors[key] = (status, body);
         }
 
+        (status, body) = (_breakage, status, path.Split('/')[^1]) switch
+        {
+            (Breakage.AnswersUnknownRedirects, 404, "getGeneratePaymentTokenRedirectStatus") => (200, Answer(new JsonObject { ["pending"] = new JsonObject() })),
+            (Breakage.AcceptsAnyStatement, 200, "remittanceStatementNotification") => (200, _receipts.GetOrAdd(key, body)),
+            (Breakage.AcceptsAnyStatement, 412, "remittanceStatementNotification") when _receipts.TryGetValue(key, out var receipt) => (200, receipt),
+            (Breakage.RefundsAboveTheCapture, 400, "refund") => (200, Answer("SUCCESS")),
+            _ => (status, body),
+        };
+
         if (_breakage == Breakage.ChangesReplays && status == 200 && !_answered.TryAdd(key, true))
         {
             var changed = JsonNode.Parse(body)!;
@@ -110,6 +129,12 @@ public sealed class BrokenTarget : IAsyncDisposable
         await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
         context.Response.Close();
     }
+
+    private static string Answer(JsonNode result) => new JsonObject
+    {
+        ["responseHeader"] = new JsonObject { ["responseTimestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        ["result"] = result,
+    }.ToJsonString();
 
     private JsonNode Renamed(JsonNode request)
     {
