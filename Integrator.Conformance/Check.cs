@@ -57,8 +57,19 @@ public abstract class Check
             replay.Status == first.Status && replay.WithoutTimestamp() == first.WithoutTimestamp(),
             $"First answer {first}; the retry got {replay}.");
 
-    protected static Task<GspAnswer> PostAsync(string method, JsonNode request, Sealing? sealing = null) =>
-        Client.PostAsync(method, request, sealing);
+    /// <summary>One request; a target that gives no answer (refused, reset, timed out) fails the rule, saying so.</summary>
+    protected static async Task<GspAnswer> PostAsync(string method, JsonNode request, Sealing? sealing = null)
+    {
+        try
+        {
+            return await Client.PostAsync(method, request, sealing);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Assert.Fail($"Rule: {Rule}. The target gave no answer to {method}: {e.Message}");
+            throw;
+        }
+    }
 
     /// <summary>
     /// reserveFunds with one of the accounts file's tokens (<paramref name="role"/>). A token the target does not know

@@ -105,7 +105,7 @@ public sealed class IdempotencyChecks : Check
     {
         if (Target.AccountIds.Count < 2)
         {
-            Assert.Ignore($"Needs two PIAIDs in {Target.Prefix}PIAIDS.");
+            Assert.Ignore($"Needs two PIAIDs (--piaid twice, or {Target.Prefix}PIAIDS).");
         }
 
         var requestId = Messages.NewId("reserve");

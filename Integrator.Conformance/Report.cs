@@ -103,15 +103,22 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
             th.m{"{"}writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;white-space:nowrap{"}"} td.c{"{"}text-align:center{"}"}
             .pass{"{"}color:#0b6b2b{"}"} .fail{"{"}color:#b00020;font-weight:bold{"}"} .skip{"{"}color:#6b6b6b{"}"}
             pre{"{"}background:#f4f4f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:.2rem 0 .6rem{"}"}
-            section.failure{"{"}border-left:4px solid #b00020;padding-left:1rem;margin-bottom:1.5rem{"}"}
+            section.failure{"{"}border-left:4px solid #b00020;padding-left:1rem;margin-bottom:1.5rem{"}"} summary{"{"}font-weight:bold;cursor:pointer;margin:.3rem 0{"}"}
             </style></head><body>
             <h1>GSP redirect-payment-token-v1 conformance</h1>
             <p>Target: <strong>{E(target)}</strong><br>Run: {started:yyyy-MM-dd HH:mm:ss} UTC<br>
             <span class="pass">{Count(RuleOutcome.Pass)} passed</span>, <span class="fail">{Count(RuleOutcome.Fail)} failed</span>, <span class="skip">{Count(RuleOutcome.Skip)} skipped</span> of {results.Count} rules.</p>
             <p>Secrets of the accounts file appear as shell variables (<code>${"{"}FUNDED_TOKEN{"}"}</code>, …): set them from the file to run a curl command below.</p>
-            <h2>Methods × rules</h2>
-            <table><thead><tr><th>Rule</th><th>Result</th>
             """);
+        AppendFailures(html);
+        html.Append("<h2>Methods</h2>\n<table><thead><tr><th>Method</th><th>Rules</th><th>pass</th><th>FAIL</th><th>skip</th></tr></thead><tbody>\n");
+        foreach (var method in methods)
+        {
+            var rules = results.Where(r => r.Methods.Contains(method)).ToList();
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(method)}</td><td>{rules.Count}</td><td>{rules.Count(r => r.Outcome == RuleOutcome.Pass)}</td><td{(rules.Any(r => r.Outcome == RuleOutcome.Fail) ? " class=\"fail\"" : string.Empty)}>{rules.Count(r => r.Outcome == RuleOutcome.Fail)}</td><td>{rules.Count(r => r.Outcome == RuleOutcome.Skip)}</td></tr>\n");
+        }
+
+        html.Append("</tbody></table>\n<h2>Rules × methods</h2>\n<table><thead><tr><th>Rule</th><th>Result</th>");
         foreach (var method in methods)
         {
             html.Append(CultureInfo.InvariantCulture, $"<th class=\"m\" scope=\"col\">{E(method)}</th>");
@@ -131,6 +138,11 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
         }
 
         html.Append("</tbody></table>\n");
+        return html.Append("</body></html>\n").ToString();
+    }
+
+    private void AppendFailures(StringBuilder html)
+    {
         var failures = results.Where(r => r.Outcome == RuleOutcome.Fail).ToList();
         html.Append(CultureInfo.InvariantCulture, $"<h2>Failures ({failures.Count})</h2>\n");
         if (failures.Count == 0)
@@ -141,13 +153,17 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
         foreach (var result in failures)
         {
             html.Append(CultureInfo.InvariantCulture, $"<section class=\"failure\" id=\"{Anchor(result)}\"><h3>{E(result.Rule)}</h3><p>Checked on {E(string.Join(", ", result.Methods))}. {E(result.Reason)}</p>\n");
+            // The last exchange is the one the rule judged: open; those that led to it folded.
             foreach (var exchange in result.Exchanges)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<p><strong>{E(Title(exchange))}</strong></p>\n<p>Request{(exchange.Sealed ? " (before sealing)" : string.Empty)}:</p><pre>{E(Pretty(exchange.Request))}</pre>\n<p>Answer{(exchange.Sealed ? " (opened)" : string.Empty)}:</p><pre>{E(Pretty(exchange.Answer))}</pre>\n");
+                var last = exchange == result.Exchanges[^1];
+                html.Append(CultureInfo.InvariantCulture, $"<details{(last ? " open" : string.Empty)}><summary>{E(Title(exchange))}</summary>\n<p>Request{(exchange.Sealed ? " (before sealing)" : string.Empty)}:</p><pre>{E(Pretty(exchange.Request))}</pre>\n<p>Answer{(exchange.Sealed ? " (opened)" : string.Empty)}:</p><pre>{E(Pretty(exchange.Answer))}</pre>\n");
                 if (Curl(exchange) is { } curl)
                 {
                     html.Append(CultureInfo.InvariantCulture, $"<p>Reproduce:</p><pre>{E(curl)}</pre>\n");
                 }
+
+                html.Append("</details>\n");
             }
 
             if (result.ExchangesOmitted > 0)
@@ -157,8 +173,6 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
 
             html.Append("</section>\n");
         }
-
-        return html.Append("</body></html>\n").ToString();
     }
 
     /// <summary>
