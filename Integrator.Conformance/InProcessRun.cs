@@ -20,8 +20,7 @@ public sealed class InProcessRun : ITestListener
         {
             output.WriteLine($"Checking {Target.Current.BaseUrl} ({(Target.Current.Pgp is null ? "plaintext" : "PGP")}) against Google's rules:");
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or FormatException
-            or OverflowException or UriFormatException or System.Text.Json.JsonException or Org.BouncyCastle.Bcpg.OpenPgp.PgpException or IgnoreException)
+        catch (Exception e) when (IsAboutTheOptions(e))
         {
             errors.WriteLine($"gsp-conformance: {e.Message}");
             errors.WriteLine("Run gsp-conformance --help for the options.");
@@ -34,6 +33,11 @@ public sealed class InProcessRun : ITestListener
         output.WriteLine($"Reports: {Target.ReportFolder}{Path.DirectorySeparatorChar}conformance.{{txt,junit.xml,html}}");
         return result.FailCount > 0 || result.ResultState.Status == TestStatus.Failed ? 1 : 0;
     }
+
+    /// <summary>What describing the target from the options can throw: each message names the option or file at fault.</summary>
+    public static bool IsAboutTheOptions(Exception e) =>
+        e is InvalidOperationException or IOException or UnauthorizedAccessException or FormatException or OverflowException
+            or UriFormatException or System.Text.Json.JsonException or Org.BouncyCastle.Bcpg.OpenPgp.PgpException or IgnoreException;
 
     public void TestStarted(ITest test)
     {

@@ -89,4 +89,17 @@ public static class Messages
         ["requestHeader"] = Header(requestId),
         ["redirectRequestId"] = redirectRequestId,
     };
+
+    /// <summary>A GeneratePaymentTokenRedirectRequest, as Google seals it into the redirect link.</summary>
+    public static JsonObject RedirectRequest(string redirectRequestId, long amountMicros, string currency) => new()
+    {
+        ["requestHeader"] = Header(redirectRequestId),
+        ["paymentIntegratorAccountId"] = Target.Current.AccountId,
+        ["transactionAmount"] = new JsonObject
+        {
+            ["amountMicros"] = amountMicros.ToString(CultureInfo.InvariantCulture),
+            ["currencyCode"] = currency,
+        },
+        ["transactionDescription"] = "Conformance kit",
+    };
 }

@@ -58,6 +58,12 @@ public static class Program
             DefaultValueFactory = _ => new DirectoryInfo(Environment.GetEnvironmentVariable(Target.Prefix + "REPORT_DIR") is { Length: > 0 } folder ? folder : "conformance-report"),
         };
 
+        Option[] describeTheTarget = [baseUrl, basePath, piaids, security, targetKey, googleKey, passphrase, accounts];
+        foreach (var option in describeTheTarget)
+        {
+            option.Recursive = true;
+        }
+
         var command = new RootCommand(
             "Checks a Google Standard Payments redirect-payment-token-v1 endpoint against Google's rules, as Google's client would: " +
             "idempotency, request and message-security checks, funds, refunds, remittance statements, redirect status and notifications. " +
@@ -65,7 +71,7 @@ public static class Program
         {
             baseUrl, basePath, piaids, security, targetKey, googleKey, passphrase, accounts, notificationPort, lifetime, wait, reportDir,
         };
-        command.SetAction(parse =>
+        void DescribeTheTarget(ParseResult parse)
         {
             Set("BASE_URL", parse.GetValue(baseUrl));
             Set("BASE_PATH", parse.GetValue(basePath));
@@ -75,11 +81,49 @@ public static class Program
             Set("GOOGLE_SECRET_KEY", parse.GetValue(googleKey)?.FullName);
             Set("GOOGLE_PASSPHRASE", parse.GetValue(passphrase));
             Set("ACCOUNTS", parse.GetValue(accounts)?.FullName);
+        }
+
+        command.Subcommands.Add(RedirectLinkCommand(DescribeTheTarget));
+        command.SetAction(parse =>
+        {
+            DescribeTheTarget(parse);
             Set("NOTIFICATION_PORT", parse.GetValue(notificationPort)?.ToString(CultureInfo.InvariantCulture));
             Set("RESERVATION_LIFETIME", parse.GetValue(lifetime));
             Set("NOTIFICATION_WAIT", parse.GetValue(wait));
             Set("REPORT_DIR", parse.GetValue(reportDir)!.FullName);
             return InProcessRun.Execute(Console.Out, Console.Error);
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// <c>gsp-conformance redirect-link</c>: the link Google would send a customer's browser to, sealed as Google seals
+    /// it, to make the redirects the accounts file names (open it, leave one pending, approve another).
+    /// </summary>
+    private static Command RedirectLinkCommand(Action<ParseResult> describeTheTarget)
+    {
+        var id = new Option<string?>("--redirect-request-id") { HelpName = "id", Description = "The redirectRequestId (default: a fresh kit-redirect-… id, printed on the second line)" };
+        var path = new Option<string>("--redirect-path")
+        {
+            HelpName = "path", Description = "The target's redirect page (Redirect:Path)", DefaultValueFactory = _ => "/redirect-payment-token-v1/redirect",
+        };
+        var callback = new Option<string>("--callback-url")
+        {
+            HelpName = "url", Description = "Where the page sends the browser back (a host the target allows)", DefaultValueFactory = _ => "https://pay.google.com/conformance-kit/callback",
+        };
+        var amount = new Option<long>("--amount-micros") { HelpName = "micros", Description = "transactionAmount, in micros", DefaultValueFactory = _ => 5_000_000 };
+        var command = new Command(
+            "redirect-link",
+            "Prints the link Google would send a customer to (a GeneratePaymentTokenRedirectRequest, sealed as Google seals it in pgp mode) and its redirectRequestId: " +
+            "open it to make the pending and approved redirects the accounts file names.")
+        {
+            id, path, callback, amount,
+        };
+        command.SetAction(parse =>
+        {
+            describeTheTarget(parse);
+            return RedirectLink.Print(
+                parse.GetValue(id) ?? Messages.NewId("kit-redirect"), parse.GetValue(path)!, parse.GetValue(callback)!, parse.GetValue(amount), Console.Out, Console.Error);
         });
         return command;
     }
