@@ -25,7 +25,8 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private IReadOnlyList<string> Methods =>
+    /// <summary>The methods the rules name, Google's first in their order.</summary>
+    private readonly List<string> _methods =
     [
         .. MethodOrder.Where(m => results.Any(r => r.Methods.Contains(m))),
         .. results.SelectMany(r => r.Methods).Distinct().Where(m => !MethodOrder.Contains(m)).Order(StringComparer.Ordinal),
@@ -42,7 +43,7 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
             .AppendLine(CultureInfo.InvariantCulture, $"GSP redirect-payment-token-v1 conformance of {target}")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"{"Method / rule".PadRight(width)}  {"Result",-6}  Reason");
-        foreach (var method in Methods)
+        foreach (var method in _methods)
         {
             text.AppendLine(method);
             foreach (var result in results.Where(r => r.Methods.Contains(method)))
@@ -56,9 +57,9 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
             text.AppendLine(CultureInfo.InvariantCulture, $"{result.Rule.PadRight(width)}  {Word(result.Outcome),-6}  {result.Reason}");
         }
 
-        var methodWidth = Methods.Select(m => m.Length).DefaultIfEmpty(6).Max();
+        var methodWidth = _methods.Select(m => m.Length).DefaultIfEmpty(6).Max();
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"{"Method".PadRight(methodWidth)}  rules  pass  FAIL  skip");
-        foreach (var method in Methods)
+        foreach (var method in _methods)
         {
             var rules = results.Where(r => r.Methods.Contains(method)).ToList();
             text.AppendLine(CultureInfo.InvariantCulture, $"{method.PadRight(methodWidth)}  {rules.Count,5}  {rules.Count(r => r.Outcome == RuleOutcome.Pass),4}  {rules.Count(r => r.Outcome == RuleOutcome.Fail),4}  {rules.Count(r => r.Outcome == RuleOutcome.Skip),4}");
@@ -90,36 +91,35 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
 
     public string Html()
     {
-        var methods = Methods;
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"""
+        html.Append(CultureInfo.InvariantCulture, $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>GSP conformance of {E(target)}</title>
+            <title>GSP conformance of {{E(target)}}</title>
             <style>
-            body{"{"}font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b;max-width:80rem{"}"}
-            h1{"{"}font-size:1.4rem{"}"} h2{"{"}font-size:1.15rem;margin-top:2rem{"}"} h3{"{"}font-size:1rem;margin-bottom:.3rem{"}"}
-            table{"{"}border-collapse:collapse{"}"} th,td{"{"}border:1px solid #c8c8c8;padding:.25rem .5rem;vertical-align:top;text-align:left{"}"}
-            th.m{"{"}writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;white-space:nowrap{"}"} td.c{"{"}text-align:center{"}"}
-            .pass{"{"}color:#0b6b2b{"}"} .fail{"{"}color:#b00020;font-weight:bold{"}"} .skip{"{"}color:#6b6b6b{"}"}
-            pre{"{"}background:#f4f4f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:.2rem 0 .6rem{"}"}
-            section.failure{"{"}border-left:4px solid #b00020;padding-left:1rem;margin-bottom:1.5rem{"}"} summary{"{"}font-weight:bold;cursor:pointer;margin:.3rem 0{"}"}
+            body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b;max-width:80rem}
+            h1{font-size:1.4rem} h2{font-size:1.15rem;margin-top:2rem} h3{font-size:1rem;margin-bottom:.3rem}
+            table{border-collapse:collapse} th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;vertical-align:top;text-align:left}
+            th.m{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;white-space:nowrap} td.c{text-align:center}
+            .pass{color:#0b6b2b} .fail{color:#b00020;font-weight:bold} .skip{color:#6b6b6b}
+            pre{background:#f4f4f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:.2rem 0 .6rem}
+            section.failure{border-left:4px solid #b00020;padding-left:1rem;margin-bottom:1.5rem} summary{font-weight:bold;cursor:pointer;margin:.3rem 0}
             </style></head><body>
             <h1>GSP redirect-payment-token-v1 conformance</h1>
-            <p>Target: <strong>{E(target)}</strong><br>Run: {started:yyyy-MM-dd HH:mm:ss} UTC<br>
-            <span class="pass">{Count(RuleOutcome.Pass)} passed</span>, <span class="fail">{Count(RuleOutcome.Fail)} failed</span>, <span class="skip">{Count(RuleOutcome.Skip)} skipped</span> of {results.Count} rules.</p>
-            <p>Secrets of the accounts file appear as shell variables (<code>${"{"}FUNDED_TOKEN{"}"}</code>, …): set them from the file to run a curl command below.</p>
+            <p>Target: <strong>{{E(target)}}</strong><br>Run: {{started:yyyy-MM-dd HH:mm:ss}} UTC<br>
+            <span class="pass">{{Count(RuleOutcome.Pass)}} passed</span>, <span class="fail">{{Count(RuleOutcome.Fail)}} failed</span>, <span class="skip">{{Count(RuleOutcome.Skip)}} skipped</span> of {{results.Count}} rules.</p>
+            <p>Secrets of the accounts file appear as shell variables (<code>${FUNDED_TOKEN}</code>, …): set them from the file to run a curl command below.</p>
             """);
         AppendFailures(html);
         html.Append("<h2>Methods</h2>\n<table><thead><tr><th>Method</th><th>Rules</th><th>pass</th><th>FAIL</th><th>skip</th></tr></thead><tbody>\n");
-        foreach (var method in methods)
+        foreach (var method in _methods)
         {
             var rules = results.Where(r => r.Methods.Contains(method)).ToList();
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(method)}</td><td>{rules.Count}</td><td>{rules.Count(r => r.Outcome == RuleOutcome.Pass)}</td><td{(rules.Any(r => r.Outcome == RuleOutcome.Fail) ? " class=\"fail\"" : string.Empty)}>{rules.Count(r => r.Outcome == RuleOutcome.Fail)}</td><td>{rules.Count(r => r.Outcome == RuleOutcome.Skip)}</td></tr>\n");
         }
 
         html.Append("</tbody></table>\n<h2>Rules × methods</h2>\n<table><thead><tr><th>Rule</th><th>Result</th>");
-        foreach (var method in methods)
+        foreach (var method in _methods)
         {
             html.Append(CultureInfo.InvariantCulture, $"<th class=\"m\" scope=\"col\">{E(method)}</th>");
         }
@@ -129,7 +129,7 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
         {
             var rule = result.Outcome == RuleOutcome.Fail ? $"<a href=\"#{Anchor(result)}\">{E(result.Rule)}</a>" : E(result.Rule);
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{rule}</td><td class=\"{Css(result.Outcome)}\">{Word(result.Outcome)}</td>");
-            foreach (var method in methods)
+            foreach (var method in _methods)
             {
                 html.Append(result.Methods.Contains(method) ? $"<td class=\"c {Css(result.Outcome)}\" title=\"{E(method)}\">●</td>" : "<td></td>");
             }
@@ -218,7 +218,7 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
     }
 
     private int Position(RuleResult result) =>
-        result.Methods.Count == 0 ? int.MaxValue : result.Methods.Min(m => Methods.ToList().IndexOf(m));
+        result.Methods.Count == 0 ? int.MaxValue : result.Methods.Min(m => _methods.IndexOf(m));
 
     private static string Anchor(RuleResult result) => "failure-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(result.Rule)))[..12];
 
