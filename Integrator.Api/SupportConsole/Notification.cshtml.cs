@@ -1,3 +1,4 @@
+using Integrator.Api.Support;
 using Integrator.Core.Support;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -29,7 +30,7 @@ public sealed class NotificationModel(NotificationSupport notifications, Proposa
             }
 
             Errors = [proposed.Error!.Detail];
-            Response.StatusCode = proposed.Error.Kind == SupportErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            Response.StatusCode = SupportProblems.StatusOf(proposed.Error.Kind);
             await LoadAsync(notificationId, ct);
             return Page();
         }
@@ -38,7 +39,7 @@ public sealed class NotificationModel(NotificationSupport notifications, Proposa
         if (resent.Error is { } error)
         {
             Errors = [error.Detail];
-            Response.StatusCode = error.Kind == SupportErrorKind.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+            Response.StatusCode = SupportProblems.StatusOf(error.Kind);
         }
 
         Resent = resent.Value;

@@ -1,3 +1,4 @@
+using Integrator.Api.Support;
 using Integrator.Core.Support;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -38,12 +39,7 @@ public sealed class ProposalModel(ProposalSupport proposals) : PageModel
         {
             Errors = [error.Detail];
             Proposal = (await proposals.GetAsync(proposalId, ct)).Value;
-            Response.StatusCode = error.Kind switch
-            {
-                SupportErrorKind.NotFound => StatusCodes.Status404NotFound,
-                SupportErrorKind.Conflict => StatusCodes.Status409Conflict,
-                _ => StatusCodes.Status400BadRequest,
-            };
+            Response.StatusCode = SupportProblems.StatusOf(error.Kind);
             return Page();
         }
 

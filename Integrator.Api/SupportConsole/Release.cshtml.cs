@@ -1,3 +1,4 @@
+using Integrator.Api.Support;
 using Integrator.Core.Support;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -48,7 +49,7 @@ public sealed class ReleaseModel(ReservationSupport reservations, ProposalSuppor
             }
 
             Errors = [proposed.Error!.Detail];
-            Response.StatusCode = proposed.Error.Kind == SupportErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            Response.StatusCode = SupportProblems.StatusOf(proposed.Error.Kind);
             return Page();
         }
 
@@ -57,12 +58,7 @@ public sealed class ReleaseModel(ReservationSupport reservations, ProposalSuppor
         {
             Errors = [error.Detail];
             Reservation = (await reservations.GetAsync(piaid, reserveFundsRequestId, ConsoleAuth.Actor(User), ct)).Value;
-            Response.StatusCode = error.Kind switch
-            {
-                SupportErrorKind.NotFound => StatusCodes.Status404NotFound,
-                SupportErrorKind.Conflict => StatusCodes.Status409Conflict,
-                _ => StatusCodes.Status400BadRequest,
-            };
+            Response.StatusCode = SupportProblems.StatusOf(error.Kind);
             return Page();
         }
 

@@ -1,3 +1,4 @@
+using Integrator.Api.Support;
 using Integrator.Core.Support;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -31,9 +32,7 @@ public sealed class ReservationModel(ReservationSupport reservations, CommandSup
         {
             Errors = [error.Detail];
             await OnGetAsync(piaid, reserveFundsRequestId, ct);
-            Response.StatusCode = error.Kind == SupportErrorKind.NotFound ? StatusCodes.Status404NotFound
-                : error.Kind == SupportErrorKind.Conflict ? StatusCodes.Status409Conflict
-                : StatusCodes.Status400BadRequest;
+            Response.StatusCode = SupportProblems.StatusOf(error.Kind);
             return Page();
         }
 

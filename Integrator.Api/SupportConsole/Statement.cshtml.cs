@@ -1,3 +1,4 @@
+using Integrator.Api.Support;
 using Integrator.Core.Support;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,16 +14,16 @@ public sealed class StatementModel(StatementSupport statements) : PageModel
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
     public async Task OnGetAsync(string piaid, string statementId, CancellationToken ct, int eventOffset = 0) =>
-        Show(statementId, await statements.GetAsync(piaid, statementId, eventOffset, ct), StatusCodes.Status404NotFound);
+        Show(statementId, await statements.GetAsync(piaid, statementId, eventOffset, ct));
 
-    private void Show(string statementId, Integrator.Core.Result<StatementView, SupportError> result, int statusOnError)
+    private void Show(string statementId, Integrator.Core.Result<StatementView, SupportError> result)
     {
         StatementId = statementId;
         View = result.Value;
         if (result.Error is { } error)
         {
             Errors = [error.Detail];
-            Response.StatusCode = error.Kind == SupportErrorKind.Invalid ? StatusCodes.Status400BadRequest : statusOnError;
+            Response.StatusCode = SupportProblems.StatusOf(error.Kind);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Integrator.Api.Support;
 using Integrator.Core.Support;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -59,7 +60,7 @@ public sealed class StatementAcceptModel(StatementSupport statements, ProposalSu
     private PageResult Refused(SupportError error)
     {
         Errors = [error.Detail];
-        Response.StatusCode = error.Kind == SupportErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+        Response.StatusCode = SupportProblems.StatusOf(error.Kind);
         return Page();
     }
 }

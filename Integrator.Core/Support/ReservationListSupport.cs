@@ -117,9 +117,9 @@ public sealed class ReservationListSupport(Database database)
             new
             {
                 State = filter.State,
-                Piaid = Blank(filter.PaymentIntegratorAccountId),
-                AccountId = Blank(filter.AccountId),
-                CustomerId = Blank(filter.CustomerId),
+                Piaid = FilterText.OrNull(filter.PaymentIntegratorAccountId),
+                AccountId = FilterText.OrNull(filter.AccountId),
+                CustomerId = FilterText.OrNull(filter.CustomerId),
                 MinMicros = filter.MinAmount is { } min ? (long)Math.Ceiling(min * 1_000_000m) : 0L,
                 MaxMicros = filter.MaxAmount is { } max ? (long)Math.Floor(max * 1_000_000m) : long.MaxValue,
                 From = filter.From ?? DateTimeOffset.UnixEpoch,
@@ -132,6 +132,4 @@ public sealed class ReservationListSupport(Database database)
         var page = rows.Take(limit).ToList();
         return new ReservationListPage(page, rows.Count > limit ? ListCursor.Of(page[^1].CreatedAt, page[^1].ReservationId) : null);
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

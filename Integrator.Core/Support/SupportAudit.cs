@@ -59,16 +59,14 @@ public sealed class SupportAudit(Database database, TimeProvider time)
             {
                 filter.Since,
                 filter.Until,
-                Actor = Blank(filter.Actor),
-                Action = Blank(filter.Action),
-                Channel = Blank(filter.Channel),
-                TargetPattern = Blank(filter.Target) is { } target ? LikePattern.Contains(target) : null,
+                Actor = FilterText.OrNull(filter.Actor),
+                Action = FilterText.OrNull(filter.Action),
+                Channel = FilterText.OrNull(filter.Channel),
+                TargetPattern = FilterText.OrNull(filter.Target) is { } target ? LikePattern.Contains(target) : null,
                 Reads = filter.IncludeReads ? 1 : 0,
                 Limit = limit,
             },
             ct));
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>The newest entries about one target (a reservation's page shows its own).</summary>
     public async Task<IReadOnlyList<AuditEntry>> ListForAsync(string target, int limit, CancellationToken ct) =>
