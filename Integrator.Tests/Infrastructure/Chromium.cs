@@ -3,14 +3,21 @@ using Microsoft.Playwright;
 namespace Integrator.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's Chromium driven by Playwright (Playwright cannot download its own browser here). A missing browser is a
-/// failure, never a skip: <c>.ci/run</c> installs it (<c>apt-get install chromium</c>).
+/// Debian's Chromium driven by Playwright (Playwright cannot download its own browser here), started once per browser
+/// suite and closed with it. A missing browser is a failure, never a skip: <c>.ci/run</c> installs it
+/// (<c>apt-get install chromium</c>).
 /// </summary>
-public static class Chromium
+public sealed class Chromium : IAsyncDisposable
 {
+    private readonly IPlaywright _playwright;
+
+    private Chromium(IPlaywright playwright, IBrowser browser) => (_playwright, Browser) = (playwright, browser);
+
     public static string ExecutablePath => Environment.GetEnvironmentVariable("INTEGRATOR_TEST_CHROMIUM") ?? "/usr/bin/chromium";
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    public IBrowser Browser { get; }
+
+    public static async Task<Chromium> LaunchAsync()
     {
         if (!File.Exists(ExecutablePath))
         {
@@ -18,12 +25,25 @@ public static class Chromium
         }
 
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        try
         {
-            ExecutablePath = ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        });
-        return (playwright, browser);
+            return new Chromium(playwright, await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+            }));
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
     }
 }

@@ -13,8 +13,7 @@ public sealed class RedirectBrowserTests
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _browserLog = new();
     private RedirectServer _redirect = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium? _chromium;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -27,18 +26,19 @@ public sealed class RedirectBrowserTests
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
         });
-        (_playwright, _browser) = await Chromium.LaunchAsync();
+        _chromium = await Chromium.LaunchAsync();
     }
+
+    private IBrowser Browser => _chromium!.Browser;
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         await _redirect.DisposeAsync();
     }
 
@@ -80,7 +80,7 @@ public sealed class RedirectBrowserTests
         Assert.That(reserve.Field("result"), Is.EqualTo("SUCCESS"));
 
         // Support finds it by its id, and by the token it bound (posted, never in a URL).
-        var console = await ConsoleBrowser.SignedInPageAsync(_browser, _redirect.BaseUrl, "dev-support-key-not-for-production");
+        var console = await ConsoleBrowser.SignedInPageAsync(Browser, _redirect.BaseUrl, "dev-support-key-not-for-production");
         await console.GotoAsync($"{_redirect.BaseUrl}/console/search");
         await console.GetByLabel("Any id").FillAsync(redirectRequestId);
         await console.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -189,7 +189,7 @@ public sealed class RedirectBrowserTests
     /// <summary>A fresh browser context; what its pages log and which requests fail is kept for a failure's message.</summary>
     private async Task<IPage> NewPageAsync()
     {
-        var page = await (await _browser.NewContextAsync()).NewPageAsync();
+        var page = await (await Browser.NewContextAsync()).NewPageAsync();
         page.Console += (_, message) => _browserLog.Enqueue($"console {message.Type}: {message.Text}");
         page.RequestFailed += (_, request) => _browserLog.Enqueue($"failed {request.Method} {request.Url[..Math.Min(120, request.Url.Length)]}: {request.Failure}");
         page.Response += (_, response) => _browserLog.Enqueue($"{response.Status} {response.Request.Method} {response.Url[..Math.Min(120, response.Url.Length)]}");

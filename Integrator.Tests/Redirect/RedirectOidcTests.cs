@@ -12,8 +12,7 @@ public sealed class RedirectOidcTests
 {
     private DevIdentityProvider _provider = null!;
     private RedirectServer _redirect = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium? _chromium;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -31,18 +30,19 @@ public sealed class RedirectOidcTests
                 ["Logging__LogLevel__Default"] = "Warning",
             },
             port);
-        (_playwright, _browser) = await Chromium.LaunchAsync();
+        _chromium = await Chromium.LaunchAsync();
     }
+
+    private IBrowser Browser => _chromium!.Browser;
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         await _redirect.DisposeAsync();
         await _provider.DisposeAsync();
     }
@@ -135,7 +135,7 @@ public sealed class RedirectOidcTests
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Test Bank" })).ToBeVisibleAsync();
     }
 
-    private async Task<IPage> NewPageAsync() => await (await _browser.NewContextAsync()).NewPageAsync();
+    private async Task<IPage> NewPageAsync() => await (await Browser.NewContextAsync()).NewPageAsync();
 
     private static async Task SignInAtProviderAsync(IPage page, string customerId)
     {

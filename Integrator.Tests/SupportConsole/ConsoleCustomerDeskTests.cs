@@ -17,28 +17,28 @@ public sealed partial class ConsoleCustomerDeskTests
 
     private string _folder = null!;
     private ServerProcess _server = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium? _chromium;
 
     private string BaseUrl => $"http://127.0.0.1:{_server.Port}";
+
+    private IBrowser Browser => _chromium!.Browser;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         _folder = Directory.CreateTempSubdirectory("console-desk-").FullName;
         _server = await ServerProcess.StartAsync(ServerProcess.Environment(_folder, new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" }));
-        (_playwright, _browser) = await Chromium.LaunchAsync();
+        _chromium = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         await _server.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
@@ -47,7 +47,7 @@ public sealed partial class ConsoleCustomerDeskTests
     public async Task AHoldIsFoundFromTheCustomersNameAloneThenFromTheAccountAndADateRange()
     {
         var reservation = await ReserveAsync("tok-rich", 25_000_000);
-        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var page = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, OperatorKey);
 
         // "Mrs Lovelace says a Google purchase is still holding 25 USD."
         await page.GetByRole(AriaRole.Link, new() { Name = "Search" }).ClickAsync();
@@ -90,7 +90,7 @@ public sealed partial class ConsoleCustomerDeskTests
     {
         var small = await ReserveAsync("tok-rich", 1_500_000);
         var large = await ReserveAsync("tok-rich", 40_000_000);
-        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var page = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, OperatorKey);
         await page.GotoAsync($"{BaseUrl}/console/reservations?account=acct-rich&minAmount=1&maxAmount=2");
         await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync(small);
         await Assertions.Expect(page.Locator("tbody")).Not.ToContainTextAsync(large);
@@ -114,7 +114,7 @@ public sealed partial class ConsoleCustomerDeskTests
     [Test]
     public async Task ABadFilterIsExplainedAndAnOverviewTileLeadsToItsList()
     {
-        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var page = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, OperatorKey);
         var bad = await page.GotoAsync($"{BaseUrl}/console/reservations?minAmount=5&maxAmount=1");
         Assert.That(bad!.Status, Is.EqualTo((int)HttpStatusCode.BadRequest));
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("smallest first");
@@ -131,7 +131,7 @@ public sealed partial class ConsoleCustomerDeskTests
     public async Task TheAuditIsFilteredByPersonActionChannelObjectAndDayAndReadsStayApartUntilAskedFor()
     {
         var reservation = await ReserveAsync("tok-rich", 1_000_000);
-        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var page = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, OperatorKey);
         await page.GotoAsync($"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{reservation}/release");
         await page.GetByLabel("Why").FillAsync("Audit filter check");
         await page.GetByRole(AriaRole.Button, new() { Name = "Release hold" }).ClickAsync();
@@ -177,7 +177,7 @@ public sealed partial class ConsoleCustomerDeskTests
         var reservation = await ReserveAsync("tok-rich", 4_000_000);
         var cancelId = GspMessages.NewId("cancel");
         (await _server.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), reservation))).AssertStatus(200);
-        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var page = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, OperatorKey);
 
         await page.GotoAsync($"{BaseUrl}/console/notifications");
         await page.Locator("tbody tr").Filter(new() { HasText = cancelId }).GetByRole(AriaRole.Link, new() { Name = reservation }).ClickAsync();
@@ -203,7 +203,7 @@ public sealed partial class ConsoleCustomerDeskTests
         (await _server.PostAsync("captureFundsReservation", GspMessages.Capture(captureId, now, reservation, 3_000_000))).AssertStatus(200);
         var tooMuch = GspMessages.NewId("refund");
         (await _server.PostAsync("refund", GspMessages.Refund(tooMuch, now, captureId, 5_000_000))).AssertStatus(400);
-        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var page = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, OperatorKey);
 
         // Refusals reach the journal in the background (within a second or so).
         await Eventually.TrueAsync(
@@ -223,7 +223,7 @@ public sealed partial class ConsoleCustomerDeskTests
     public async Task TheNewPagesHaveNoSeriousOrCriticalAccessibilityViolation()
     {
         await ReserveAsync("tok-rich", 2_000_000);
-        var page = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, OperatorKey);
+        var page = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, OperatorKey);
         var violations = new List<string>();
         foreach (var path in new[] { "/console/reservations", "/console/reservations?customer=cust-ada&state=RESERVED", "/console/accounts/acct-rich" })
         {

@@ -18,10 +18,11 @@ public sealed class ConsoleFourEyesTests
 
     private string _folder = null!;
     private ServerProcess _server = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium? _chromium;
 
     private string BaseUrl => $"http://127.0.0.1:{_server.Port}";
+
+    private IBrowser Browser => _chromium!.Browser;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -41,18 +42,17 @@ public sealed class ConsoleFourEyesTests
             ["Remittance__PollInterval"] = "00:00:00.200",
             ["Logging__LogLevel__Default"] = "Warning",
         }));
-        (_playwright, _browser) = await Chromium.LaunchAsync();
+        _chromium = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         await _server.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
@@ -61,7 +61,7 @@ public sealed class ConsoleFourEyesTests
     public async Task ADiscrepancyIsAcceptedOnlyAfterASecondPersonApprovesIt()
     {
         var statementId = await DiscrepancyAsync(totalDueMicros: 2_000_000);
-        var ada = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, AdaKey);
+        var ada = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, AdaKey);
 
         // The confirmation page states the money: Google's total, ours, the difference.
         await ada.GotoAsync($"{BaseUrl}/console/statements/InvisiCashUSA_USD/{statementId}");
@@ -91,7 +91,7 @@ public sealed class ConsoleFourEyesTests
         Assert.That(direct, Is.EqualTo(409), "the support API refuses the direct acceptance too");
 
         // A Viewer sees it but cannot decide it.
-        var vera = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, ViewerKey);
+        var vera = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, ViewerKey);
         await vera.GotoAsync(proposalUrl);
         await Assertions.Expect(vera.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToHaveCountAsync(0);
         var forged = await vera.Context.APIRequest.PostAsync($"{proposalUrl}?handler=Approve", new()
@@ -102,7 +102,7 @@ public sealed class ConsoleFourEyesTests
         Assert.That(forged.Headers["location"], Does.Contain("/console/denied"));
 
         // Grace finds it on the overview and approves: now it is accepted, in her name, with Ada's reason.
-        var grace = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, GraceKey);
+        var grace = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, GraceKey);
         await Accessibility.ScanAsync(grace, "overview with a proposal", violations);
         await grace.Locator("section", new() { Has = grace.GetByRole(AriaRole.Heading, new() { Name = "Waiting for a second person" }) })
             .GetByRole(AriaRole.Link, new() { Name = $"Accept statement {statementId}" }).ClickAsync();
@@ -126,7 +126,7 @@ public sealed class ConsoleFourEyesTests
     {
         var large = await ReserveAsync(300_000_000);
         var small = await ReserveAsync(3_000_000);
-        var ada = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, AdaKey);
+        var ada = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, AdaKey);
 
         await ada.GotoAsync($"{BaseUrl}/console/reservations/InvisiCashUSA_USD/{large}/release");
         await ada.GetByLabel("Why").FillAsync("Customer cancelled by phone");
@@ -135,7 +135,7 @@ public sealed class ConsoleFourEyesTests
         var proposalUrl = ada.Url;
         Assert.That(await SupportAsync(HttpMethod.Post, $"reservations/InvisiCashUSA_USD/{large}/release", GraceKey, new JsonObject { ["reason"] = "around the console" }), Is.EqualTo(409));
 
-        var grace = await ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, GraceKey);
+        var grace = await ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, GraceKey);
         await grace.GotoAsync(proposalUrl);
         await grace.GetByLabel("Why reject it").FillAsync("The customer called back: keep it");
         await grace.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();

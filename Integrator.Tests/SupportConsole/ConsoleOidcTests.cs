@@ -19,10 +19,11 @@ public sealed class ConsoleOidcTests
     private string _folder = null!;
     private DevIdentityProvider _provider = null!;
     private ServerProcess _server = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium? _chromium;
 
     private string BaseUrl => $"http://127.0.0.1:{_server.Port}";
+
+    private IBrowser Browser => _chromium!.Browser;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -44,18 +45,17 @@ public sealed class ConsoleOidcTests
                 ["Logging__LogLevel__Default"] = "Warning",
             }),
             port);
-        (_playwright, _browser) = await Chromium.LaunchAsync();
+        _chromium = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         await _server.DisposeAsync();
         await _provider.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
@@ -195,7 +195,7 @@ public sealed class ConsoleOidcTests
         Assert.That(page.Url, Is.EqualTo($"{BaseUrl}/console/signed-out"));
         await AssertSignedOutAsync(page);
 
-        var copy = await (await _browser.NewContextAsync()).NewPageAsync();
+        var copy = await (await Browser.NewContextAsync()).NewPageAsync();
         await copy.Context.AddCookiesAsync(copied.Select(c => new Microsoft.Playwright.Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
         await AssertSignedOutAsync(copy);
 
@@ -247,7 +247,7 @@ public sealed class ConsoleOidcTests
         Assert.That(violations, Is.Empty);
     }
 
-    private async Task<IPage> NewPageAsync() => await (await _browser.NewContextAsync()).NewPageAsync();
+    private async Task<IPage> NewPageAsync() => await (await Browser.NewContextAsync()).NewPageAsync();
 
     private async Task<IPage> SignedInPageAsync(string login)
     {

@@ -18,10 +18,11 @@ public sealed partial class ConsoleTests
 
     private string _folder = null!;
     private ServerProcess _server = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium? _chromium;
 
     private string BaseUrl => $"http://127.0.0.1:{_server.Port}";
+
+    private IBrowser Browser => _chromium!.Browser;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -40,18 +41,17 @@ public sealed partial class ConsoleTests
             ["Notifications__Horizon"] = "00:00:03",
             ["Remittance__PollInterval"] = "00:00:00.200",
         }));
-        (_playwright, _browser) = await Chromium.LaunchAsync();
+        _chromium = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         await _server.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
@@ -179,7 +179,7 @@ public sealed partial class ConsoleTests
     [Test]
     public async Task ABadKeyIsRefusedAndSignOutEndsTheSession()
     {
-        var page = await (await _browser.NewContextAsync()).NewPageAsync();
+        var page = await (await Browser.NewContextAsync()).NewPageAsync();
         await page.GotoAsync($"{BaseUrl}/console");
         await Assertions.Expect(page).ToHaveURLAsync(SignInUrl());
         await page.GetByLabel("Your support key").FillAsync("not-a-key-at-all-but-long-enough");
@@ -253,7 +253,7 @@ public sealed partial class ConsoleTests
         (await _server.PostAsync("captureFundsReservation", GspMessages.Capture(captureId, now, reservation, 3_000_000))).AssertStatus(200);
         var statementId = GspMessages.NewId("statement");
         (await _server.PostAsync("remittanceStatementNotification", GspMessages.Statement(statementId, now, now - 1, now, 1))).AssertStatus(200);
-        var anonymous = await (await _browser.NewContextAsync()).NewPageAsync();
+        var anonymous = await (await Browser.NewContextAsync()).NewPageAsync();
         await anonymous.GotoAsync($"{BaseUrl}/console/sign-in");
         var violations = new List<string>();
         await Accessibility.ScanAsync(anonymous, "sign-in", violations);
@@ -345,7 +345,7 @@ public sealed partial class ConsoleTests
         return page!["items"]!.AsArray().FirstOrDefault(n => n!["cancelRequestId"]!.GetValue<string>() == cancelId);
     }
 
-    private Task<IPage> SignedInPageAsync(string key) => ConsoleBrowser.SignedInPageAsync(_browser, BaseUrl, key);
+    private Task<IPage> SignedInPageAsync(string key) => ConsoleBrowser.SignedInPageAsync(Browser, BaseUrl, key);
 
     private async Task<string> ReserveAsync()
     {
