@@ -164,6 +164,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         var answers = new List<Action>(batch.Count);
         var kept = new List<DbTx>(batch.Count);
+
+        // What the previous write leaves to undo or release, sent with the next write's savepoint in one round trip
+        // (a write costs one statement more than its own, not two); the last write's is sent only to undo it, as the
+        // commit keeps a released and an open savepoint alike. If the savepoint cannot be rolled back, the engine has
+        // dropped the whole transaction: the batch fails.
+        string? previous = null;
         foreach (var item in batch)
         {
             if (item.CancellationToken.IsCancellationRequested)
@@ -174,27 +180,28 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
             // A DbTx of its own on the batch's transaction: what it asks to run after the commit is its own.
             var tx = new DbTx(batchTx.Connection, batchTx.Transaction, null);
-            await ExecuteAsync(tx, "SAVEPOINT write");
-            bool commit;
+            await ExecuteAsync(tx, previous is null ? "SAVEPOINT write" : previous + "; SAVEPOINT write");
             try
             {
-                commit = await item.RunAsync(tx);
+                var commit = await item.RunAsync(tx);
+                previous = commit ? "RELEASE write" : Undo;
+                if (commit)
+                {
+                    kept.Add(tx);
+                }
+
+                answers.Add(item.Complete);
             }
             catch (Exception e)
             {
-                // If the savepoint itself cannot be rolled back, the engine has dropped the whole transaction: the batch fails.
-                await ExecuteAsync(tx, "ROLLBACK TO write; RELEASE write");
+                previous = Undo;
                 answers.Add(() => item.Fail(e));
-                continue;
             }
+        }
 
-            await ExecuteAsync(tx, commit ? "RELEASE write" : "ROLLBACK TO write; RELEASE write");
-            if (commit)
-            {
-                kept.Add(tx);
-            }
-
-            answers.Add(item.Complete);
+        if (previous == Undo)
+        {
+            await ExecuteAsync(batchTx, Undo);
         }
 
         await _dialect.CommitAsync(batchTx);
@@ -208,6 +215,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             answer();
         }
     }
+
+    private const string Undo = "ROLLBACK TO write; RELEASE write";
 
     private static Task ExecuteAsync(DbTx tx, string sql) => tx.ExecuteAsync(sql, null, CancellationToken.None);
 

@@ -65,6 +65,52 @@ public sealed class StorageConformanceTests(StorageTarget target)
         Assert.That(await database.ExecuteAsync("UPDATE schema_migrations SET name = name WHERE version = 1", null, CancellationToken.None), Is.EqualTo(1), "the database still writes");
     }
 
+    /// <summary>
+    /// Concurrent writes share commits (group commit on SQLite and PostgreSQL): in any batch a write that throws or asks
+    /// to roll back loses exactly its own rows, whatever wrote before or after it in the same transaction.
+    /// </summary>
+    [Test]
+    public async Task AWriteThatFailsOrRollsBackLosesOnlyItsOwnRowsAmongConcurrentWrites()
+    {
+        var database = _app.Services.GetRequiredService<Database>();
+        const string Insert = """
+            INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at)
+            VALUES ('batch', @RequestId, 'm', 'f', 'b', 0)
+            """;
+        var prefix = GspMessages.NewId("batch");
+        var writes = Enumerable.Range(0, 120).Select(i => database.WriteAsync<int>(
+            async (tx, ct) =>
+            {
+                await tx.ExecuteAsync(Insert, new { RequestId = $"{prefix}-{i}" }, ct);
+                return (i % 3) switch
+                {
+                    0 => Write.Commit(i),
+                    1 => Write.RollBack(i),
+                    _ => throw new InvalidOperationException($"write {i} fails after its insert"),
+                };
+            },
+            CancellationToken.None)).ToList();
+
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                return await w;
+            }
+            catch (InvalidOperationException)
+            {
+                return -1;
+            }
+        }));
+
+        var kept = await _app.QueryAsync<string>("SELECT request_id FROM idempotency_records WHERE payment_integrator_account_id = 'batch'");
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes.Count(o => o == -1), Is.EqualTo(40), "every failing write failed, and only those");
+            Assert.That(kept.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(), Is.EqualTo(Enumerable.Range(0, 120).Where(i => i % 3 == 0).Select(i => $"{prefix}-{i}").Order()));
+        });
+    }
+
     [Test]
     public async Task ADuplicateKeyIsRecognised()
     {
