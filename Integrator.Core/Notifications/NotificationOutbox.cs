@@ -10,10 +10,13 @@ public sealed class NotificationOutbox
         WHERE payment_integrator_account_id = @AccountId AND cancel_request_id = @CancelRequestId
         """;
 
+    // Inserted unless the cancel's row is there already: one statement on the path of every first cancel (ux_outbox_cancel
+    // holds one row per cancel against a concurrent twin).
     private const string InsertCancelResult = """
         INSERT INTO outbox (notification_id, kind, payment_integrator_account_id, cancel_request_id, reservation_id,
                             result, status, created_at, next_attempt_at)
-        VALUES (@NotificationId, 'CANCEL_RESULT', @AccountId, @CancelRequestId, @ReservationId, 'SUCCESS', 'PENDING', @Now, @Now)
+        SELECT @NotificationId, 'CANCEL_RESULT', @AccountId, @CancelRequestId, @ReservationId, 'SUCCESS', 'PENDING', @Now, @Now
+        WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE payment_integrator_account_id = @AccountId AND cancel_request_id = @CancelRequestId)
         """;
 
     private const string InsertRedirectComplete = """
@@ -30,18 +33,15 @@ public sealed class NotificationOutbox
     public async Task<string> EnqueueCancelResultAsync(
         DbTx tx, string accountId, string cancelRequestId, string reservationId, DateTimeOffset now, CancellationToken ct)
     {
-        var key = new { AccountId = accountId, CancelRequestId = cancelRequestId };
-        if (await tx.QuerySingleOrDefaultAsync<string>(FindCancelResult, key, ct) is { } existing)
-        {
-            return existing;
-        }
-
         var notificationId = Ids.New();
-        await tx.ExecuteAsync(
+        var inserted = await tx.ExecuteAsync(
             InsertCancelResult,
             new { NotificationId = notificationId, AccountId = accountId, CancelRequestId = cancelRequestId, ReservationId = reservationId, Now = now },
             ct);
-        return notificationId;
+        return inserted == 1
+            ? notificationId
+            : await tx.QuerySingleOrDefaultAsync<string>(FindCancelResult, new { AccountId = accountId, CancelRequestId = cancelRequestId }, ct)
+                ?? throw new InvalidOperationException("The cancel's notification was neither inserted nor found.");
     }
 
     /// <summary>

@@ -111,6 +111,26 @@ public sealed class StorageConformanceTests(StorageTarget target)
         });
     }
 
+    /// <summary>A cancel has one result: queued again (its request run after its idempotency record was purged), the row is the first one.</summary>
+    [Test]
+    public async Task ACancelResultQueuedTwiceIsOneNotification()
+    {
+        var (reserveId, cancelId) = (GspMessages.NewId("reserve"), GspMessages.NewId("cancel"));
+        (await _app.PostAsync("reserveFunds", GspMessages.Reserve(reserveId, _app.Clock.NowMillis))).AssertStatus(200);
+        (await _app.PostAsync("cancelFundsReservation", GspMessages.Cancel(cancelId, _app.Clock.NowMillis, reserveId))).AssertStatus(200);
+        var (notificationId, reservationId) = (await _app.QueryAsync<(string, string)>(
+            "SELECT notification_id, reservation_id FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId })).Single();
+        var database = _app.Services.GetRequiredService<Database>();
+        var outbox = _app.Services.GetRequiredService<Integrator.Core.Notifications.NotificationOutbox>();
+
+        var again = await database.WriteAsync(
+            async (tx, ct) => Write.Commit(await outbox.EnqueueCancelResultAsync(tx, GspMessages.AccountId, cancelId, reservationId, DateTimeOffset.UtcNow, ct)),
+            CancellationToken.None);
+
+        Assert.That(again, Is.EqualTo(notificationId));
+        Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task ADuplicateKeyIsRecognised()
     {
