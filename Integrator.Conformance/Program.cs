@@ -32,7 +32,7 @@ public static class Program
     {
         var baseUrl = new Option<string?>("--base-url")
         {
-            HelpName = "url", Description = "The endpoint under test, e.g. https://integrator.staging.example (its Google-facing routes, without the method)",
+            HelpName = "url", Description = "The endpoint under test, e.g. https://integrator.staging.example; a path in it (https://host/gsp) is the prefix of its Google-facing routes",
         };
         var basePath = new Option<string?>("--base-path") { HelpName = "path", Description = "Prefix of its Google-facing routes (Gsp:BasePath), e.g. /gsp; default none" };
         var piaids = new Option<string[]>("--piaid")

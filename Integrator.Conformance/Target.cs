@@ -83,7 +83,9 @@ public sealed class Target
         var accountIds = (Variable("PIAIDS") ?? throw Missing("PIAIDS", "--piaid")).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var accountsFile = Variable("ACCOUNTS") ?? Path.Combine(AppContext.BaseDirectory, "accounts.example.json");
         var security = Variable("SECURITY") ?? "pgp";
-        return new Target(url, (Variable("BASE_PATH") ?? string.Empty).TrimEnd('/'), accountIds, Accounts.Load(accountsFile))
+        // A path in the base URL is part of the routes' prefix: https://host/gsp is --base-url https://host --base-path /gsp.
+        var basePath = url.AbsolutePath.TrimEnd('/') + (Variable("BASE_PATH") ?? string.Empty).TrimEnd('/');
+        return new Target(new Uri(url.GetLeftPart(UriPartial.Authority)), basePath, accountIds, Accounts.Load(accountsFile))
         {
             Pgp = security switch
             {

@@ -148,6 +148,28 @@ public sealed class ConformanceKitTests
         });
     }
 
+    [Test]
+    public async Task ABaseUrlWithAPathIsThePrefixOfTheRoutes()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_folder, "prefixed-" + Guid.NewGuid().ToString("N"))).FullName;
+        await using var prefixed = await ServerProcess.StartAsync(ServerProcess.Environment(folder, new Dictionary<string, string?>
+        {
+            ["Gsp__BasePath"] = "/gsp",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }));
+        var report = Path.Combine(folder, "report");
+
+        var run = WithResults(
+            await RunToolAsync(["--base-url", $"http://127.0.0.1:{prefixed.Port}/gsp/", "--piaid", GspMessages.AccountId, "--security", "plaintext", "--report-dir", report]),
+            report);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
+            Assert.That(run.Results.Count(r => r.Outcome == "passed"), Is.GreaterThan(30), "the checks reached the routes under /gsp");
+        });
+    }
+
     [TestCase("--security", "ssl", TestName = "An option outside its values is refused with exit code 2")]
     [TestCase("--base-url", "not a url", TestName = "A base URL that is not one is refused with exit code 2")]
     [TestCase("--notification-port", "70000", TestName = "A port out of range is refused with exit code 2")]
@@ -224,6 +246,11 @@ public sealed class ConformanceKitTests
                     ["CONFORMANCE_REPORT_DIR"] = report,
                 },
             });
+        return WithResults(run, report);
+    }
+
+    private static KitRun WithResults(KitRun run, string report)
+    {
         var junit = Path.Combine(report, "conformance.junit.xml");
         Assert.That(File.Exists(junit), Is.True, $"the kit wrote its report:\n{run.Output}\n{run.Errors}");
         return run with
