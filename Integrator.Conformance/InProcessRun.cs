@@ -16,28 +16,18 @@ public sealed class InProcessRun : ITestListener
 
     public static int Execute(TextWriter output, TextWriter errors)
     {
-        try
+        if (Target.Described(errors) is null)
         {
-            output.WriteLine($"Checking {Target.Current.BaseUrl} ({(Target.Current.Pgp is null ? "plaintext" : "PGP")}) against Google's rules:");
-        }
-        catch (Exception e) when (IsAboutTheOptions(e))
-        {
-            errors.WriteLine($"gsp-conformance: {e.Message}");
-            errors.WriteLine("Run gsp-conformance --help for the options.");
             return 2;
         }
 
+        output.WriteLine($"Checking {Target.Describe()} against Google's rules:");
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         runner.Load(typeof(InProcessRun).Assembly, new Dictionary<string, object> { [NUnit.FrameworkPackageSettings.WorkDirectory] = Target.ReportFolder });
         var result = runner.Run(new InProcessRun(output), TestFilter.Empty);
         output.WriteLine($"Reports: {Target.ReportFolder}{Path.DirectorySeparatorChar}conformance.{{txt,junit.xml,html}}");
         return result.FailCount > 0 || result.ResultState.Status == TestStatus.Failed ? 1 : 0;
     }
-
-    /// <summary>What describing the target from the options can throw: each message names the option or file at fault.</summary>
-    public static bool IsAboutTheOptions(Exception e) =>
-        e is InvalidOperationException or IOException or UnauthorizedAccessException or FormatException or OverflowException
-            or UriFormatException or System.Text.Json.JsonException or Org.BouncyCastle.Bcpg.OpenPgp.PgpException or IgnoreException;
 
     public void TestStarted(ITest test)
     {

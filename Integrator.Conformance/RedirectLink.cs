@@ -11,14 +11,8 @@ public static class RedirectLink
 {
     public static int Print(string redirectRequestId, string redirectPath, string callbackUrl, long amountMicros, TextWriter output, TextWriter errors)
     {
-        Target target;
-        try
+        if (Target.Described(errors) is not { } target)
         {
-            target = Target.Current;
-        }
-        catch (Exception e) when (InProcessRun.IsAboutTheOptions(e))
-        {
-            errors.WriteLine($"gsp-conformance: {e.Message}");
             return 2;
         }
 

@@ -32,9 +32,12 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
         .. results.SelectMany(r => r.Methods).Distinct().Where(m => !MethodOrder.Contains(m)).Order(StringComparer.Ordinal),
     ];
 
-    private int Count(RuleOutcome outcome) => results.Count(r => r.Outcome == outcome);
+    private readonly Tally _total = Tally.Of(string.Empty, results);
 
-    private string Totals => $"{results.Count} rules: {Count(RuleOutcome.Pass)} passed, {Count(RuleOutcome.Fail)} failed, {Count(RuleOutcome.Skip)} skipped";
+    /// <summary>Each method's counts, for the methods table of the text and of the HTML.</summary>
+    private IEnumerable<Tally> MethodTallies => _methods.Select(m => Tally.Of(m, results.Where(r => r.Methods.Contains(m))));
+
+    private string Totals => $"{results.Count} rules: {_total.Pass} passed, {_total.Fail} failed, {_total.Skip} skipped";
 
     public string Text()
     {
@@ -59,10 +62,9 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
 
         var methodWidth = _methods.Select(m => m.Length).DefaultIfEmpty(6).Max();
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"{"Method".PadRight(methodWidth)}  rules  pass  FAIL  skip");
-        foreach (var method in _methods)
+        foreach (var method in MethodTallies)
         {
-            var rules = results.Where(r => r.Methods.Contains(method)).ToList();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{method.PadRight(methodWidth)}  {rules.Count,5}  {rules.Count(r => r.Outcome == RuleOutcome.Pass),4}  {rules.Count(r => r.Outcome == RuleOutcome.Fail),4}  {rules.Count(r => r.Outcome == RuleOutcome.Skip),4}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{method.Name.PadRight(methodWidth)}  {method.Rules,5}  {method.Pass,4}  {method.Fail,4}  {method.Skip,4}");
         }
 
         return text.AppendLine().AppendLine(Totals).ToString();
@@ -74,8 +76,8 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
             "testsuite",
             new XAttribute("name", "GSP redirect-payment-token-v1 conformance"),
             new XAttribute("tests", results.Count),
-            new XAttribute("failures", Count(RuleOutcome.Fail)),
-            new XAttribute("skipped", Count(RuleOutcome.Skip)),
+            new XAttribute("failures", _total.Fail),
+            new XAttribute("skipped", _total.Skip),
             new XAttribute("timestamp", started.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)),
             new XElement("properties", new XElement("property", new XAttribute("name", "target"), new XAttribute("value", target))),
             results.Select(r => new XElement(
@@ -107,15 +109,14 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
             </style></head><body>
             <h1>GSP redirect-payment-token-v1 conformance</h1>
             <p>Target: <strong>{{E(target)}}</strong><br>Run: {{started:yyyy-MM-dd HH:mm:ss}} UTC<br>
-            <span class="pass">{{Count(RuleOutcome.Pass)}} passed</span>, <span class="fail">{{Count(RuleOutcome.Fail)}} failed</span>, <span class="skip">{{Count(RuleOutcome.Skip)}} skipped</span> of {{results.Count}} rules.</p>
+            <span class="pass">{{_total.Pass}} passed</span>, <span class="fail">{{_total.Fail}} failed</span>, <span class="skip">{{_total.Skip}} skipped</span> of {{results.Count}} rules.</p>
             <p>Secrets of the accounts file appear as shell variables (<code>${FUNDED_TOKEN}</code>, …): set them from the file to run a curl command below.</p>
             """);
         AppendFailures(html);
         html.Append("<h2>Methods</h2>\n<table><thead><tr><th>Method</th><th>Rules</th><th>pass</th><th>FAIL</th><th>skip</th></tr></thead><tbody>\n");
-        foreach (var method in _methods)
+        foreach (var method in MethodTallies)
         {
-            var rules = results.Where(r => r.Methods.Contains(method)).ToList();
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(method)}</td><td>{rules.Count}</td><td>{rules.Count(r => r.Outcome == RuleOutcome.Pass)}</td><td{(rules.Any(r => r.Outcome == RuleOutcome.Fail) ? " class=\"fail\"" : string.Empty)}>{rules.Count(r => r.Outcome == RuleOutcome.Fail)}</td><td>{rules.Count(r => r.Outcome == RuleOutcome.Skip)}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(method.Name)}</td><td>{method.Rules}</td><td>{method.Pass}</td><td{(method.Fail > 0 ? " class=\"fail\"" : string.Empty)}>{method.Fail}</td><td>{method.Skip}</td></tr>\n");
         }
 
         html.Append("</tbody></table>\n<h2>Rules × methods</h2>\n<table><thead><tr><th>Rule</th><th>Result</th>");
@@ -244,6 +245,15 @@ public sealed partial class Report(IReadOnlyList<RuleResult> results, string tar
         RuleOutcome.Fail => "FAIL",
         _ => "skip",
     };
+
+    private sealed record Tally(string Name, int Rules, int Pass, int Fail, int Skip)
+    {
+        public static Tally Of(string name, IEnumerable<RuleResult> rules)
+        {
+            var list = rules.ToList();
+            return new(name, list.Count, list.Count(r => r.Outcome == RuleOutcome.Pass), list.Count(r => r.Outcome == RuleOutcome.Fail), list.Count(r => r.Outcome == RuleOutcome.Skip));
+        }
+    }
 
     private static string Css(RuleOutcome outcome) => outcome.ToString().ToLowerInvariant();
 

@@ -47,6 +47,25 @@ public sealed class Target
     public static Target Current => Configured.Value
         ?? throw new IgnoreException($"No target: give --base-url or set {Prefix}BASE_URL (README \"Conformance kit\").");
 
+    /// <summary>
+    /// For the tool: the target its options describe, or null after writing what is wrong to <paramref name="errors"/>
+    /// (each message names the option or file at fault; the tool exits with 2).
+    /// </summary>
+    public static Target? Described(TextWriter errors)
+    {
+        try
+        {
+            return Current;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or FormatException
+            or OverflowException or UriFormatException or System.Text.Json.JsonException or Org.BouncyCastle.Bcpg.OpenPgp.PgpException or IgnoreException)
+        {
+            errors.WriteLine($"gsp-conformance: {e.Message}");
+            errors.WriteLine("Run gsp-conformance --help for the options.");
+            return null;
+        }
+    }
+
     /// <summary>What the report's header says of the target: where, how secured, which PIAIDs.</summary>
     public static string Describe() => Configured.Value is { } target
         ? $"{target.BaseUrl.GetLeftPart(UriPartial.Authority)}{target.BasePath} · {(target.Pgp is null ? "plaintext" : "PGP")} · {string.Join(", ", target.AccountIds)}"

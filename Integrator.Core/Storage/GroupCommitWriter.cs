@@ -165,11 +165,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         var answers = new List<Action>(batch.Count);
         var kept = new List<DbTx>(batch.Count);
 
-        // What the previous write leaves to undo or release, sent with the next write's savepoint in one round trip
-        // (a write costs one statement more than its own, not two); the last write's is sent only to undo it, as the
-        // commit keeps a released and an open savepoint alike. If the savepoint cannot be rolled back, the engine has
-        // dropped the whole transaction: the batch fails.
-        string? previous = null;
+        // The previous write's release (kept) or undo (not) travels with the next write's savepoint in one round trip
+        // (a write costs one statement more than its own, not two); the last write is undone if it must be, and
+        // otherwise kept by the commit itself. If the savepoint cannot be rolled back, the engine has dropped the whole
+        // transaction: the batch fails.
+        bool? previousKept = null;
         foreach (var item in batch)
         {
             if (item.CancellationToken.IsCancellationRequested)
@@ -180,12 +180,16 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
             // A DbTx of its own on the batch's transaction: what it asks to run after the commit is its own.
             var tx = new DbTx(batchTx.Connection, batchTx.Transaction, null);
-            await ExecuteAsync(tx, previous is null ? "SAVEPOINT write" : previous + "; SAVEPOINT write");
+            await ExecuteAsync(tx, previousKept switch
+            {
+                null => "SAVEPOINT write",
+                true => "RELEASE write; SAVEPOINT write",
+                false => Undo + "; SAVEPOINT write",
+            });
             try
             {
-                var commit = await item.RunAsync(tx);
-                previous = commit ? "RELEASE write" : Undo;
-                if (commit)
+                previousKept = await item.RunAsync(tx);
+                if (previousKept == true)
                 {
                     kept.Add(tx);
                 }
@@ -194,12 +198,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                previous = Undo;
+                previousKept = false;
                 answers.Add(() => item.Fail(e));
             }
         }
 
-        if (previous == Undo)
+        if (previousKept == false)
         {
             await ExecuteAsync(batchTx, Undo);
         }

@@ -18,6 +18,11 @@ namespace Integrator.Tests.Storage;
 [TestFixtureSource(typeof(StorageTarget), nameof(StorageTarget.All))]
 public sealed class StorageConformanceTests(StorageTarget target)
 {
+    private const string InsertRecord = """
+        INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at)
+        VALUES (@Piaid, @RequestId, 'm', 'f', 'b', 0)
+        """;
+
     private IntegratorApp _app = null!;
 
     [OneTimeSetUp]
@@ -73,15 +78,11 @@ public sealed class StorageConformanceTests(StorageTarget target)
     public async Task AWriteThatFailsOrRollsBackLosesOnlyItsOwnRowsAmongConcurrentWrites()
     {
         var database = _app.Services.GetRequiredService<Database>();
-        const string Insert = """
-            INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at)
-            VALUES ('batch', @RequestId, 'm', 'f', 'b', 0)
-            """;
         var prefix = GspMessages.NewId("batch");
         var writes = Enumerable.Range(0, 120).Select(i => database.WriteAsync<int>(
             async (tx, ct) =>
             {
-                await tx.ExecuteAsync(Insert, new { RequestId = $"{prefix}-{i}" }, ct);
+                await tx.ExecuteAsync(InsertRecord, new { Piaid = "batch", RequestId = $"{prefix}-{i}" }, ct);
                 return (i % 3) switch
                 {
                     0 => Write.Commit(i),
@@ -135,14 +136,10 @@ public sealed class StorageConformanceTests(StorageTarget target)
     public async Task ADuplicateKeyIsRecognised()
     {
         var database = _app.Services.GetRequiredService<Database>();
-        const string Insert = """
-            INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at)
-            VALUES ('conformance', @RequestId, 'm', 'f', 'b', 0)
-            """;
         var requestId = GspMessages.NewId("dup");
-        await database.ExecuteAsync(Insert, new { RequestId = requestId }, CancellationToken.None);
+        await database.ExecuteAsync(InsertRecord, new { Piaid = "conformance", RequestId = requestId }, CancellationToken.None);
 
-        var duplicate = await Assert.CatchAsync(() => database.ExecuteAsync(Insert, new { RequestId = requestId }, CancellationToken.None));
+        var duplicate = await Assert.CatchAsync(() => database.ExecuteAsync(InsertRecord, new { Piaid = "conformance", RequestId = requestId }, CancellationToken.None));
 
         Assert.That(database.Classify(duplicate!), Is.EqualTo(StorageFault.DuplicateKey), duplicate!.ToString());
     }
