@@ -42,8 +42,8 @@ public sealed partial class CommandRunner(
     /// Attempts the command until it resolves or <paramref name="budget"/> is spent (one attempt at least); an attempt
     /// without a definite answer is recorded and the command scheduled for the resolver.
     /// </summary>
-    /// <param name="journal">The Google call waiting for it (its journal entry), or null for the resolver job.</param>
-    public async Task<CommandRun> RunAsync(BackendCommand command, TimeSpan budget, JournalEntry? journal, CancellationToken ct)
+    /// <param name="call">The Google call waiting for it (its journal entry), or null for the resolver job.</param>
+    public async Task<CommandRun> RunAsync(BackendCommand command, TimeSpan budget, JournalEntry? call, CancellationToken ct)
     {
         var started = time.GetTimestamp();
         while (true)
@@ -53,7 +53,7 @@ public sealed partial class CommandRunner(
             metrics.Record(command.Kind, operation, result);
             if (result.Verdict is not (BackendVerdict.Unknown or BackendVerdict.Awaiting))
             {
-                return await ResolveAsync(command, operation, result, journal, ct);
+                return await ResolveAsync(command, operation, result, call, ct);
             }
 
             var state = result.Verdict == BackendVerdict.Awaiting ? CommandState.Awaiting : command.State;
@@ -140,7 +140,7 @@ public sealed partial class CommandRunner(
                             stored = body;
                             // No call waits (the resolver ended it): the entry Google's retry will be answered from.
                             var entry = call ?? new JournalEntry(Ids.New(), now, method, command.PaymentIntegratorAccountId, requestId, done.ReserveFundsRequestId, null, 200, null, null);
-                            await journal.RecordExecutedAsync(tx, entry with { HttpStatus = 200, ResponseBody = body }, token);
+                            journal.RecordExecuted(tx, entry with { HttpStatus = 200, ResponseBody = body });
                         }
                     }
                     else if (done.Error is not null)

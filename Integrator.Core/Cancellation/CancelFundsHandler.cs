@@ -63,7 +63,7 @@ public sealed class CancelFundsHandler(ReservationStore reservations, Notificati
 
             if (!backend.Value.IsRemote)
             {
-                await outbox.EnqueueCancelResultAsync(tx, accountId, requestId, reservation.ReservationId, now, ct);
+                outbox.EnqueueCancelResult(tx, accountId, requestId, reservation.ReservationId, now);
             }
 
             return new CancelFundsReservationResponse { Result = ResultCode.Success };
@@ -75,13 +75,13 @@ public sealed class CancelFundsHandler(ReservationStore reservations, Notificati
     /// reservation is a success): a Google cancel gets its notification. Refused (the hold was captured outside
     /// Integrator) or failed: no notification; the command shows it to support.
     /// </summary>
-    public async Task<Completion> CompleteAsync(DbTx tx, BackendCommand command, BackendResult result, DateTimeOffset now, CancellationToken ct)
+    public Task<Completion> CompleteAsync(DbTx tx, BackendCommand command, BackendResult result, DateTimeOffset now, CancellationToken ct)
     {
         if (result.Verdict == BackendVerdict.Confirmed && command.RequestId is { } cancelRequestId)
         {
-            await outbox.EnqueueCancelResultAsync(tx, command.PaymentIntegratorAccountId, cancelRequestId, command.ReservationId, now, ct);
+            outbox.EnqueueCancelResult(tx, command.PaymentIntegratorAccountId, cancelRequestId, command.ReservationId, now);
         }
 
-        return Completion.None;
+        return Task.FromResult(Completion.None);
     }
 }

@@ -27,7 +27,7 @@ public sealed class IdempotencyStore(Database database)
         WHERE payment_integrator_account_id = @AccountId AND request_id = @RequestId
         """;
 
-    private const string Claim = """
+    private const string InsertClaim = """
         INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at)
         VALUES (@AccountId, @RequestId, @Method, @Fingerprint, '', @Now)
         """;
@@ -62,12 +62,20 @@ public sealed class IdempotencyStore(Database database)
     public Task<IdempotencyRecord?> FindAsync(IdempotencyKey key, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<IdempotencyRecord>(Find, new { key.AccountId, key.RequestId }, ct);
 
-    public Task ClaimAsync(DbTx tx, IdempotencyKey key, string method, string fingerprint, DateTimeOffset now, CancellationToken ct) =>
-        tx.ExecuteAsync(Claim, new { key.AccountId, key.RequestId, Method = method, Fingerprint = fingerprint, Now = now }, ct);
+    /// <summary>
+    /// Claims the key in the write's transaction. Held for its next statement (<see cref="DbTx.ExecuteLater"/>): a key
+    /// claimed already makes that statement throw the duplicate, and the write fails with it.
+    /// </summary>
+    public void Claim(DbTx tx, IdempotencyKey key, string method, string fingerprint, DateTimeOffset now) =>
+        tx.ExecuteLater(InsertClaim, new { key.AccountId, key.RequestId, Method = method, Fingerprint = fingerprint, Now = now });
 
     /// <summary>Stores the 200 body of a claimed key; false if it was completed already (or is no longer claimed).</summary>
     public async Task<bool> CompleteAsync(DbTx tx, IdempotencyKey key, string responseBody, CancellationToken ct) =>
         await tx.ExecuteAsync(Complete, new { key.AccountId, key.RequestId, ResponseBody = responseBody }, ct) == 1;
+
+    /// <summary>Stores the 200 body of the key this write claimed (<see cref="Claim"/>): certain to change its row, so held for later.</summary>
+    public void CompleteOwnClaim(DbTx tx, IdempotencyKey key, string responseBody) =>
+        tx.ExecuteLater(Complete, new { key.AccountId, key.RequestId, ResponseBody = responseBody });
 
     /// <summary>Drops a claim still waiting for its answer (it ended in an error).</summary>
     public Task ForgetAsync(DbTx tx, IdempotencyKey key, CancellationToken ct) =>

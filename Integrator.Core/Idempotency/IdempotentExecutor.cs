@@ -80,7 +80,7 @@ public sealed class IdempotentExecutor(
                 async (tx, token) =>
                 {
                     var now = time.GetUtcNow();
-                    await store.ClaimAsync(tx, call.Key, call.Method, call.Fingerprint, now, token);
+                    store.Claim(tx, call.Key, call.Method, call.Fingerprint, now);
                     var outcome = await method.ExecuteAsync(request, tx, now, token);
                     if (outcome.Error is { } error)
                     {
@@ -96,11 +96,10 @@ public sealed class IdempotentExecutor(
 
                     outcome.Response!.ResponseHeader = ResponseHeader.At(now);
                     var body = GspJson.Format(outcome.Response);
-                    await store.CompleteAsync(tx, call.Key, body, token);
-                    await journal.RecordExecutedAsync(
+                    store.CompleteOwnClaim(tx, call.Key, body);
+                    journal.RecordExecuted(
                         tx,
-                        call.Journal with { HttpStatus = 200, ResponseBody = body, ReserveFundsRequestId = outcome.ReserveFundsRequestId ?? call.Journal.ReserveFundsRequestId },
-                        token);
+                        call.Journal with { HttpStatus = 200, ResponseBody = body, ReserveFundsRequestId = outcome.ReserveFundsRequestId ?? call.Journal.ReserveFundsRequestId });
                     return Write.Commit(new Execution(ExecutionKind.FirstExecution, body, null));
                 },
                 ct);

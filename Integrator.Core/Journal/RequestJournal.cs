@@ -123,8 +123,8 @@ public sealed partial class RequestJournal(Database database, TimeProvider time,
     private Dictionary<(DateTimeOffset MinuteStart, string Method, string ErrorCode, int HttpStatus), RefusalCount> _refusals = [];
     private long _dropped;
 
-    public Task RecordExecutedAsync(DbTx tx, JournalEntry entry, CancellationToken ct) =>
-        tx.ExecuteAsync(Insert, Row(entry, "EXECUTED"), ct);
+    /// <summary>Journals an executed call in its write's transaction (held for later: <see cref="DbTx.ExecuteLater"/>).</summary>
+    public void RecordExecuted(DbTx tx, JournalEntry entry) => tx.ExecuteLater(Insert, Row(entry, "EXECUTED"));
 
     public void RecordRejected(JournalEntry entry)
     {

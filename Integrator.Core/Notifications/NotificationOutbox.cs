@@ -5,11 +5,6 @@ namespace Integrator.Core.Notifications;
 /// <summary>Queues outbound notifications (db/*/0011_outbox.sql) inside the caller's transaction; the dispatcher delivers them.</summary>
 public sealed class NotificationOutbox
 {
-    private const string FindCancelResult = """
-        SELECT notification_id FROM outbox
-        WHERE payment_integrator_account_id = @AccountId AND cancel_request_id = @CancelRequestId
-        """;
-
     // Inserted unless the cancel's row is there already: one statement on the path of every first cancel (ux_outbox_cancel
     // holds one row per cancel against a concurrent twin).
     private const string InsertCancelResult = """
@@ -28,21 +23,13 @@ public sealed class NotificationOutbox
     /// <summary>
     /// Queues cancelFundsReservationResultNotification for a successful cancel. The row's id is the notification's
     /// own GSP requestId, so every delivery attempt carries the same one. A cancel request has one result, so a
-    /// request run again after its idempotency record was purged finds its notification already queued.
+    /// request run again after its idempotency record was purged finds its notification already queued. Nothing is
+    /// read back, so the insert is held for the write's next statement (<see cref="DbTx.ExecuteLater"/>).
     /// </summary>
-    public async Task<string> EnqueueCancelResultAsync(
-        DbTx tx, string accountId, string cancelRequestId, string reservationId, DateTimeOffset now, CancellationToken ct)
-    {
-        var notificationId = Ids.New();
-        var inserted = await tx.ExecuteAsync(
+    public void EnqueueCancelResult(DbTx tx, string accountId, string cancelRequestId, string reservationId, DateTimeOffset now) =>
+        tx.ExecuteLater(
             InsertCancelResult,
-            new { NotificationId = notificationId, AccountId = accountId, CancelRequestId = cancelRequestId, ReservationId = reservationId, Now = now },
-            ct);
-        return inserted == 1
-            ? notificationId
-            : await tx.QuerySingleOrDefaultAsync<string>(FindCancelResult, new { AccountId = accountId, CancelRequestId = cancelRequestId }, ct)
-                ?? throw new InvalidOperationException("The cancel's notification was neither inserted nor found.");
-    }
+            new { NotificationId = Ids.New(), AccountId = accountId, CancelRequestId = cancelRequestId, ReservationId = reservationId, Now = now });
 
     /// <summary>
     /// Queues generatePaymentTokenRedirectCompleteNotification for a redirect that has just ended. The caller ends a

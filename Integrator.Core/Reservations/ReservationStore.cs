@@ -86,7 +86,7 @@ public sealed class ReservationStore(Database database, ILedger ledger, CommandS
     public async Task InsertAsync(DbTx tx, Reservation reservation, string requestId, CancellationToken ct)
     {
         await tx.ExecuteAsync(Insert, reservation, ct);
-        await RecordAsync(tx, reservation.ReservationId, null, ReservationState.Reserved, new Cause(TransitionCauses.ReserveFunds, requestId), reservation.CreatedAt, ct);
+        Record(tx, reservation.ReservationId, null, ReservationState.Reserved, new Cause(TransitionCauses.ReserveFunds, requestId), reservation.CreatedAt);
     }
 
     /// <summary>Moves the reservation from its current state; false if someone else moved it first.</summary>
@@ -98,7 +98,7 @@ public sealed class ReservationStore(Database database, ILedger ledger, CommandS
             ct) == 1;
         if (moved)
         {
-            await RecordAsync(tx, reservation.ReservationId, reservation.State, to, cause, now, ct);
+            Record(tx, reservation.ReservationId, reservation.State, to, cause, now);
         }
 
         return moved;
@@ -199,7 +199,7 @@ public sealed class ReservationStore(Database database, ILedger ledger, CommandS
                     Now = now,
                 },
                 ct);
-            await RecordAsync(tx, reservation.ReservationId, ReservationState.Reserved, ReservationState.Captured, cause, now, ct);
+            Record(tx, reservation.ReservationId, ReservationState.Reserved, ReservationState.Captured, cause, now);
             if (!backend.Value.IsRemote)
             {
                 await ledger.CaptureAsync(tx, reservation.AccountId, reservation.AmountMicros, amountMicros, now, ct);
@@ -213,9 +213,9 @@ public sealed class ReservationStore(Database database, ILedger ledger, CommandS
     public Task<Capture?> FindCaptureAsync(string reservationId, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<Capture>(CaptureOf, new { ReservationId = reservationId }, ct);
 
-    private static Task<int> RecordAsync(
-        DbTx tx, string reservationId, ReservationState? from, ReservationState to, Cause cause, DateTimeOffset now, CancellationToken ct) =>
-        tx.ExecuteAsync(
+    /// <summary>The transition's history row, held for the write's next statement (<see cref="DbTx.ExecuteLater"/>).</summary>
+    private static void Record(DbTx tx, string reservationId, ReservationState? from, ReservationState to, Cause cause, DateTimeOffset now) =>
+        tx.ExecuteLater(
             InsertEvent,
             new
             {
@@ -228,8 +228,7 @@ public sealed class ReservationStore(Database database, ILedger ledger, CommandS
                 cause.RequestId,
                 cause.Actor,
                 cause.Reason,
-            },
-            ct);
+            });
 }
 
 /// <summary>Who or what changed a reservation: a Google request, the sweeper, or a support user with a reason.</summary>

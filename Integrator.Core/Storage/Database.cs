@@ -151,7 +151,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, int
         {
             connection = await OpenAsync(ct);
             var transaction = await connection.BeginTransactionAsync(ct);
-            var tx = new DbTx(connection, transaction, gate);
+            var tx = new DbTx(connection, transaction, gate, dialect.CombinesStatements);
             await dialect.OnTransactionStartedAsync(tx, ct);
             return tx;
         }
@@ -181,6 +181,7 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, int
         var result = await RunWorkAsync(work, tx, ct);
         if (result.Commit)
         {
+            await tx.FlushAsync(null, ct);
             await dialect.CommitAsync(tx);
             tx.Committed();
         }

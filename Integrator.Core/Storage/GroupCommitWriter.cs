@@ -122,7 +122,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             try
             {
                 transaction = await _connection.BeginTransactionAsync();
-                var tx = new DbTx(_connection, transaction, null);
+                var tx = new DbTx(_connection, transaction, null, _dialect.CombinesStatements);
                 await _dialect.OnBatchStartedAsync(tx, CancellationToken.None);
                 return (transaction, tx);
             }
@@ -164,48 +164,41 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         var answers = new List<Action>(batch.Count);
         var kept = new List<DbTx>(batch.Count);
-
-        // The previous write's release (kept) or undo (not) travels with the next write's savepoint in one round trip
-        // (a write costs one statement more than its own, not two); the last write is undone if it must be, and
-        // otherwise kept by the commit itself. If the savepoint cannot be rolled back, the engine has dropped the whole
-        // transaction: the batch fails.
-        bool? previousKept = null;
-        foreach (var item in batch)
+        await ExecuteAsync(batchTx, Savepoint);
+        for (var i = 0; i < batch.Count; i++)
         {
+            var item = batch[i];
             if (item.CancellationToken.IsCancellationRequested)
             {
                 item.Cancel();
-                continue;
+                continue; // its savepoint, still empty, is the next write's
             }
 
             // A DbTx of its own on the batch's transaction: what it asks to run after the commit is its own.
-            var tx = new DbTx(batchTx.Connection, batchTx.Transaction, null);
-            await ExecuteAsync(tx, previousKept switch
-            {
-                null => "SAVEPOINT write",
-                true => "RELEASE write; SAVEPOINT write",
-                false => Undo + "; SAVEPOINT write",
-            });
+            var last = i == batch.Count - 1;
+            var tx = new DbTx(batchTx.Connection, batchTx.Transaction, null, _dialect.CombinesStatements);
             try
             {
-                previousKept = await item.RunAsync(tx);
-                if (previousKept == true)
+                if (await item.RunAsync(tx))
                 {
+                    // The statements it held for later, its release and the next write's savepoint travel together (the
+                    // last write is kept by the commit itself). If one of them fails, the rest do not run: the write is
+                    // undone below, as if its work had thrown.
+                    await tx.FlushAsync(last ? null : Release + "; " + Savepoint, CancellationToken.None);
                     kept.Add(tx);
+                    answers.Add(item.Complete);
+                    continue;
                 }
 
                 answers.Add(item.Complete);
             }
             catch (Exception e)
             {
-                previousKept = false;
                 answers.Add(() => item.Fail(e));
             }
-        }
 
-        if (previousKept == false)
-        {
-            await ExecuteAsync(batchTx, Undo);
+            // If the savepoint cannot be rolled back, the engine has dropped the whole transaction: the batch fails.
+            await ExecuteAsync(batchTx, last ? Undo : Undo + "; " + Savepoint);
         }
 
         await _dialect.CommitAsync(batchTx);
@@ -220,7 +213,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private const string Undo = "ROLLBACK TO write; RELEASE write";
+    private const string Savepoint = "SAVEPOINT write";
+
+    private const string Release = "RELEASE write";
+
+    private const string Undo = "ROLLBACK TO write; " + Release;
 
     private static Task ExecuteAsync(DbTx tx, string sql) => tx.ExecuteAsync(sql, null, CancellationToken.None);
 

@@ -51,6 +51,12 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
     public override bool GroupCommits => true;
 
     /// <summary>
+    /// Npgsql sends a command's statements together and PostgreSQL skips the rest after a failure (one Sync at the end:
+    /// https://www.npgsql.org/doc/basic-usage.html#batching).
+    /// </summary>
+    public override bool CombinesStatements => true;
+
+    /// <summary>
     /// The batches of every instance on this database take turns: a batch holds many writes' row locks until its
     /// commit, and two batches locking rows in different orders could deadlock; in turn, none ever waits on another's
     /// rows. The wait is bounded by lock_timeout (Storage:LockTimeout), after which the batch fails as a conflict.

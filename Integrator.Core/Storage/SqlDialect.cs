@@ -47,6 +47,12 @@ public abstract class SqlDialect
     /// <summary>Whether concurrent writes share a commit (<see cref="GroupCommitWriter"/>) rather than each commit alone.</summary>
     public virtual bool GroupCommits => false;
 
+    /// <summary>
+    /// Whether one command may carry several statements with their parameters, each run in turn, the first failure
+    /// ending it: a write's statements held for later (<see cref="DbTx.ExecuteLater"/>) then cost no round trip.
+    /// </summary>
+    public virtual bool CombinesStatements => false;
+
     /// <summary>The group commit writer's long-lived connection, once opened.</summary>
     internal virtual DbConnection KeepForWriter(DbConnection connection) => connection;
 

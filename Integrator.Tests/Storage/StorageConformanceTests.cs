@@ -20,10 +20,13 @@ public sealed class StorageConformanceTests(StorageTarget target)
 {
     private const string InsertRecord = """
         INSERT INTO idempotency_records (payment_integrator_account_id, request_id, method, fingerprint, response_body, created_at)
-        VALUES (@Piaid, @RequestId, 'm', 'f', 'b', 0)
+        VALUES (@Piaid, @RequestId, 'm', 'f', 'b', @CreatedAt)
         """;
 
     private IntegratorApp _app = null!;
+
+    /// <summary>A record made now: the retention purger, which runs as the app starts, leaves it alone.</summary>
+    private object Record(string piaid, string requestId) => new { Piaid = piaid, RequestId = requestId, CreatedAt = _app.Clock.GetUtcNow() };
 
     [OneTimeSetUp]
     public void Start()
@@ -82,7 +85,7 @@ public sealed class StorageConformanceTests(StorageTarget target)
         var writes = Enumerable.Range(0, 120).Select(i => database.WriteAsync<int>(
             async (tx, ct) =>
             {
-                await tx.ExecuteAsync(InsertRecord, new { Piaid = "batch", RequestId = $"{prefix}-{i}" }, ct);
+                await tx.ExecuteAsync(InsertRecord, Record("batch", $"{prefix}-{i}"), ct);
                 return (i % 3) switch
                 {
                     0 => Write.Commit(i),
@@ -112,7 +115,77 @@ public sealed class StorageConformanceTests(StorageTarget target)
         });
     }
 
-    /// <summary>A cancel has one result: queued again (its request run after its idempotency record was purged), the row is the first one.</summary>
+    /// <summary>
+    /// Statements held for later (<see cref="DbTx.ExecuteLater"/>; on PostgreSQL sent in the text of the write's next
+    /// command) run in order before what follows them, each with its own parameters, leave the rows a later statement
+    /// counts as its own, and a failure among them fails their write only, whether it surfaces from the next statement
+    /// or when the work ends, among concurrent writes sharing a commit.
+    /// </summary>
+    [Test]
+    public async Task StatementsHeldForLaterRunInOrderAndFailOnlyTheirWrite()
+    {
+        var database = _app.Services.GetRequiredService<Database>();
+        var prefix = GspMessages.NewId("held");
+        var taken = $"{prefix}-taken";
+        await database.ExecuteAsync(InsertRecord, Record("held", taken), CancellationToken.None);
+        var writes = Enumerable.Range(0, 120).Select(i => database.WriteAsync<string?>(
+            async (tx, ct) =>
+            {
+                tx.ExecuteLater(InsertRecord, Record("held", $"{prefix}-{i}"));
+                switch (i % 4)
+                {
+                    case 0:
+                        tx.ExecuteLater(InsertRecord, Record("held", $"{prefix}-{i}-second"));
+                        return Write.Commit<string?>("kept");
+                    case 1:
+                        tx.ExecuteLater(InsertRecord, Record("held", taken));
+                        return Write.Commit<string?>("fails when the work ends");
+                    case 2:
+                        var counted = await tx.ExecuteAsync(
+                            "UPDATE idempotency_records SET fingerprint = 'g' WHERE payment_integrator_account_id = 'held' AND request_id = @RequestId",
+                            new { RequestId = $"{prefix}-{i}" },
+                            ct);
+                        tx.ExecuteLater(InsertRecord, Record("held", $"{prefix}-{i}-second"));
+                        var read = await tx.QuerySingleOrDefaultAsync<string>(
+                            "SELECT fingerprint FROM idempotency_records WHERE payment_integrator_account_id = 'held' AND request_id = @RequestId",
+                            new { RequestId = $"{prefix}-{i}-second" },
+                            ct);
+                        return Write.Commit<string?>($"counted {counted}, read {read}");
+                    default:
+                        tx.ExecuteLater(InsertRecord, Record("held", taken));
+                        return Write.Commit(await tx.QuerySingleOrDefaultAsync<string>("SELECT 'fails at this read'", null, ct));
+                }
+            },
+            CancellationToken.None)).ToList();
+
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try
+            {
+                return await w;
+            }
+            catch (Exception e) when (database.Classify(e) == StorageFault.DuplicateKey)
+            {
+                return "duplicate";
+            }
+        }));
+
+        var kept = (await _app.QueryAsync<(string RequestId, string Fingerprint)>(
+                "SELECT request_id, fingerprint FROM idempotency_records WHERE payment_integrator_account_id = 'held' AND request_id <> @taken", new { taken }))
+            .Where(k => k.RequestId.StartsWith(prefix, StringComparison.Ordinal));
+        var expected = Enumerable.Range(0, 120).Where(i => i % 2 == 0).SelectMany(i => i % 4 == 0
+            ? new[] { ($"{prefix}-{i}", "f"), ($"{prefix}-{i}-second", "f") }
+            : [($"{prefix}-{i}", "g"), ($"{prefix}-{i}-second", "f")]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                outcomes,
+                Is.EqualTo(Enumerable.Range(0, 120).Select(i => (i % 4) switch { 0 => "kept", 2 => "counted 1, read f", _ => "duplicate" })));
+            Assert.That(kept.Order(), Is.EqualTo(expected.Order()));
+        });
+    }
+
+    /// <summary>A cancel has one result: queued again (its request run after its idempotency record was purged), the first row stays the one.</summary>
     [Test]
     public async Task ACancelResultQueuedTwiceIsOneNotification()
     {
@@ -124,12 +197,16 @@ public sealed class StorageConformanceTests(StorageTarget target)
         var database = _app.Services.GetRequiredService<Database>();
         var outbox = _app.Services.GetRequiredService<Integrator.Core.Notifications.NotificationOutbox>();
 
-        var again = await database.WriteAsync(
-            async (tx, ct) => Write.Commit(await outbox.EnqueueCancelResultAsync(tx, GspMessages.AccountId, cancelId, reservationId, DateTimeOffset.UtcNow, ct)),
+        await database.WriteAsync(
+            (tx, _) =>
+            {
+                outbox.EnqueueCancelResult(tx, GspMessages.AccountId, cancelId, reservationId, DateTimeOffset.UtcNow);
+                return Task.CompletedTask;
+            },
             CancellationToken.None);
 
-        Assert.That(again, Is.EqualTo(notificationId));
-        Assert.That(await _app.ScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId }), Is.EqualTo(1));
+        var queued = await _app.QueryAsync<string>("SELECT notification_id FROM outbox WHERE cancel_request_id = @cancelId", new { cancelId });
+        Assert.That(queued, Is.EqualTo(new[] { notificationId }));
     }
 
     [Test]
@@ -137,9 +214,9 @@ public sealed class StorageConformanceTests(StorageTarget target)
     {
         var database = _app.Services.GetRequiredService<Database>();
         var requestId = GspMessages.NewId("dup");
-        await database.ExecuteAsync(InsertRecord, new { Piaid = "conformance", RequestId = requestId }, CancellationToken.None);
+        await database.ExecuteAsync(InsertRecord, Record("conformance", requestId), CancellationToken.None);
 
-        var duplicate = await Assert.CatchAsync(() => database.ExecuteAsync(InsertRecord, new { Piaid = "conformance", RequestId = requestId }, CancellationToken.None));
+        var duplicate = await Assert.CatchAsync(() => database.ExecuteAsync(InsertRecord, Record("conformance", requestId), CancellationToken.None));
 
         Assert.That(database.Classify(duplicate!), Is.EqualTo(StorageFault.DuplicateKey), duplicate!.ToString());
     }
