@@ -14,6 +14,9 @@ namespace Integrator.Core.Storage;
 /// <param name="maxBatch">Group commit: writes sharing one commit at most.</param>
 public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, int maxBatch = 32) : IAsyncDisposable
 {
+    /// <summary>How many times a write the engine aborted for concurrency (<see cref="SqlDialect.IsRetryable"/>) is run at most.</summary>
+    public const int AttemptsOnConflict = 3;
+
     /// <summary>Set while a write's work runs (on the writer's flow and every call it makes), to refuse a write inside it.</summary>
     private static readonly AsyncLocal<bool> InsideWrite = new();
 
@@ -175,17 +178,33 @@ public sealed class Database(SqlDialect dialect, int maxQueuedWrites = 4096, int
         return await work(tx, ct);
     }
 
+    /// <summary>A write in a transaction of its own, run again as a whole if the engine aborted it for concurrency.</summary>
     private async Task<T> WriteAloneAsync<T>(Func<DbTx, CancellationToken, Task<WriteResult<T>>> work, CancellationToken ct)
     {
-        await using var tx = await BeginAsync(ct);
-        var result = await RunWorkAsync(work, tx, ct);
-        if (result.Commit)
+        for (var attempt = 1; ; attempt++)
         {
-            await tx.FlushAsync(null, ct);
-            await dialect.CommitAsync(tx);
-            tx.Committed();
-        }
+            await using var tx = await BeginAsync(ct);
+            WriteResult<T> result;
+            try
+            {
+                result = await RunWorkAsync(work, tx, ct);
+                if (result.Commit)
+                {
+                    await tx.FlushAsync(null, ct);
+                }
+            }
+            catch (Exception e) when (attempt < AttemptsOnConflict && dialect.IsRetryable(e))
+            {
+                continue;
+            }
 
-        return result.Value;
+            if (result.Commit)
+            {
+                await dialect.CommitAsync(tx);
+                tx.Committed();
+            }
+
+            return result.Value;
+        }
     }
 }

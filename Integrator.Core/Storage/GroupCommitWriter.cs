@@ -174,31 +174,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 continue; // its savepoint, still empty, is the next write's
             }
 
-            // A DbTx of its own on the batch's transaction: what it asks to run after the commit is its own.
-            var last = i == batch.Count - 1;
-            var tx = new DbTx(batchTx.Connection, batchTx.Transaction, null, _dialect.CombinesStatements);
-            try
-            {
-                if (await item.RunAsync(tx))
-                {
-                    // The statements it held for later, its release and the next write's savepoint travel together (the
-                    // last write is kept by the commit itself). If one of them fails, the rest do not run: the write is
-                    // undone below, as if its work had thrown.
-                    await tx.FlushAsync(last ? null : Release + "; " + Savepoint, CancellationToken.None);
-                    kept.Add(tx);
-                    answers.Add(item.Complete);
-                    continue;
-                }
-
-                answers.Add(item.Complete);
-            }
-            catch (Exception e)
-            {
-                answers.Add(() => item.Fail(e));
-            }
-
-            // If the savepoint cannot be rolled back, the engine has dropped the whole transaction: the batch fails.
-            await ExecuteAsync(batchTx, last ? Undo : Undo + "; " + Savepoint);
+            answers.Add(await RunItemAsync(item, batchTx, last: i == batch.Count - 1, kept));
         }
 
         await _dialect.CommitAsync(batchTx);
@@ -210,6 +186,47 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         foreach (var answer in answers)
         {
             answer();
+        }
+    }
+
+    /// <summary>
+    /// Runs one write in the open savepoint and leaves the next one open (none after the last); returns its answer. A
+    /// write the engine aborted for concurrency is undone and run again in a fresh savepoint, a bounded number of times.
+    /// </summary>
+    private async Task<Action> RunItemAsync(Item item, DbTx batchTx, bool last, List<DbTx> kept)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // A DbTx of its own on the batch's transaction: what it asks to run after the commit is its own.
+            var tx = new DbTx(batchTx.Connection, batchTx.Transaction, null, _dialect.CombinesStatements);
+            Action answer;
+            try
+            {
+                if (await item.RunAsync(tx))
+                {
+                    // The statements it held for later, its release and the next write's savepoint travel together (the
+                    // last write is kept by the commit itself). If one of them fails, the rest do not run: the write is
+                    // undone below, as if its work had thrown.
+                    await tx.FlushAsync(last ? null : Release + "; " + Savepoint, CancellationToken.None);
+                    kept.Add(tx);
+                    return item.Complete;
+                }
+
+                answer = item.Complete;
+            }
+            catch (Exception e) when (attempt < Database.AttemptsOnConflict && _dialect.IsRetryable(e))
+            {
+                await ExecuteAsync(batchTx, Undo + "; " + Savepoint);
+                continue;
+            }
+            catch (Exception e)
+            {
+                answer = () => item.Fail(e);
+            }
+
+            // If the savepoint cannot be rolled back, the engine has dropped the whole transaction: the batch fails.
+            await ExecuteAsync(batchTx, last ? Undo : Undo + "; " + Savepoint);
+            return answer;
         }
     }
 

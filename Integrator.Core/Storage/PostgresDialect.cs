@@ -64,6 +64,9 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
     public override Task OnBatchStartedAsync(DbTx tx, CancellationToken ct) =>
         tx.ExecuteAsync("SELECT pg_advisory_xact_lock(@BatchLockKey)", new { BatchLockKey }, ct);
 
+    public override bool IsRetryable(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
     public override StorageFault Classify(Exception exception)
     {
         switch (exception)

@@ -62,6 +62,13 @@ public abstract class SqlDialect
     public abstract StorageFault Classify(Exception exception);
 
     /// <summary>
+    /// Whether the engine aborted the write for concurrency (a deadlock, a serialization failure) with nothing of it
+    /// kept, and expects it to be run again: Storage runs it again, up to <see cref="Database.AttemptsOnConflict"/>
+    /// times, before its caller hears of it. A lock wait that ran out is not: it already took the caller's patience.
+    /// </summary>
+    public virtual bool IsRetryable(Exception exception) => false;
+
+    /// <summary>
     /// Commits, never cancelled halfway (a cancelled commit's outcome is unknown). Throws
     /// <see cref="CommitNotDurableException"/> when the engine kept the commit only locally.
     /// </summary>

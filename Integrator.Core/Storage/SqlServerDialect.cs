@@ -16,6 +16,9 @@ public sealed class SqlServerDialect(string connectionString, TimeSpan lockTimeo
     public override Task OnOpenedAsync(DbConnection connection, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(_onOpenSql, cancellationToken: ct));
 
+    /// <summary>Chosen as a deadlock victim (1205): SQL Server rolled the transaction back.</summary>
+    public override bool IsRetryable(Exception exception) => exception is SqlException { Number: 1205 };
+
     public override StorageFault Classify(Exception exception) => exception switch
     {
         SqlException { Number: 2601 or 2627 } => StorageFault.DuplicateKey,

@@ -185,6 +185,60 @@ public sealed class StorageConformanceTests(StorageTarget target)
         });
     }
 
+    /// <summary>
+    /// A write the engine aborts as a deadlock's victim is run again (bounded) instead of failing its caller: here a
+    /// transaction outside Integrator takes two rows in the opposite order of a write through Storage.
+    /// </summary>
+    [Test]
+    public async Task AWriteChosenAsADeadlockVictimIsRunAgain()
+    {
+        if (target.Provider == StorageProvider.Sqlite)
+        {
+            Assert.Ignore("SQLite has one writer: its transactions never deadlock.");
+        }
+
+        const string Take = "UPDATE idempotency_records SET fingerprint = @By WHERE payment_integrator_account_id = 'deadlock' AND request_id = @RequestId";
+        var database = _app.Services.GetRequiredService<Database>();
+        var (x, y) = (GspMessages.NewId("x"), GspMessages.NewId("y"));
+        await database.ExecuteAsync(InsertRecord, Record("deadlock", x), CancellationToken.None);
+        await database.ExecuteAsync(InsertRecord, Record("deadlock", y), CancellationToken.None);
+        await using var other = await database.OpenAsync(CancellationToken.None);
+        if (target.Provider == StorageProvider.SqlServer)
+        {
+            await other.ExecuteAsync("SET DEADLOCK_PRIORITY HIGH");
+        }
+
+        await using var otherTx = await other.BeginTransactionAsync();
+        await other.ExecuteAsync(Take, new { By = "other", RequestId = y }, otherTx);
+
+        var holdsX = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = 0;
+        var write = database.WriteAsync(
+            async (tx, ct) =>
+            {
+                attempts++;
+                await tx.ExecuteAsync(Take, new { By = "write", RequestId = x }, ct);
+                holdsX.TrySetResult();
+                await tx.ExecuteAsync(Take, new { By = "write", RequestId = y }, ct);
+            },
+            CancellationToken.None);
+        await holdsX.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The write waits for y first, so its deadlock check (PostgreSQL's deadlock_timeout) comes first: it is the victim.
+        await Task.Delay(300);
+        await other.ExecuteAsync(Take, new { By = "other", RequestId = x }, otherTx);
+        await otherTx.CommitAsync();
+        await write.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var rows = await _app.QueryAsync<string>(
+            "SELECT fingerprint FROM idempotency_records WHERE payment_integrator_account_id = 'deadlock' AND request_id IN (@x, @y)", new { x, y });
+        Assert.Multiple(() =>
+        {
+            Assert.That(attempts, Is.EqualTo(2), "run again once, after the deadlock");
+            Assert.That(rows, Is.EqualTo(new[] { "write", "write" }), "the write ran after the other transaction, whole");
+        });
+    }
+
     /// <summary>A cancel has one result: queued again (its request run after its idempotency record was purged), the first row stays the one.</summary>
     [Test]
     public async Task ACancelResultQueuedTwiceIsOneNotification()

@@ -104,17 +104,25 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         // (d) echo.
         var echo = await ScenarioAsync("echo", workload.Echoes(Workload.NewIds("echo", Rounds * cheapPerRound)), cheapPerRound, "clientMessage", "benchmark", pgp ? Ceiling.Crypto : Ceiling.Http);
 
-        // Latency at half the maximum first-cancel rate, open loop (requests start on schedule), in rounds of a few seconds.
-        var rate = first.RequestsPerSecond / 2;
+        return new ModeResults(mode, first, replay, mix, echo, await HalfLoadAsync(load, workload, first.RequestsPerSecond, quick));
+    }
+
+    /// <summary>
+    /// Latency at half the maximum first-cancel rate: first cancels in an open loop (requests start on schedule whether
+    /// or not earlier ones have finished), 3 rounds of a few seconds, each on reservations made before it.
+    /// </summary>
+    public static async Task<HalfLoad> HalfLoadAsync(LoadGenerator load, Workload workload, double maximumRate, bool quick)
+    {
+        var rate = maximumRate / 2;
         var seconds = quick ? 2 : 4;
-        var open = new List<LoadRun>();
+        var rounds = new List<LoadRun>();
         for (var round = 0; round < 3; round++)
         {
             var cancels = workload.Cancels(await ReserveAsync([load], workload, (int)(rate * seconds)));
-            open.Add(await load.OpenLoopAsync(Route("cancelFundsReservation"), cancels, rate));
+            rounds.Add(await load.OpenLoopAsync(Route("cancelFundsReservation"), cancels, rate));
         }
 
-        return new ModeResults(mode, first, replay, mix, echo, open, rate);
+        return new HalfLoad(rate, rounds);
     }
 
     /// <summary>
@@ -380,8 +388,17 @@ internal sealed record Measured(
     public double Percentile(double p) => Percentiles.Of(LatenciesMs, p);
 }
 
-internal sealed record ModeResults(
-    MessageSecurityMode Mode, Measured First, Measured Replay, Measured Mix, Measured Echo, IReadOnlyList<LoadRun> Open, double OpenRate);
+internal sealed record ModeResults(MessageSecurityMode Mode, Measured First, Measured Replay, Measured Mix, Measured Echo, HalfLoad Open);
+
+/// <summary>Open-loop rounds at half a measured rate; percentiles are the rounds' medians.</summary>
+internal sealed record HalfLoad(double Rate, IReadOnlyList<LoadRun> Rounds)
+{
+    public double Percentile(double p) => BenchRun.Median(Rounds.Select(r => r.Percentile(p)));
+
+    public double WorstP99 => Rounds.Max(r => r.Percentile(0.99));
+
+    public int Failures => Rounds.Sum(r => r.Failures);
+}
 
 internal sealed record HistoryResults(int SmallStored, long SmallBytes, Measured Small, int LargeStored, long LargeBytes, Measured Large);
 

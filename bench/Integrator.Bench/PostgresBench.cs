@@ -7,8 +7,11 @@ using Npgsql;
 
 namespace Integrator.Bench;
 
-/// <summary>One instance count's figures on PostgreSQL, each with the median of the ceiling rounds run right before its rounds.</summary>
-internal sealed record ScalingResults(int Instances, Measured First, Measured Replay);
+/// <summary>
+/// One instance count's figures on PostgreSQL, each with the median of the ceiling rounds run right before its rounds;
+/// with one instance, also the latency at half its first-cancel rate.
+/// </summary>
+internal sealed record ScalingResults(int Instances, Measured First, Measured Replay, HalfLoad? Open);
 
 internal sealed record PostgresResults(IReadOnlyList<ScalingResults> Scaling, HistoryResults History);
 
@@ -93,7 +96,8 @@ internal sealed class PostgresBench(string adminConnectionString, string work, b
             var first = await RoundsAsync(loads, firstCancels, perRound, check, () => CeilingAsync(connectionString, FirstCancel, perRound));
             var replays = Enumerable.Range(0, BenchRun.Rounds * perRound * 2).Select(i => firstCancels[i % firstCancels.Length]).ToList();
             var replay = await RoundsAsync(loads, replays, perRound * 2, check, () => CeilingAsync(connectionString, Replay, perRound * 2));
-            return new ScalingResults(instances, first, replay);
+            var open = instances == 1 ? await BenchRun.HalfLoadAsync(loads[0], workload, first.RequestsPerSecond, quick) : null;
+            return new ScalingResults(instances, first, replay, open);
         }
         finally
         {

@@ -81,14 +81,19 @@ internal sealed class Report
             Row("(d) echo", mode.Mode, mode.Echo, pgpMode ? "crypto" : "HTTP");
         }
 
-        Console.WriteLine($"\n## Latency at half the maximum first-cancel rate (open loop: requests start on schedule; {modes[0].Open.Count} rounds, medians)\n");
-        Console.WriteLine("| security | rate | p50 | p99 | p99.9 | worst round's p99 | failed |");
+        Console.WriteLine($"\n## Latency at half the maximum first-cancel rate (open loop: requests start on schedule; {modes[0].Open.Rounds.Count} rounds, medians)\n");
+        HalfLoadTable("security", modes.Select(m => (m.Mode.ToString(), m.Open)));
+    }
+
+    private static void HalfLoadTable(string what, IEnumerable<(string Name, HalfLoad Open)> rows)
+    {
+        Console.WriteLine($"| {what} | rate | p50 | p99 | p99.9 | worst round's p99 | failed |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var mode in modes)
+        foreach (var (name, open) in rows)
         {
             Console.WriteLine(
-                $"| {mode.Mode} | {N(mode.OpenRate)} req/s | {N(OpenPercentile(mode, 0.5), 1)} ms | {N(OpenPercentile(mode, 0.99), 1)} ms " +
-                $"| {N(OpenPercentile(mode, 0.999), 1)} ms | {N(mode.Open.Max(r => r.Percentile(0.99)), 1)} ms | {mode.Open.Sum(r => r.Failures)} |");
+                $"| {name} | {N(open.Rate)} req/s | {N(open.Percentile(0.5), 1)} ms | {N(open.Percentile(0.99), 1)} ms " +
+                $"| {N(open.Percentile(0.999), 1)} ms | {N(open.WorstP99, 1)} ms | {open.Failures} |");
         }
     }
 
@@ -117,6 +122,9 @@ internal sealed class Report
         Row("Patroni, synchronous", "(a) first cancel", patroni.Synchronous.First, patroni.Single.First);
         Row("Patroni, synchronous", "(b) replay", patroni.Synchronous.Replay, patroni.Single.Replay);
 
+        Console.WriteLine("\nLatency at half the first-cancel rate (open loop, rounds' medians):\n");
+        HalfLoadTable("database", [("single PostgreSQL", patroni.Single.Open!), ("Patroni, synchronous", patroni.Synchronous.Open!)]);
+
         static void Row(string database, string scenario, Measured m, Measured single) =>
             Console.WriteLine(
                 $"| {database} | {scenario} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.ServerCpuMsPerRequest, 3)} ms " +
@@ -140,6 +148,8 @@ internal sealed class Report
             Row(s.Instances, "(b) replay", s.Replay, one.Replay);
         }
 
+        Console.WriteLine("\nLatency at half the first-cancel rate, 1 instance (open loop, rounds' medians):\n");
+        HalfLoadTable("database", [("single PostgreSQL", one.Open!)]);
         HistoryTable("PostgreSQL: replay cost against history (rounds of the two alternate)", postgres.History);
 
         static void Row(int instances, string scenario, Measured m, Measured single) =>
@@ -228,11 +238,13 @@ internal sealed class Report
                 $"PostgreSQL: first cancel, 2 instances ≥ {Percent(PostgresTwoInstancesTarget)} of 1 instance's rate",
                 postgres.Scaling[1].First.RequestsPerSecond / one.RequestsPerSecond,
                 PostgresTwoInstancesTarget);
+            Latency("PostgreSQL, 1 instance: p99 at half the first-cancel rate", postgres.Scaling[0].Open!.Percentile(0.99));
         }
 
         if (patroni is not null)
         {
             Target($"Patroni (synchronous): first cancel ≥ {Percent(SynchronousFirstCancelTarget)} of its bare transactions", patroni.Synchronous.First.Ratio!.Value, SynchronousFirstCancelTarget);
+            Latency("Patroni (synchronous): p99 at half the first-cancel rate", patroni.Synchronous.Open!.Percentile(0.99));
         }
 
         foreach (var b in backend ?? [])
@@ -250,16 +262,17 @@ internal sealed class Report
         var modes = new[] { plaintext, pgp }.OfType<ModeResults>().ToList();
         if (modes.Count > 0)
         {
-            var p99 = modes.Max(m => OpenPercentile(m, 0.99));
+            var p99 = modes.Max(m => m.Open.Percentile(0.99));
             var peak = modes.SelectMany(m => new[] { m.First, m.Replay, m.Mix, m.Echo }).Max(m => m.PeakRssBytes);
-            Console.WriteLine($"| p99 at half the maximum rate ≤ {N(P99TargetMs)} ms | {N(p99, 1)} ms | {(p99 <= P99TargetMs ? "yes" : "NO")} |");
+            Latency("p99 at half the maximum rate", p99);
             Console.WriteLine($"| peak RSS ≤ {Mb(PeakRssTarget)} | {Mb(peak)} | {(peak <= PeakRssTarget ? "yes" : "NO")} |");
         }
     }
 
-    private static double OpenPercentile(ModeResults mode, double p) => BenchRun.Median(mode.Open.Select(r => r.Percentile(p)));
-
     private static string Range(IReadOnlyCollection<double> values) => $"{N(values.Min())}–{N(values.Max())}";
+
+    private static void Latency(string name, double p99) =>
+        Console.WriteLine($"| {name} ≤ {N(P99TargetMs)} ms | {N(p99, 1)} ms | {(p99 <= P99TargetMs ? "yes" : "NO")} |");
 
     private static void Target(string name, double ratio, double target) =>
         Console.WriteLine($"| {name} | {Percent(ratio)} | {(ratio >= target ? "yes" : "NO")} |");
