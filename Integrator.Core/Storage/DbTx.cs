@@ -103,7 +103,7 @@ public sealed class DbTx : IAsyncDisposable
     {
         if (!_later.IsEmpty)
         {
-            if (_later.Combines && (param is not IEnumerable || param is string))
+            if (_later.Combines && param is not IEnumerable)
             {
                 var (text, parameters) = _later.Before(sql, param, countsRows);
                 return Command(text, parameters, ct);
@@ -117,6 +117,11 @@ public sealed class DbTx : IAsyncDisposable
 
     private async Task RunLaterAsync(CancellationToken ct)
     {
+        if (_later.IsEmpty)
+        {
+            return;
+        }
+
         foreach (var (sql, param) in _later.Take())
         {
             await Connection.ExecuteAsync(Command(sql, param, ct));

@@ -13,7 +13,12 @@ namespace Integrator.Core.Storage;
 /// </summary>
 internal sealed partial class LaterStatements(bool combines)
 {
+    /// <summary>Far above the held statements' texts times their positions; a bound in case SQL is ever built at run time.</summary>
+    private const int MaxRenamings = 1024;
+
     private static readonly ConcurrentDictionary<Type, Dictionary<string, PropertyInfo>> PropertiesOf = new();
+
+    private static readonly ConcurrentDictionary<(string Sql, int Position), (string Sql, string[] Names)> Renamings = new();
 
     private readonly List<(string Sql, object? Param)> _held = [];
 
@@ -45,13 +50,12 @@ internal sealed partial class LaterStatements(bool combines)
         for (var i = 0; i < _held.Count; i++)
         {
             var (heldSql, heldParam) = _held[i];
-            var prefix = $"l{i}_";
-            var renamed = Parameter().Replace(heldSql, match =>
+            var (renamed, names) = RenamedAt(heldSql, i);
+            foreach (var name in names)
             {
-                var name = match.Groups[1].Value;
-                parameters.Add(prefix + name, ValueOf(heldParam, name));
-                return "@" + prefix + name;
-            });
+                parameters.Add($"l{i}_{name}", ValueOf(heldParam, name));
+            }
+
             statements.Add(countsRows ? $"WITH later AS ({renamed}) SELECT 1" : renamed);
         }
 
@@ -63,6 +67,32 @@ internal sealed partial class LaterStatements(bool combines)
         }
 
         return (string.Join(";\n", statements), parameters);
+    }
+
+    /// <summary>
+    /// The statement with its parameters renamed for its position, and their names; the SQL texts are the features'
+    /// constants, so the few combinations are kept rather than rewritten on every write.
+    /// </summary>
+    private static (string Sql, string[] Names) RenamedAt(string sql, int position)
+    {
+        if (Renamings.TryGetValue((sql, position), out var known))
+        {
+            return known;
+        }
+
+        var names = new List<string>();
+        var renamed = Parameter().Replace(sql, match =>
+        {
+            names.Add(match.Groups[1].Value);
+            return $"@l{position}_{match.Groups[1].Value}";
+        });
+        var renaming = (renamed, names.Distinct().ToArray());
+        if (Renamings.Count < MaxRenamings)
+        {
+            Renamings.TryAdd((sql, position), renaming);
+        }
+
+        return renaming;
     }
 
     private static object? ValueOf(object? param, string name)

@@ -23,6 +23,14 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
             builder.MaxAutoPrepare = 64;
         }
 
+        // A connection back in the pool is not reset (Npgsql's reset is several statements, prepended to the next command
+        // and run by PostgreSQL on every reuse): Integrator sets no session state beyond what the connection string does.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         // Only a primary is ever used, however it is reached (several hosts, a proxy, a DNS name that moves): every new
         // connection is checked, a standby's is refused, since what it holds may lag and nothing is decided on it
         // (README "High availability"). "primary" may be asked for instead of the default "read-write".
@@ -33,7 +41,6 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
 
         // Npgsql remembers a host that failed as offline for Host Recheck Seconds (10 by default), refusing connections
         // meanwhile: unless set, one host is tried again at once after a blip, several within a second of a failover.
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!given.ContainsKey("Host Recheck Seconds") && !given.ContainsKey("HostRecheckSeconds"))
         {
             builder.HostRecheckSeconds = builder.Host?.Contains(',', StringComparison.Ordinal) == true ? 1 : 0;
