@@ -59,7 +59,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
 
     /// <summary>
     /// Npgsql sends a command's statements together and PostgreSQL skips the rest after a failure (one Sync at the end:
-    /// https://www.npgsql.org/doc/basic-usage.html#batching).
+    /// https://www.npgsql.org/doc/performance.html, "Batching").
     /// </summary>
     public override bool CombinesStatements => true;
 

@@ -244,7 +244,6 @@ internal sealed class Report
         if (patroni is not null)
         {
             Target($"Patroni (synchronous): first cancel ≥ {Percent(SynchronousFirstCancelTarget)} of its bare transactions", patroni.Synchronous.First.Ratio!.Value, SynchronousFirstCancelTarget);
-            Latency("Patroni (synchronous): p99 at half the first-cancel rate", patroni.Synchronous.Open!.Percentile(0.99));
         }
 
         foreach (var b in backend ?? [])
