@@ -90,8 +90,15 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 item.Fail(e);
             }
 
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+                transaction = null;
+            }
+
             if (_connection is not null)
             {
+                await _dialect.OnWriterFailedAsync(_connection);
                 await _connection.DisposeAsync();
                 _connection = null;
             }
@@ -177,6 +184,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             answers.Add(await RunItemAsync(item, batchTx, last: i == batch.Count - 1, kept));
         }
 
+        await _dialect.OnBatchCommittingAsync(batchTx);
         await _dialect.CommitAsync(batchTx);
         foreach (var tx in kept)
         {

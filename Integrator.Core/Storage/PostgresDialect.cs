@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 
 namespace Integrator.Core.Storage;
@@ -64,12 +65,34 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
     public override bool CombinesStatements => true;
 
     /// <summary>
-    /// The batches of every instance on this database take turns: a batch holds many writes' row locks until its
-    /// commit, and two batches locking rows in different orders could deadlock; in turn, none ever waits on another's
-    /// rows. The wait is bounded by lock_timeout (Storage:LockTimeout), after which the batch fails as a conflict.
+    /// The batches of every instance on this database take turns executing: a batch holds many writes' row locks until
+    /// its commit, and two batches locking rows in different orders could deadlock. The turn (a session-level advisory
+    /// lock) ends when the batch's statements are done, before its commit waits for the WAL flush (and the standby):
+    /// the next batch runs while it does, and may only wait for rows of batches that are committing, which wait for
+    /// nothing, so no cycle can form. The wait for a turn is bounded by lock_timeout (Storage:LockTimeout), after which
+    /// the batch fails as a conflict.
     /// </summary>
     public override Task OnBatchStartedAsync(DbTx tx, CancellationToken ct) =>
-        tx.ExecuteAsync("SELECT pg_advisory_xact_lock(@BatchLockKey)", new { BatchLockKey }, ct);
+        tx.ExecuteAsync("SELECT pg_advisory_lock(@BatchLockKey)", new { BatchLockKey }, ct);
+
+    public override Task OnBatchCommittingAsync(DbTx tx) =>
+        tx.ExecuteAsync("SELECT pg_advisory_unlock(@BatchLockKey)", new { BatchLockKey }, CancellationToken.None);
+
+    /// <summary>
+    /// A session-level lock outlives the transaction: the turn of a batch that failed is given back before the connection
+    /// returns to the pool. If the connection is broken, Npgsql discards it, and PostgreSQL ends the turn with the session.
+    /// </summary>
+    internal override async Task OnWriterFailedAsync(DbConnection connection)
+    {
+        try
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock_all()");
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // Broken: see above.
+        }
+    }
 
     public override bool IsRetryable(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };

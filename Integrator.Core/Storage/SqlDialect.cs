@@ -59,6 +59,12 @@ public abstract class SqlDialect
     /// <summary>Runs first in each group commit batch's transaction.</summary>
     public virtual Task OnBatchStartedAsync(DbTx tx, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Runs last in a group commit batch's transaction, its writes done, right before its commit.</summary>
+    public virtual Task OnBatchCommittingAsync(DbTx tx) => Task.CompletedTask;
+
+    /// <summary>A group commit batch failed: runs on the writer's connection (its transaction ended) before it is let go.</summary>
+    internal virtual Task OnWriterFailedAsync(DbConnection connection) => Task.CompletedTask;
+
     public abstract StorageFault Classify(Exception exception);
 
     /// <summary>

@@ -239,6 +239,39 @@ public sealed class StorageConformanceTests(StorageTarget target)
         });
     }
 
+    /// <summary>
+    /// On PostgreSQL the batches of every instance take turns (a session-level lock, given back before each commit): a
+    /// batch that fails gives its turn back too, instead of keeping it on the writer's connection back in the pool, where
+    /// every other instance's batches would wait for it until they time out.
+    /// </summary>
+    [Test]
+    public async Task AFailedBatchGivesBackItsTurnAmongInstances()
+    {
+        if (target.Provider != StorageProvider.Postgres)
+        {
+            Assert.Ignore("Batches of several instances take turns on PostgreSQL only.");
+        }
+
+        var database = _app.Services.GetRequiredService<Database>();
+        var failed = database.WriteAsync<int>(
+            async (tx, ct) =>
+            {
+                // Ends the batch's transaction under the writer: its savepoint cannot be rolled back, the batch fails.
+                await tx.ExecuteAsync("ROLLBACK", null, ct);
+                throw new InvalidOperationException("the batch's transaction is gone");
+            },
+            CancellationToken.None);
+        Assert.That(async () => await failed, Throws.Exception);
+
+        // Another instance's batch: its own session (a pool of its own), waiting at most 3 s for the turn.
+        await using var other = new Npgsql.NpgsqlConnection(target.AdminConnectionString + ";Application Name=other-instance");
+        await other.OpenAsync();
+        await other.ExecuteAsync("SET lock_timeout = 3000");
+        Assert.That(async () => await other.ExecuteAsync("SELECT pg_advisory_lock(x'6261746368'::bigint)"), Throws.Nothing, "the failed batch's turn was given back");
+        await other.ExecuteAsync("SELECT pg_advisory_unlock(x'6261746368'::bigint)");
+        Assert.That(await database.ExecuteAsync("UPDATE schema_migrations SET name = name WHERE version = 1", null, CancellationToken.None), Is.EqualTo(1), "the writer still writes");
+    }
+
     /// <summary>A cancel has one result: queued again (its request run after its idempotency record was purged), the first row stays the one.</summary>
     [Test]
     public async Task ACancelResultQueuedTwiceIsOneNotification()

@@ -197,8 +197,8 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
     }
 
     /// <summary>
-    /// One instance on the single PostgreSQL of <c>INTEGRATOR_BENCH_POSTGRES</c>, then on a Patroni cluster the
-    /// benchmark starts on 127.0.0.1 (three nodes, a synchronous standby, strict), or a note saying how to run it.
+    /// One instance on the single PostgreSQL of <c>INTEGRATOR_BENCH_POSTGRES</c>, then 1, 2 and 3 instances on a Patroni
+    /// cluster the benchmark starts on 127.0.0.1 (three nodes, a synchronous standby, strict), or a note saying how to run it.
     /// </summary>
     private async Task<PatroniResults?> PatroniAsync()
     {
@@ -220,7 +220,7 @@ internal sealed class BenchRun(string keys, string work, bool quick, string[] on
         }
 
         await using var cluster = await PatroniCluster.StartAsync();
-        return new PatroniResults(singleResults, await new PostgresBench(cluster.AdminConnectionString, work, quick, WarmUpAsync).OneInstanceAsync());
+        return new PatroniResults(singleResults, await new PostgresBench(cluster.AdminConnectionString, work, quick, WarmUpAsync).ScalingAsync());
     }
 
     private async Task<(Dictionary<string, string> Environment, long Bytes)> SqliteHistoryAsync(int stored)

@@ -15,8 +15,11 @@ internal sealed record ScalingResults(int Instances, Measured First, Measured Re
 
 internal sealed record PostgresResults(IReadOnlyList<ScalingResults> Scaling, HistoryResults History);
 
-/// <summary>One instance on a single PostgreSQL and on a Patroni cluster with a synchronous standby, each with its ceiling.</summary>
-internal sealed record PatroniResults(ScalingResults Single, ScalingResults Synchronous);
+/// <summary>
+/// One instance on a single PostgreSQL, and 1, 2 and 3 instances on a Patroni cluster with a synchronous standby, each
+/// with its ceiling.
+/// </summary>
+internal sealed record PatroniResults(ScalingResults Single, IReadOnlyList<ScalingResults> Synchronous);
 
 /// <summary>
 /// The production engine: first cancels and replays with 1, 2 and 3 server instances on one PostgreSQL database (the

@@ -114,21 +114,23 @@ internal sealed class Report
             return;
         }
 
-        Console.WriteLine("\n## PostgreSQL with a synchronous standby (Patroni, 3 nodes on 127.0.0.1) beside a single PostgreSQL (plaintext, one instance; each round right after a ceiling round)\n");
-        Console.WriteLine("| database | scenario | req/s | p50 | p99 | server CPU/req | ceiling (bare transactions, same writes, 32 connections) | ratio to it | ratio to single |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        Row("single PostgreSQL", "(a) first cancel", patroni.Single.First, patroni.Single.First);
-        Row("single PostgreSQL", "(b) replay", patroni.Single.Replay, patroni.Single.Replay);
-        Row("Patroni, synchronous", "(a) first cancel", patroni.Synchronous.First, patroni.Single.First);
-        Row("Patroni, synchronous", "(b) replay", patroni.Synchronous.Replay, patroni.Single.Replay);
+        Console.WriteLine("\n## PostgreSQL with a synchronous standby (Patroni, 3 nodes on 127.0.0.1) beside a single PostgreSQL (plaintext, load spread round-robin; each round right after a ceiling round)\n");
+        Console.WriteLine("| database | instances | scenario | req/s | p50 | p99 | server CPU/req (all instances) | ceiling (bare transactions, same writes, 32 connections) | ratio to it | ratio to single, 1 instance | failed |");
+        Console.WriteLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var single = patroni.Single;
+        foreach (var (database, s) in patroni.Synchronous.Select(s => ("Patroni, synchronous", s)).Prepend(("single PostgreSQL", single)))
+        {
+            Row(database, s.Instances, "(a) first cancel", s.First, single.First);
+            Row(database, s.Instances, "(b) replay", s.Replay, single.Replay);
+        }
 
-        Console.WriteLine("\nLatency at half the first-cancel rate (open loop, rounds' medians):\n");
-        HalfLoadTable("database", [("single PostgreSQL", patroni.Single.Open!), ("Patroni, synchronous", patroni.Synchronous.Open!)]);
+        Console.WriteLine("\nLatency at half the first-cancel rate, 1 instance (open loop, rounds' medians):\n");
+        HalfLoadTable("database", [("single PostgreSQL", single.Open!), ("Patroni, synchronous", patroni.Synchronous[0].Open!)]);
 
-        static void Row(string database, string scenario, Measured m, Measured single) =>
+        static void Row(string database, int instances, string scenario, Measured m, Measured single) =>
             Console.WriteLine(
-                $"| {database} | {scenario} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.ServerCpuMsPerRequest, 3)} ms " +
-                $"| {N(m.CeilingPerSecond!.Value)} tx/s | {Percent(m.Ratio!.Value)} | {Percent(m.RequestsPerSecond / single.RequestsPerSecond)} |");
+                $"| {database} | {instances} | {scenario} | {N(m.RequestsPerSecond)} | {N(m.Percentile(0.5), 1)} ms | {N(m.Percentile(0.99), 1)} ms | {N(m.ServerCpuMsPerRequest, 3)} ms " +
+                $"| {N(m.CeilingPerSecond!.Value)} tx/s | {Percent(m.Ratio!.Value)} | {Percent(m.RequestsPerSecond / single.RequestsPerSecond)} | {m.Failures} |");
     }
 
     public void Postgres(PostgresResults? postgres)
@@ -243,7 +245,7 @@ internal sealed class Report
 
         if (patroni is not null)
         {
-            Target($"Patroni (synchronous): first cancel ≥ {Percent(SynchronousFirstCancelTarget)} of its bare transactions", patroni.Synchronous.First.Ratio!.Value, SynchronousFirstCancelTarget);
+            Target($"Patroni (synchronous): first cancel, 1 instance ≥ {Percent(SynchronousFirstCancelTarget)} of its bare transactions", patroni.Synchronous[0].First.Ratio!.Value, SynchronousFirstCancelTarget);
         }
 
         foreach (var b in backend ?? [])
