@@ -11,8 +11,8 @@ namespace Integrator.Core.Storage;
 /// is answered only after the commit that made it durable; if that commit fails (or is kept only locally), every write
 /// in it fails with an unknown outcome and nothing of them is answered from it. The writer keeps one connection (on
 /// SQLite its statements stay compiled, <see cref="PreparedStatements"/>); each batch starts with
-/// <see cref="SqlDialect.OnBatchStartedAsync"/>, which on PostgreSQL orders the batches of every instance so they never
-/// wait on each other's rows.
+/// <see cref="SqlDialect.OnBatchStartedAsync"/> and ends with <see cref="SqlDialect.OnBatchCommittingAsync"/>, between
+/// which, on PostgreSQL, it has its turn among the batches of every instance (so they never deadlock each other).
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
