@@ -212,11 +212,17 @@ public sealed class StorageConformanceTests(StorageTarget target)
         await other.ExecuteAsync(Take, new { By = "other", RequestId = y }, otherTx);
 
         var holdsX = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var otherHoldsX = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = 0;
         var write = database.WriteAsync(
             async (tx, ct) =>
             {
-                attempts++;
+                if (++attempts > 1)
+                {
+                    // Run again once the other transaction has the row the victim let go of, not racing it for that row.
+                    await otherHoldsX.Task;
+                }
+
                 await tx.ExecuteAsync(Take, new { By = "write", RequestId = x }, ct);
                 holdsX.TrySetResult();
                 await tx.ExecuteAsync(Take, new { By = "write", RequestId = y }, ct);
@@ -224,9 +230,18 @@ public sealed class StorageConformanceTests(StorageTarget target)
             CancellationToken.None);
         await holdsX.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        // The write waits for y first, so its deadlock check (PostgreSQL's deadlock_timeout) comes first: it is the victim.
-        await Task.Delay(300);
+        // Once the write waits for y, the other transaction asks for x: the write waited first, so its deadlock check
+        // (PostgreSQL's deadlock_timeout) comes first and it is the victim.
+        var waiting = target.Provider == StorageProvider.Postgres
+            ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%payment_integrator_account_id = ''deadlock''%'"
+            : "SELECT COUNT(*) FROM sys.dm_tran_locks WHERE request_status = 'WAIT'";
+        for (var polls = 0; await other.ExecuteScalarAsync<long>(waiting, transaction: otherTx) == 0 && polls < 250; polls++)
+        {
+            await Task.Delay(20);
+        }
+
         await other.ExecuteAsync(Take, new { By = "other", RequestId = x }, otherTx);
+        otherHoldsX.SetResult();
         await otherTx.CommitAsync();
         await write.WaitAsync(TimeSpan.FromSeconds(10));
 
